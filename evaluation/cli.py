@@ -1,0 +1,125 @@
+"""The ``evaluation`` command line (also ``python -m evaluation``).
+
+Exit status: 0 success, 1 a run or audit that found a failure or difference, 2 bad input
+(every problem is printed as ``file[:line]: field: what is wrong (found X, expected Y)``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import EvaluationError, InputError
+
+Handler = Callable[[argparse.Namespace], int]
+_COMMANDS: dict[str, Handler] = {}
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    """Register ``name``'s handler (a function taking the parsed arguments)."""
+    def register(handler: Handler) -> Handler:
+        _COMMANDS[name] = handler
+        return handler
+    return register
+
+
+def _language(args: argparse.Namespace, default: str) -> str:
+    return getattr(args, "language", None) or default
+
+
+def _print_warnings(warnings: Sequence[object], language: str) -> None:
+    for w in warnings:
+        text = w.get(language) if hasattr(w, "get") else str(w)
+        print(("advarsel: " if language == "nb" else "warning: ") + text, file=sys.stderr)
+
+
+@command("validate")
+def _validate(args: argparse.Namespace) -> int:
+    from .scoring import evaluate_tender
+    from .tender import load_tender
+
+    tender = load_tender(args.tender)
+    evaluation = evaluate_tender(tender)
+    language = _language(args, tender.model.language)
+    _print_warnings([*tender.warnings, *evaluation.warnings], language)
+    n_prop, n_eval = len(tender.proposals), len(tender.evaluators)
+    n_crit = len(tender.model.quality_leaves)
+    if language == "en":
+        print(f"OK: {args.tender}: {n_prop} proposals, {n_eval} evaluators, {n_crit} quality "
+              f"criteria, {len(tender.model.price_leaves)} price criteria")
+    else:
+        print(f"OK: {args.tender}: {n_prop} tilbud, {n_eval} evaluatorer, {n_crit} "
+              f"kvalitetskriterier, {len(tender.model.price_leaves)} priskriterier")
+    return 0
+
+
+@command("score")
+def _score(args: argparse.Namespace) -> int:
+    from .results import dumps, score_object, score_rows, score_table
+    from .scoring import evaluate_tender
+    from .tender import load_tender
+
+    tender = load_tender(args.tender)
+    evaluation = evaluate_tender(tender)
+    language = _language(args, tender.model.language)
+    if args.format == "json":
+        sys.stdout.write(dumps(score_object(evaluation, language)))
+        return 0
+    _print_warnings([*tender.warnings, *evaluation.warnings], language)
+    if args.format == "csv":
+        rows = score_rows(score_object(evaluation, language))
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["proposal_id"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        print(score_table(evaluation, language))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="evaluation",
+        description="Score, rank and audit supplier proposals against weighted award criteria.")
+    parser.add_argument("--version", action="version", version=f"evaluation {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def tender_command(name: str, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.add_argument("tender", type=Path, metavar="TENDER", help="a tender folder")
+        p.add_argument("--language", choices=("nb", "en"), help="language of the output "
+                       "(default: the model's)")
+        return p
+
+    tender_command("validate", "check every input file of a tender and report all problems")
+    p = tender_command("score", "score and rank the proposals of a tender")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
+        return 2
+    except EvaluationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

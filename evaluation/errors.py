@@ -1,0 +1,80 @@
+"""Every exception the package raises, under one base class.
+
+Input problems are collected, not raised one at a time: a committee fixing a file wants every
+mistake in it at once. Each :class:`Problem` renders as
+``file[:line]: field: what is wrong (found X, expected Y)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class EvaluationError(Exception):
+    """Base class of every error the workbook raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input file."""
+
+    file: str
+    field: str
+    message: str
+    line: int | str | None = None
+    found: object = None
+    expected: object = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if isinstance(self.line, str) and self.line.startswith("["):
+            where = f"{self.file}{self.line}"  # Excel: file[sheet]:row
+        detail = []
+        if self.found is not None:
+            detail.append(f"found {self.found!r}" if isinstance(self.found, str) else
+                          f"found {self.found}")
+        if self.expected is not None:
+            detail.append(f"expected {self.expected}")
+        tail = f" ({', '.join(detail)})" if detail else ""
+        return f"{where}: {self.field}: {self.message}{tail}"
+
+
+class InputError(EvaluationError, ValueError):
+    """Bad input files: carries every problem found; the command line exits with status 2."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class CriteriaError(InputError):
+    """An evaluation model (criteria YAML) that breaks the data contract."""
+
+
+class TenderError(InputError):
+    """A tender folder whose files break the data contract."""
+
+
+class FrozenModelError(EvaluationError, ValueError):
+    """A model changed after it was frozen (exit status 2 unless explicitly allowed)."""
+
+
+class RunError(EvaluationError, RuntimeError):
+    """A batch run in which at least one notebook failed."""
+
+
+class AuditError(EvaluationError, RuntimeError):
+    """An audit that could not be carried out (as opposed to one that found differences)."""
+
+
+class ProblemList(list[Problem]):
+    """Collects problems of one or more files; ``raise_if_any`` raises them together."""
+
+    def add(self, file: str, field: str, message: str, *, line: int | str | None = None,
+            found: object = None, expected: object = None) -> None:
+        self.append(Problem(file, field, message, line, found, expected))
+
+    def raise_if_any(self, kind: type[InputError] = InputError) -> None:
+        if self:
+            raise kind(self)

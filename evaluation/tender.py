@@ -1,0 +1,418 @@
+"""Loads a tender folder: the tender file, proposals, prices, evaluators' scores, consensus.
+
+``load_tender`` is the one validating entry point; it reads every file, records every problem
+(``file[:line]: field: what is wrong (found X, expected Y)``) and raises them together.
+Kept open to a ``rounds/`` layer later: each file is read by its own function taking a folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .criteria import Model, load_model
+from .errors import CriteriaError, ProblemList, TenderError
+from .labels import Label
+from .price import net_present_value
+from .tables import Table, parse_numbers, read_table, report_rows
+from .yamlio import read_yaml
+
+SCORE_COLUMNS = ("proposal_id", "criterion_id", "score", "justification")
+TRUE_WORDS = {"true", "ja", "yes", "1", "sann", "x", ""}
+FALSE_WORDS = {"false", "nei", "no", "0", "usann"}
+_TENDER_KEYS = {"title", "criteria", "currency", "partners", "budget", "evaluators",
+                "standstill_days", "price_opening", "language", "description", "rounds"}
+
+
+@dataclass(frozen=True)
+class Tender:
+    """Everything the committee entered for one competition, validated."""
+
+    folder: Path
+    title: Label
+    model: Model
+    currency: str
+    partners: int
+    evaluators: tuple[str, ...]
+    proposals: pd.DataFrame  # index proposal_id (str): supplier, admissible, rejection_reason
+    prices: pd.DataFrame  # index proposal_id, one float column per price field (evaluated)
+    scores: pd.DataFrame  # evaluator, proposal_id, criterion_id, score, justification
+    consensus: pd.DataFrame | None  # proposal_id, criterion_id, score, justification, notice_text
+    files: tuple[Path, ...]  # every input file read, for manifests and seals
+    budget: float | None = None
+    standstill_days: int | None = None
+    settings: dict[str, Any] | None = None
+    price_lines: pd.DataFrame | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.folder.name
+
+    @property
+    def proposal_ids(self) -> list[str]:
+        return list(self.proposals.index)
+
+
+def _rel(folder: Path, path: Path) -> str:
+    """Name a file for messages as the user would: relative to the tender's parent folder."""
+    try:
+        return str(path.relative_to(folder.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_tender_file(folder: Path, problems: ProblemList, warnings: list[str]
+                      ) -> dict[str, Any] | None:
+    path = folder / "tender.yaml"
+    doc = read_yaml(path, problems, label=_rel(folder, path))
+    if doc is None:
+        return None
+    data, name = doc.data, doc.file
+    for key in data:
+        if key not in _TENDER_KEYS:
+            warnings.append(f"{name}:{doc.line((key,))}: {key}: unknown field ignored")
+    out: dict[str, Any] = dict(data)
+    if not isinstance(data.get("criteria"), str):
+        problems.add(name, "criteria", "missing path to the evaluation model",
+                     line=doc.line(("criteria",)), found=data.get("criteria"),
+                     expected="a path relative to this folder, e.g. ../../criteria/x.yaml")
+    for key, default, minimum in (("partners", "1", 1), ("standstill_days", None, 0)):
+        raw = data.get(key, default)
+        if raw is None:
+            out[key] = None
+            continue
+        try:
+            out[key] = int(str(raw))
+            if out[key] < minimum:
+                raise ValueError
+        except ValueError:
+            problems.add(name, key, "not a whole number", line=doc.line((key,)), found=raw,
+                         expected=f"an integer >= {minimum}")
+    budget = data.get("budget")
+    if budget is not None:
+        value = parse_numbers(pd.Series([budget])).iloc[0]
+        if not np.isfinite(value) or value <= 0:
+            problems.add(name, "budget", "not a positive amount", line=doc.line(("budget",)),
+                         found=budget)
+        out["budget"] = float(value)
+    evaluators = data.get("evaluators") or []
+    if not isinstance(evaluators, list) or not all(isinstance(e, str) for e in evaluators):
+        problems.add(name, "evaluators", "must be a list of evaluator ids",
+                     line=doc.line(("evaluators",)), found=evaluators)
+        evaluators = []
+    duplicated = sorted({e for e in evaluators if evaluators.count(e) > 1})
+    if duplicated:
+        problems.add(name, "evaluators", "evaluator listed twice",
+                     line=doc.line(("evaluators",)), found=", ".join(duplicated))
+    out["evaluators"] = [e for i, e in enumerate(evaluators) if e not in evaluators[:i]]
+    out["currency"] = str(data.get("currency") or "NOK")
+    out["_file"] = name
+    return out
+
+
+def _read_proposals(folder: Path, problems: ProblemList, model: Model) -> Table | None:
+    path = folder / "proposals.csv"
+    table = read_table(path, problems, label=_rel(folder, path),
+                       required=("proposal_id", "supplier"),
+                       optional=("admissible", "rejection_reason"))
+    if table is None:
+        return None
+    frame = table.frame
+    ids = frame["proposal_id"]
+    empty = np.flatnonzero(ids == "")
+    report_rows(problems, table, empty, "proposal_id", "empty proposal id", found=[""] * len(empty))
+    dup = np.flatnonzero(ids.duplicated(keep="first") & (ids != ""))
+    report_rows(problems, table, dup, "proposal_id", "duplicate proposal id",
+                found=ids.iloc[dup], expected="a unique id per proposal")
+    if "admissible" in frame.columns:
+        word = frame["admissible"].str.lower()
+        bad = np.flatnonzero(~word.isin(TRUE_WORDS | FALSE_WORDS))
+        report_rows(problems, table, bad, "admissible", "not a yes/no value",
+                    found=frame["admissible"].iloc[bad], expected="true | false")
+        admissible = ~word.isin(FALSE_WORDS)
+        reasons = frame.get("rejection_reason", pd.Series([""] * len(frame), index=frame.index))
+        missing = np.flatnonzero(~admissible & (reasons == ""))
+        report_rows(problems, table, missing, "rejection_reason",
+                    "a rejected proposal needs the reason for its rejection",
+                    found=[""] * len(missing), expected="the reason (and legal basis)")
+    return table
+
+
+def _evaluated_prices(folder: Path, problems: ProblemList, model: Model, proposals: Table,
+                      admissible: pd.Series, files: list[Path]) -> tuple[pd.DataFrame,
+                                                                          pd.DataFrame | None]:
+    """Return the evaluated price per proposal and price field, and the schedule lines."""
+    ids = proposals.frame["proposal_id"]
+    fields = [leaf.price.field for leaf in model.price_leaves if leaf.price is not None]
+    fields = list(dict.fromkeys(fields))
+    prices = pd.DataFrame(index=pd.Index(ids, name="proposal_id"), columns=fields,
+                          dtype=np.float64)
+    lines_path = folder / "prices.csv"
+    schedule: pd.DataFrame | None = None
+    scheduled: set[tuple[str, str]] = set()
+    if lines_path.exists():
+        files.append(lines_path)
+        table = read_table(lines_path, problems, label=_rel(folder, lines_path),
+                           required=("proposal_id", "item", "quantity", "unit_price"),
+                           optional=("field", "year"))
+        if table is not None:
+            schedule = _schedule_totals(table, problems, model, fields, ids, prices, scheduled)
+    name = proposals.file
+    for leaf in model.price_leaves:
+        assert leaf.price is not None
+        f = leaf.price.field
+        in_column = f in proposals.frame.columns
+        raw = proposals.frame[f] if in_column else pd.Series([""] * len(ids))
+        numbers = parse_numbers(raw).to_numpy()
+        given = raw.to_numpy() != ""
+        for row, pid in enumerate(ids):
+            if (pid, f) in scheduled:
+                if in_column and given[row]:
+                    problems.add(name, f, "price given both here and as prices.csv lines",
+                                 line=proposals.where(row), found=raw.iloc[row],
+                                 expected="one of the two")
+                continue
+            if not admissible.iloc[row] and not given[row]:
+                continue  # a rejected proposal takes no part in price scoring
+            if not in_column:
+                problems.add(name, f, f"missing price for criterion {leaf.id}", line=1,
+                             found="no such column or prices.csv lines",
+                             expected=f"a column {f} or prices.csv lines with field {f}")
+                break
+            if not given[row] or not np.isfinite(numbers[row]):
+                problems.add(name, f, "missing price" if not given[row] else
+                             "price is not a number", line=proposals.where(row),
+                             found=raw.iloc[row], expected="a number, e.g. 1234567,50")
+                continue
+            prices.iloc[row, fields.index(f)] = numbers[row]
+        if leaf.price.direction == "cost":
+            col = prices[f].to_numpy()
+            for row in np.flatnonzero(np.isfinite(col) & (col <= 0)):
+                problems.add(name if (ids.iloc[row], f) not in scheduled else "prices.csv", f,
+                             "a cost must be positive", line=proposals.where(int(row))
+                             if (ids.iloc[row], f) not in scheduled else None,
+                             found=f"{col[row]:g} for proposal {ids.iloc[row]}", expected="> 0")
+    return prices, schedule
+
+
+def _schedule_totals(table: Table, problems: ProblemList, model: Model, fields: list[str],
+                     ids: pd.Series, prices: pd.DataFrame, scheduled: set[tuple[str, str]]
+                     ) -> pd.DataFrame:
+    frame = table.frame.copy()
+    if "field" not in frame.columns or (frame["field"] == "").all():
+        if len(fields) != 1:
+            problems.add(table.file, "field", "with several price criteria every line must "
+                         "name its price field", line=1, found="no field column",
+                         expected=" | ".join(fields))
+            return frame
+        frame["field"] = fields[0]
+    known = set(ids)
+    bad = np.flatnonzero(~frame["proposal_id"].isin(known))
+    report_rows(problems, table, bad, "proposal_id", "unknown proposal",
+                found=frame["proposal_id"].iloc[bad], expected="an id from proposals.csv")
+    bad = np.flatnonzero(~frame["field"].isin(fields))
+    report_rows(problems, table, bad, "field", "unknown price field",
+                found=frame["field"].iloc[bad], expected=" | ".join(fields))
+    frame["quantity"] = parse_numbers(frame["quantity"])
+    frame["unit_price"] = parse_numbers(frame["unit_price"])
+    for col in ("quantity", "unit_price"):
+        bad = np.flatnonzero(~np.isfinite(frame[col].to_numpy()))
+        report_rows(problems, table, bad, col, "not a number", found=table.frame[col].iloc[bad])
+        negative = np.flatnonzero(frame[col].to_numpy() < 0)
+        report_rows(problems, table, negative, col, "must not be negative",
+                    found=table.frame[col].iloc[negative], expected=">= 0")
+    if "year" in frame.columns:
+        frame["year"] = parse_numbers(frame["year"].replace("", "0"))
+        bad = np.flatnonzero(~np.isfinite(frame["year"].to_numpy()))
+        report_rows(problems, table, bad, "year", "not a year number",
+                    found=table.frame["year"].iloc[bad], expected="0, 1, 2, ...")
+    else:
+        frame["year"] = 0.0
+    frame["amount"] = frame["quantity"] * frame["unit_price"]
+    rate = model.discount_rate or 0.0
+    ok = frame["proposal_id"].isin(known) & frame["field"].isin(fields)
+    for (pid, f), group in frame[ok].groupby(["proposal_id", "field"], sort=True):
+        prices.loc[pid, f] = net_present_value(group["amount"].to_numpy(),
+                                               group["year"].to_numpy(), rate)
+        scheduled.add((str(pid), str(f)))
+    return frame
+
+
+def _read_scores(folder: Path, problems: ProblemList, model: Model, evaluators: list[str],
+                 proposal_ids: list[str], needed: list[str], files: list[Path]
+                 ) -> pd.DataFrame:
+    """Return every evaluator's scores, long format, after checking each file."""
+    score_dir = folder / "scores"
+    found: dict[str, Path] = {}
+    if score_dir.is_dir():
+        for path in sorted(score_dir.iterdir()):
+            if path.suffix.lower() not in (".csv", ".xlsx") or path.name.startswith(("~$", ".")):
+                continue
+            if path.stem in found:
+                problems.add(_rel(folder, path), "file", "scores given twice for this "
+                             "evaluator", found=f"{found[path.stem].name} and {path.name}",
+                             expected="one file per evaluator")
+                continue
+            found[path.stem] = path
+    for evaluator in evaluators:
+        if evaluator not in found:
+            problems.add(_rel(folder, score_dir / f"{evaluator}.csv"), "file",
+                         f"missing score file for evaluator {evaluator} named in tender.yaml",
+                         found="nothing", expected=f"scores/{evaluator}.csv or .xlsx")
+    for extra in sorted(set(found) - set(evaluators)):
+        problems.add(_rel(folder, found[extra]), "evaluator", "score file of an evaluator "
+                     "not listed in tender.yaml", found=extra,
+                     expected=" | ".join(evaluators) or "no evaluators")
+    frames = []
+    for evaluator in evaluators:
+        if evaluator not in found:
+            continue
+        files.append(found[evaluator])
+        table = read_table(found[evaluator], problems, label=_rel(folder, found[evaluator]),
+                           required=SCORE_COLUMNS)
+        if table is None:
+            continue
+        frame = _check_score_table(table, problems, model, proposal_ids, needed,
+                                   require_justification=model.justifications_required)
+        frames.append(frame.assign(evaluator=evaluator))
+    columns = ["evaluator", *SCORE_COLUMNS]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=np.float64 if c == "score" else str)
+                             for c in columns})
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _check_score_table(table: Table, problems: ProblemList, model: Model,
+                       proposal_ids: list[str], needed: list[str], *,
+                       require_justification: bool, extra: tuple[str, ...] = ()
+                       ) -> pd.DataFrame:
+    """Check one table of scores (an evaluator's or the consensus) and return it typed."""
+    frame = table.frame
+    leaves = {leaf.id: leaf for leaf in model.quality_leaves}
+    pid, cid = frame["proposal_id"], frame["criterion_id"]
+    bad = np.flatnonzero(~pid.isin(proposal_ids))
+    report_rows(problems, table, bad, "proposal_id", "score for an unknown proposal",
+                found=pid.iloc[bad], expected="an id from proposals.csv")
+    known_c = cid.isin(list(leaves))
+    bad = np.flatnonzero(~known_c)
+    price_ids = {leaf.id for leaf in model.price_leaves}
+    groups = {n.id for n in model.nodes() if not n.is_leaf}
+    expected = " | ".join(leaves) if len(leaves) <= 12 else "a leaf criterion id of the model"
+    report_rows(problems, table, bad, "criterion_id",
+                "score for an unknown criterion (price and group criteria are not scored)",
+                found=[c + (" (price criterion)" if c in price_ids else
+                            " (a group)" if c in groups else "") for c in cid.iloc[bad]],
+                expected=expected)
+    score = parse_numbers(frame["score"])
+    nonnumeric = np.flatnonzero(score.isna().to_numpy())
+    report_rows(problems, table, nonnumeric, "score", "not a number",
+                found=frame["score"].iloc[nonnumeric], expected="a number such as 7 or 7,5")
+    lo = cid.map({k: v.scale.min for k, v in leaves.items()}).astype(np.float64)
+    hi = cid.map({k: v.scale.max for k, v in leaves.items()}).astype(np.float64)
+    outside = np.flatnonzero(((score < lo) | (score > hi)).to_numpy())
+    report_rows(problems, table, outside, "score", "score outside the criterion's scale",
+                found=[f"{s:g} for {c}" for s, c in zip(score.iloc[outside], cid.iloc[outside],
+                                                         strict=True)],
+                expected=[f"{a:g} to {b:g}" for a, b in zip(lo.iloc[outside[:1]],
+                                                             hi.iloc[outside[:1]], strict=True)
+                          ][0] if len(outside) else None)
+    dup = np.flatnonzero(frame.duplicated(["proposal_id", "criterion_id"], keep="first"))
+    report_rows(problems, table, dup, "proposal_id, criterion_id", "score given twice",
+                found=[f"{p} × {c}" for p, c in zip(pid.iloc[dup], cid.iloc[dup], strict=True)],
+                expected="one row per proposal and criterion")
+    if require_justification:
+        empty = np.flatnonzero((frame["justification"] == "").to_numpy())
+        report_rows(problems, table, empty, "justification", "empty justification (the model "
+                    "requires a reason for every score)", found=[""] * len(empty),
+                    expected="a reason")
+    present = set(zip(pid, cid, strict=True))
+    missing = [(p, c) for p in needed for c in leaves if (p, c) not in present]
+    for p, c in missing[:20]:
+        problems.add(table.file, "score", f"missing score for proposal {p}, criterion {c}",
+                     found="no row", expected="one row per proposal and leaf criterion")
+    if len(missing) > 20:
+        problems.add(table.file, "score", f"{len(missing) - 20} more missing scores")
+    columns = [c for c in (*SCORE_COLUMNS, *extra) if c in frame.columns]
+    out = frame[columns].copy()
+    out["score"] = score
+    return out
+
+
+def load_tender(folder: Path | str) -> Tender:
+    """Return the validated tender in ``folder``; raise :class:`TenderError` with every problem."""
+    folder = Path(folder).resolve()
+    problems = ProblemList()
+    warnings: list[str] = []
+    if not folder.is_dir():
+        problems.add(str(folder), "folder", "no such tender folder", found="nothing",
+                     expected="a folder with tender.yaml")
+        problems.raise_if_any(TenderError)
+    settings = _read_tender_file(folder, problems, warnings)
+    files: list[Path] = [folder / "tender.yaml"]
+    if settings is None or not isinstance(settings.get("criteria"), str):
+        problems.raise_if_any(TenderError)
+        raise AssertionError  # pragma: no cover
+    model_path = (folder / settings["criteria"]).resolve()
+    try:
+        model = load_model(model_path, label=_rel(folder, model_path)
+                           if model_path.is_relative_to(folder.parent) else None)
+    except CriteriaError as exc:
+        problems.extend(exc.problems)
+        problems.raise_if_any(TenderError)
+        raise
+    files.append(model_path)
+    warnings.extend(model.warnings)
+    proposals_table = _read_proposals(folder, problems, model)
+    files.append(folder / "proposals.csv")
+    if proposals_table is None:
+        problems.raise_if_any(TenderError)
+        raise AssertionError  # pragma: no cover
+    frame = proposals_table.frame
+    admissible = (~frame["admissible"].str.lower().isin(FALSE_WORDS)
+                  if "admissible" in frame.columns else pd.Series(True, index=frame.index))
+    prices, schedule = _evaluated_prices(folder, problems, model, proposals_table, admissible,
+                                         files)
+    ids = [p for p in frame["proposal_id"] if p != ""]
+    needed = [p for p, ok in zip(frame["proposal_id"], admissible, strict=True) if ok and p]
+    evaluators = settings["evaluators"]
+    scores = _read_scores(folder, problems, model, evaluators, ids, needed, files)
+    consensus = None
+    consensus_path = folder / "consensus.csv"
+    if consensus_path.exists():
+        files.append(consensus_path)
+        table = read_table(consensus_path, problems, label=_rel(folder, consensus_path),
+                           required=SCORE_COLUMNS, optional=("notice_text",))
+        if table is not None:
+            consensus = _check_score_table(table, problems, model, ids, needed,
+                                           require_justification=model.justifications_required,
+                                           extra=("notice_text",))
+    elif model.aggregation == "consensus" and model.quality_leaves:
+        problems.add(_rel(folder, consensus_path), "file", "missing file: the model's "
+                     "aggregation rule is consensus", found="nothing",
+                     expected="consensus.csv with the committee's agreed scores")
+    problems.raise_if_any(TenderError)
+    proposals = pd.DataFrame({
+        "supplier": frame["supplier"].to_numpy(),
+        "admissible": admissible.to_numpy(),
+        "rejection_reason": (frame["rejection_reason"] if "rejection_reason" in frame.columns
+                             else pd.Series([""] * len(frame))).to_numpy(),
+    }, index=pd.Index(frame["proposal_id"], name="proposal_id"))
+    for column in frame.columns:
+        if column not in ("proposal_id", "supplier", "admissible", "rejection_reason"):
+            proposals[column] = frame[column].to_numpy()
+    title = settings.get("title")
+    label = (Label(title, title) if isinstance(title, str) else
+             Label(title.get("nb", ""), title.get("en", title.get("nb", "")))
+             if isinstance(title, dict) else model.title)
+    return Tender(
+        folder=folder, title=label, model=model, currency=settings["currency"],
+        partners=settings["partners"], evaluators=tuple(evaluators), proposals=proposals,
+        prices=prices, scores=scores, consensus=consensus, files=tuple(files),
+        budget=settings.get("budget"), standstill_days=settings.get("standstill_days"),
+        settings=settings, price_lines=schedule, warnings=tuple(warnings),
+    )
