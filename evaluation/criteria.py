@@ -6,6 +6,7 @@ returns frozen dataclasses; nothing downstream validates again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from collections.abc import Iterator, Mapping
@@ -48,7 +49,7 @@ class PriceSpec:
     model: str
     field: str
     direction: str = "cost"
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def relative(self) -> bool:
@@ -414,7 +415,7 @@ def _check_tree(r: _Reader, nodes: list[Criterion], paths: list[Path_], award_mo
     elif given and abs(sum(given) - 100.0) > WEIGHT_TOLERANCE:
         names = ", ".join(f"{n.id} {n.weight:g}" for n in nodes)
         r.add(paths[0][:-1] or ("criteria",), f"weights of siblings must sum to 100 ({names})",
-              found=f"{sum(given):g}", expected="100")
+              found=sum(given), expected="100")
     for n, p in zip(nodes, paths, strict=True):
         if n.id in seen:
             r.add((*p, "id"), "duplicate criterion id (first used at line "
@@ -454,7 +455,7 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
         points = 100.0
     aggregation = r.choice(raw.get("aggregation"), ("aggregation",), AGGREGATIONS, "consensus")
     disagreement = r.number(raw.get("disagreement", "0.3"), ("disagreement",)) or 0.3
-    if isinstance(raw.get("disagreement"), str) and "%" in raw["disagreement"] or disagreement > 1:
+    if disagreement > 1:  # "30" or "30 %" mean a percentage
         disagreement /= 100.0
     if not 0 < disagreement <= 1:
         r.add(("disagreement",), "share of the scale range must lie in (0, 1]",

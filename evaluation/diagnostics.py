@@ -29,7 +29,9 @@ def realised_weights(values: Array, weights: Array) -> Array:
     """
     if values.shape[0] == 0:
         return np.zeros_like(weights)
-    spread = np.nanmax(values, axis=0) - np.nanmin(values, axis=0)
+    scored = ~np.all(np.isnan(values), axis=0)  # monetised price leaves carry no value
+    filled = np.where(scored, values, 0.0)
+    spread = np.nanmax(filled, axis=0) - np.nanmin(filled, axis=0)
     raw = weights * spread
     total = raw.sum()
     return raw / total if total > 0 else np.zeros_like(weights)
@@ -70,7 +72,7 @@ def nok_per_quality_point(evaluation: Evaluation) -> dict[str, dict[str, float |
         column = evaluation.prices[:, evaluation.price_fields.index(spec.field)]
         slopes = price_slope(spec.model, column[rows], maximum=p_leaf.scale.max,
                              direction=spec.direction, params=spec.params)
-        slope = float(slopes[list(rows).index(w_index)])
+        slope = float(slopes[int(np.searchsorted(rows, w_index))])
         w_p = model.global_weight(p_leaf.id) / p_leaf.scale.range
         for q_leaf in model.quality_leaves:
             w_c = model.global_weight(q_leaf.id) / q_leaf.scale.range

@@ -32,12 +32,20 @@ class Problem:
             where = f"{self.file}{self.line}"  # Excel: file[sheet]:row
         detail = []
         if self.found is not None:
-            detail.append(f"found {self.found!r}" if isinstance(self.found, str) else
-                          f"found {self.found}")
+            detail.append(f"found {_show(self.found)}")
         if self.expected is not None:
-            detail.append(f"expected {self.expected}")
+            detail.append(f"expected {_show(self.expected, quote=False)}")
         tail = f" ({', '.join(detail)})" if detail else ""
         return f"{where}: {self.field}: {self.message}{tail}"
+
+
+def _show(value: object, *, quote: bool = True) -> str:
+    """Render a found or expected value: text quoted, whole floats as integers (-25, not -25.0)."""
+    if isinstance(value, str):
+        return repr(value) if quote else value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 class InputError(EvaluationError, ValueError):

@@ -6,6 +6,9 @@ rule: the committee's ``consensus``, or the pre-declared ``mean`` or ``median``.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +60,8 @@ def aggregate_scores(individual: Array, rule: str, consensus: Array | None = Non
         if consensus is None:
             raise ValueError("consensus aggregation needs the committee's consensus scores")
         return consensus
+    if individual.shape[0] == 0:
+        return np.full(individual.shape[1:], np.nan)
     with np.errstate(all="ignore"), _quiet_nan_warnings():
         if rule == "mean":
             return np.nanmean(individual, axis=0)
@@ -76,6 +81,8 @@ def flag_disagreement(individual: Array, ranges: Array, share: float) -> tuple[A
     0.3 × 10 = 3.0000000000000004 from missing a spread of exactly 3.
     """
     counts = np.sum(~np.isnan(individual), axis=0)
+    if individual.size == 0:  # no evaluators or no quality criteria: nothing to disagree on
+        return np.full(counts.shape, np.nan), np.zeros(counts.shape, dtype=bool)
     with _quiet_nan_warnings():
         spread = np.nanmax(individual, axis=0) - np.nanmin(individual, axis=0)
     spread = np.where(counts >= 2, spread, np.nan)
@@ -95,15 +102,9 @@ def build_panel(scores: pd.DataFrame, evaluators: tuple[str, ...], proposal_ids:
     return Panel(tuple(evaluators), individual, aggregated, spread, flagged)
 
 
-class _quiet_nan_warnings:
+@contextmanager
+def _quiet_nan_warnings() -> Iterator[None]:
     """Silence numpy's "all-NaN slice" warnings: missing scores are expected here."""
-
-    def __enter__(self) -> None:
-        import warnings
-
-        self._ctx = warnings.catch_warnings()
-        self._ctx.__enter__()
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *exc: object) -> None:
-        self._ctx.__exit__(*exc)
+        yield

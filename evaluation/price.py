@@ -131,7 +131,7 @@ def score_two_sided(
     low, high = p.min(), p.max()
     if high == low:
         return np.full(p.shape, float(maximum))
-    share = (high - p) if _is_cost(direction) else (p - low)
+    share: FloatArray = (high - p) if _is_cost(direction) else (p - low)
     return maximum * share / float(high - low)
 
 

@@ -126,7 +126,7 @@ def _normalise(model: Model, quality: Array, leaves: tuple[Criterion, ...],
             values = values + (1.0 - best)
         lo = np.array([leaves[c].scale.min for c in cols])
         span = np.array([leaves[c].scale.range for c in cols])
-        out[np.ix_(rows, cols)] = (lo + values * span)[rows]
+        out[np.ix_(rows, np.asarray(cols, dtype=np.intp))] = (lo + values * span)[rows]
     return out
 
 

@@ -56,6 +56,22 @@ def _record_lines(text: str, separator: str) -> list[int]:
     return starts[1:]  # drop the header
 
 
+def _long_records(text: str, separator: str) -> list[tuple[int, int, int]]:
+    """Return ``(line, values, columns)`` of each record with more values than the header."""
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    out: list[tuple[int, int, int]] = []
+    width, previous_end = None, 0
+    for record in reader:
+        start, previous_end = previous_end + 1, reader.line_num
+        if not record:
+            continue
+        if width is None:
+            width = len(record)
+        elif len(record) > width:
+            out.append((start, len(record), width))
+    return out
+
+
 def _detect_separator(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
@@ -108,7 +124,17 @@ def _read_csv(path: Path, problems: ProblemList, label: str) -> Table | None:
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False,
                             skip_blank_lines=True)
     except (pd.errors.ParserError, ValueError) as exc:
-        problems.add(label, "format", f"not a readable CSV table: {exc}")
+        long_rows = _long_records(text, separator)
+        for line, count, width in long_rows[:MAX_PROBLEMS_PER_KIND]:
+            example = ', e.g. "7,5"' if separator == "," else ""
+            problems.add(label, "row", "more values than columns (a value containing "
+                         f"{separator!r} must be in quotes{example})", line=line,
+                         found=f"{count} values", expected=f"{width}, as in the header")
+        if len(long_rows) > MAX_PROBLEMS_PER_KIND:
+            problems.add(label, "row", f"{len(long_rows) - MAX_PROBLEMS_PER_KIND} more rows "
+                         "with more values than columns")
+        if not long_rows:
+            problems.add(label, "format", f"not a readable CSV table: {str(exc).strip()}")
         return None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.apply(lambda col: col.str.strip())

@@ -192,11 +192,13 @@ def _evaluated_prices(folder: Path, problems: ProblemList, model: Model, proposa
             prices.iloc[row, fields.index(f)] = numbers[row]
         if leaf.price.direction == "cost":
             col = prices[f].to_numpy()
-            for row in np.flatnonzero(np.isfinite(col) & (col <= 0)):
-                problems.add(name if (ids.iloc[row], f) not in scheduled else "prices.csv", f,
-                             "a cost must be positive", line=proposals.where(int(row))
-                             if (ids.iloc[row], f) not in scheduled else None,
-                             found=f"{col[row]:g} for proposal {ids.iloc[row]}", expected="> 0")
+            for row in map(int, np.flatnonzero(np.isfinite(col) & (col <= 0))):
+                pid = ids.iloc[row]
+                from_lines = (pid, f) in scheduled
+                problems.add(_rel(folder, folder / "prices.csv") if from_lines else name, f,
+                             "a cost must be positive (the evaluated total)",
+                             line=None if from_lines else proposals.where(row),
+                             found=f"{col[row]:g} for proposal {pid}", expected="> 0")
     return prices, schedule
 
 
@@ -236,7 +238,10 @@ def _schedule_totals(table: Table, problems: ProblemList, model: Model, fields: 
     frame["amount"] = frame["quantity"] * frame["unit_price"]
     rate = model.discount_rate or 0.0
     ok = frame["proposal_id"].isin(known) & frame["field"].isin(fields)
-    for (pid, f), group in frame[ok].groupby(["proposal_id", "field"], sort=True):
+    # A fixed summation order makes the total bit-identical whatever the order of the lines.
+    lines = frame[ok].sort_values(["proposal_id", "field", "year", "item", "quantity",
+                                   "unit_price"], kind="stable")
+    for (pid, f), group in lines.groupby(["proposal_id", "field"], sort=True):
         prices.loc[pid, f] = net_present_value(group["amount"].to_numpy(),
                                                group["year"].to_numpy(), rate)
         scheduled.add((str(pid), str(f)))
@@ -315,12 +320,12 @@ def _check_score_table(table: Table, problems: ProblemList, model: Model,
     lo = cid.map({k: v.scale.min for k, v in leaves.items()}).astype(np.float64)
     hi = cid.map({k: v.scale.max for k, v in leaves.items()}).astype(np.float64)
     outside = np.flatnonzero(((score < lo) | (score > hi)).to_numpy())
-    report_rows(problems, table, outside, "score", "score outside the criterion's scale",
-                found=[f"{s:g} for {c}" for s, c in zip(score.iloc[outside], cid.iloc[outside],
-                                                         strict=True)],
-                expected=[f"{a:g} to {b:g}" for a, b in zip(lo.iloc[outside[:1]],
-                                                             hi.iloc[outside[:1]], strict=True)
-                          ][0] if len(outside) else None)
+    for a, b in sorted(set(zip(lo.iloc[outside], hi.iloc[outside], strict=True))):
+        rows = outside[((lo.iloc[outside] == a) & (hi.iloc[outside] == b)).to_numpy()]
+        report_rows(problems, table, rows, "score", "score outside the criterion's scale",
+                    found=[f"{s:g} for {c}" for s, c in zip(score.iloc[rows], cid.iloc[rows],
+                                                             strict=True)],
+                    expected=f"{a:g} to {b:g}")
     dup = np.flatnonzero(frame.duplicated(["proposal_id", "criterion_id"], keep="first"))
     report_rows(problems, table, dup, "proposal_id, criterion_id", "score given twice",
                 found=[f"{p} × {c}" for p, c in zip(pid.iloc[dup], cid.iloc[dup], strict=True)],
@@ -407,7 +412,7 @@ def load_tender(folder: Path | str) -> Tender:
             proposals[column] = frame[column].to_numpy()
     title = settings.get("title")
     label = (Label(title, title) if isinstance(title, str) else
-             Label(title.get("nb", ""), title.get("en", title.get("nb", "")))
+             Label(str(title.get("nb", "")), str(title.get("en") or title.get("nb", "")))
              if isinstance(title, dict) else model.title)
     return Tender(
         folder=folder, title=label, model=model, currency=settings["currency"],

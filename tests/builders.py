@@ -1,0 +1,106 @@
+"""Builds small tender folders on disk for tests: a model, proposals, scores, consensus."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from evaluation.results import score_object
+from evaluation.scoring import Evaluation, evaluate_tender
+from evaluation.tender import load_tender
+
+
+def write_csv(path: Path, rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None
+              ) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = list(columns or (rows[0].keys() if rows else []))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_tender(root: Path, model: Mapping[str, Any], proposals: Sequence[Mapping[str, Any]],
+                 scores: Mapping[str, Sequence[Mapping[str, Any]]] | None = None, *,
+                 consensus: Sequence[Mapping[str, Any]] | None = None,
+                 prices: Sequence[Mapping[str, Any]] | None = None,
+                 partners: int = 1, name: str = "case") -> Path:
+    """Write a tender folder under ``root`` and return it; evaluators are the keys of scores."""
+    scores = scores or {}
+    (root / "criteria").mkdir(parents=True, exist_ok=True)
+    (root / "criteria" / f"{name}.yaml").write_text(yaml.safe_dump(dict(model),
+                                                                   allow_unicode=True))
+    folder = root / "tenders" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    tender = {"title": name, "criteria": f"../../criteria/{name}.yaml", "currency": "NOK",
+              "partners": partners, "evaluators": list(scores)}
+    (folder / "tender.yaml").write_text(yaml.safe_dump(tender))
+    write_csv(folder / "proposals.csv", proposals)
+    for evaluator, rows in scores.items():
+        write_csv(folder / "scores" / f"{evaluator}.csv", rows,
+                  ["proposal_id", "criterion_id", "score", "justification"])
+    if consensus is not None:
+        write_csv(folder / "consensus.csv", consensus,
+                  ["proposal_id", "criterion_id", "score", "justification"])
+    if prices is not None:
+        write_csv(folder / "prices.csv", prices)
+    return folder
+
+
+def score_rows(table: Mapping[str, Mapping[str, float]]) -> list[dict[str, Any]]:
+    """Return score rows from ``{proposal: {criterion: score}}`` with a justification each."""
+    return [{"proposal_id": p, "criterion_id": c, "score": s, "justification": "test"}
+            for p, crit in table.items() for c, s in crit.items()]
+
+
+def leaf(cid: str, weight: float, **extra: Any) -> dict[str, Any]:
+    return {"id": cid, "title": cid, "weight": weight, **extra}
+
+
+def evaluate(folder: Path) -> Evaluation:
+    return evaluate_tender(load_tender(folder))
+
+
+def result(folder: Path) -> dict[str, Any]:
+    """Return the ``score --format json`` object, round-tripped through JSON."""
+    return json.loads(json.dumps(score_object(evaluate(folder))))
+
+
+def by_id(obj: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["id"]: p for p in obj["proposals"]}
+
+
+def tender_in_memory(model_path: Path, proposals: Mapping[str, Mapping[str, float]],
+                     scores: Mapping[str, Mapping[str, Mapping[str, float]]], *,
+                     partners: int = 1) -> Any:
+    """Return a Tender built without files: ``proposals`` maps id → {price field: price};
+    ``scores`` maps evaluator → proposal → criterion → score (``aggregation`` must not be
+    ``consensus``)."""
+    import numpy as np
+    import pandas as pd
+
+    from evaluation.criteria import load_model
+    from evaluation.labels import Label
+    from evaluation.tender import Tender
+
+    model = load_model(model_path)
+    ids = list(proposals)
+    fields = list(dict.fromkeys(leaf.price.field for leaf in model.price_leaves
+                                if leaf.price is not None))
+    prices = pd.DataFrame({f: [float(proposals[p][f]) for p in ids] for f in fields},
+                          index=pd.Index(ids, name="proposal_id"), dtype=np.float64)
+    frame = pd.DataFrame({"supplier": ids, "admissible": True, "rejection_reason": ""},
+                         index=pd.Index(ids, name="proposal_id"))
+    rows = [{"evaluator": e, "proposal_id": p, "criterion_id": c, "score": float(s),
+             "justification": "x"}
+            for e, table in scores.items() for p, crit in table.items() for c, s in crit.items()]
+    long = pd.DataFrame(rows, columns=["evaluator", "proposal_id", "criterion_id", "score",
+                                       "justification"])
+    return Tender(folder=model_path.parent, title=Label("t", "t"), model=model, currency="NOK",
+                  partners=partners, evaluators=tuple(scores), proposals=frame, prices=prices,
+                  scores=long, consensus=None, files=())

@@ -1,0 +1,89 @@
+"""Shared fixtures: the bundled demo tender and editable copies of it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_TENDER = ROOT / "tenders" / "1000-bygg"
+DEMO_MODEL = ROOT / "criteria" / "1000-bygg.yaml"
+
+
+@pytest.fixture
+def demo_tender() -> Path:
+    """The bundled demo tender folder (read only: copy it before editing)."""
+    return DEMO_TENDER
+
+
+@pytest.fixture
+def make_tender(tmp_path: Path) -> Callable[[], Path]:
+    """Return a factory copying the demo into ``tmp_path`` and returning the tender folder.
+
+    The layout is ``tmp/criteria/1000-bygg.yaml`` and ``tmp/tenders/1000-bygg/``, so the
+    relative ``criteria:`` path in tender.yaml still points at the copied model.
+    """
+
+    def make() -> Path:
+        (tmp_path / "criteria").mkdir(exist_ok=True)
+        shutil.copy2(DEMO_MODEL, tmp_path / "criteria" / DEMO_MODEL.name)
+        folder = tmp_path / "tenders" / DEMO_TENDER.name
+        shutil.copytree(DEMO_TENDER, folder)
+        return folder
+
+    return make
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in the UTF-8 file ``path`` (``old`` must occur; BOM kept)."""
+    raw = path.read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert old in text, f"{old!r} not in {path}"
+    text = text.replace(old, new, count)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+
+
+def line_of(path: Path, fragment: str, nth: int = 1) -> int:
+    """Return the 1-based number of the ``nth`` line of ``path`` containing ``fragment``."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    hits = [number for number, line in enumerate(lines, start=1) if fragment in line]
+    assert len(hits) >= nth, f"{fragment!r} not {nth} times in {path}"
+    return hits[nth - 1]
+
+
+def model_of(tender: Path) -> Path:
+    """The copied model of a tender made by ``make_tender``."""
+    return tender.parent.parent / "criteria" / DEMO_MODEL.name
+
+
+def append_line(path: Path, line: str) -> int:
+    """Append ``line`` as a new last line of ``path``; return its 1-based line number."""
+    text = path.read_text(encoding="utf-8-sig")
+    prefix = "" if text.endswith("\n") else "\n"
+    edit(path, text, text + prefix + line + "\n")
+    return len((text + prefix).splitlines()) + 1
+
+
+def delete_line(path: Path, fragment: str) -> None:
+    """Delete the first line of ``path`` containing ``fragment``."""
+    number = line_of(path, fragment)
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    edit(path, "".join(lines), "".join(lines[: number - 1] + lines[number:]))
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Return a function running the command line in-process: ``(status, stdout, stderr)``."""
+    from evaluation.cli import main
+
+    def invoke(*argv: str | Path) -> tuple[int, str, str]:
+        capsys.readouterr()
+        status = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return invoke
