@@ -84,6 +84,35 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("run")
+def _run(args: argparse.Namespace) -> int:
+    from .runs import start_run
+
+    result = start_run(args.tender, out=args.out, jobs=args.jobs, language=args.language,
+                       progress=not args.quiet)
+    if result.ok:
+        print(f"run complete: {result.folder}")
+        print(f"report: {result.folder / 'report.html'}")
+        return 0
+    print(f"run FAILED: {result.folder}", file=sys.stderr)
+    for o in result.outcomes:
+        if not o.ok:
+            cell = f", cell {o.cell}" if o.cell is not None else ""
+            print(f"  {o.name}{cell}: {o.error}", file=sys.stderr)
+    return 1
+
+
+@command("audit")
+def _audit(args: argparse.Namespace) -> int:
+    from .audit import audit_run
+
+    report = audit_run(args.run_dir, jobs=args.jobs, progress=not args.quiet)
+    for line in report.lines:
+        print(line)
+    print(("AUDIT PASSED: " if report.ok else "AUDIT FAILED: ") + str(args.run_dir))
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -102,6 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     tender_command("validate", "check every input file of a tender and report all problems")
     p = tender_command("score", "score and rank the proposals of a tender")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p = tender_command("run", "execute every notebook of a tender into a new, auditable run "
+                       "folder")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks at once (default: cores)")
+    p.add_argument("--out", type=Path, default=Path("runs"), help="runs folder (default: runs)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = sub.add_parser("audit", help="verify a run folder's hashes and re-execute its notebooks",
+                       description="verify a run folder's hashes and re-execute its notebooks")
+    p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 

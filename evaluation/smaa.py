@@ -35,7 +35,7 @@ _MAGNITUDE = np.int64(0x7FFF_FFFF_FFFF_FFFF)
 
 
 def sample_dirichlet(n_criteria: int, samples: int, rng: np.random.Generator) -> FloatArray:
-    r"""Return ``samples × n_criteria`` weights uniform on the simplex, Dirichlet(1, …, 1).
+    r"""Return ``(samples, n_criteria)`` weights uniform on the simplex, Dirichlet(1, …, 1).
 
     .. math::
 
@@ -61,11 +61,11 @@ def sample_intervals(
         \max(0, p_j - s) \le w_j \le \min(1, p_j + s)\}
 
     ``spread`` is in the units of ``published`` (shares summing to 1: pass 0.02 for ± 2
-    percentage points). Sampled by :func:`sample_ranges` with ``method="auto"``: exact rejection
-    from the simplex shifted to the lower bounds when at least :data:`MIN_ACCEPTANCE` of the
-    proposals fall in the box, otherwise hit-and-run (acceptance reported as 1.0). Plain
-    rejection from Dirichlet(1) would accept about ``(2s)^(n-1)`` of its draws: hopeless for
-    20 criteria. Source: Tervonen & Lahdelma 2007 (imprecise weights in SMAA).
+    percentage points). Sampled by :func:`sample_ranges` with ``method="auto"``, which for such
+    boxes nearly always finds an exact rejection sampler: the box proposal accepts about a
+    third of its draws even for 20 criteria, where rejection from plain Dirichlet(1) would
+    accept about :math:`(2s)^{n-1}` of them. Source: Tervonen & Lahdelma 2007 (imprecise
+    weights in SMAA).
     """
     return sample_ranges(published - spread, published + spread, samples, rng, method="auto")
 
@@ -84,17 +84,25 @@ def sample_ranges(
 
         W = \{w : \textstyle\sum_j w_j = 1,\; \max(0, l_j) \le w_j \le \min(1, h_j)\}
 
-    ``"rejection"`` draws :math:`w = l + (1 - \sum l)\,d`, :math:`d \sim` Dirichlet(1): uniform
-    on the part of the simplex above the lower bounds, so only the upper bounds reject, and
-    the accepted draws are exactly uniform on :math:`W`. The rate returned is accepted over
-    proposed. ``"hit-and-run"`` (Smith 1984; Tervonen et al. 2013, R package ``hitandrun``) runs
+    ``"rejection"`` is exact. It proposes from whichever of two samplers accepts more of
+    :data:`PILOT_PROPOSALS` pilot draws, and keeps the draws inside :math:`W`:
+
+    - simplex: :math:`w = l + (1 - \sum l)\,d`, :math:`d \sim` Dirichlet(1), uniform on the
+      simplex above the lower bounds (good when the upper bounds are loose);
+    - box: every weight but the widest-ranged one uniform in its range, the widest one
+      completing the sum to 1 (good when all ranges are narrow, as around published weights).
+
+    Both are uniform on a set containing :math:`W` (the box map is linear), so the accepted
+    draws are uniform on :math:`W`; the rate returned is accepted over proposed.
+    ``"hit-and-run"`` (Smith 1984; Tervonen et al. 2013, R package ``hitandrun``) runs
     :data:`HIT_AND_RUN_CHAINS` chains from the point that fills every range in the same
     proportion, each step moving to a uniform point on the chord through the current point in
-    an isotropic direction within the hyperplane; it discards ``10·d²`` steps as burn-in and
+    a random direction within the hyperplane, isotropic once every weight is scaled by its
+    reachable extent :math:`\min(h_j - l_j, 1 - \sum l)`; it discards ``10·d²`` steps as burn-in and
     keeps every ``d``-th step after (``d`` the dimension of :math:`W`). Its draws are uniform
-    only in the limit, and the rate returned is 1.0 (nothing is rejected). ``"auto"`` estimates
-    the rejection rate from :data:`PILOT_PROPOSALS` proposals and takes rejection when it is at
-    least :data:`MIN_ACCEPTANCE`. Deterministic given ``rng``'s seed.
+    only in the limit, and the rate returned is 1.0 (nothing is rejected). ``"auto"`` takes
+    rejection when the better pilot accepts at least :data:`MIN_ACCEPTANCE`, else hit-and-run.
+    Deterministic given ``rng``'s seed.
 
     Raises ``ValueError`` if no weights satisfy the bounds (:math:`\sum l > 1`,
     :math:`\sum h < 1` or some :math:`l_j > h_j`), beyond :data:`BOUND_TOLERANCE`.
@@ -106,22 +114,18 @@ def sample_ranges(
     _require_region(lo, hi)
     slack = 1.0 - lo.sum()
     width = np.maximum(hi - lo, 0.0)
+    free = np.flatnonzero(width > 0.0)
     if slack <= BOUND_TOLERANCE:
         return np.tile(lo / lo.sum(), (samples, 1)), 1.0
     if width.sum() - slack <= BOUND_TOLERANCE:
         return np.tile(hi / hi.sum(), (samples, 1)), 1.0
-    if method != "hit-and-run":
-        pilot = _shifted_dirichlet(lo, slack, PILOT_PROPOSALS, rng)
-        inside = pilot[(pilot <= hi).all(axis=1)]
-        acceptance = len(inside) / PILOT_PROPOSALS
-        if method == "rejection" and acceptance == 0.0:
-            raise ValueError(
-                f"rejection sampling accepted none of {PILOT_PROPOSALS} proposals inside the"
-                " weight ranges; use method='hit-and-run'"
-            )
-        if acceptance >= MIN_ACCEPTANCE or method == "rejection":
-            return _reject(lo, hi, slack, samples, rng, inside, acceptance)
-    return lo + _hit_and_run(width, slack, samples, rng), 1.0
+    weights = np.tile(lo, (samples, 1))
+    if len(free) == 1:  # every other weight is pinned, so this one is too
+        weights[:, free] += slack
+        return weights, 1.0
+    excess, acceptance = _sample_excess(width[free], slack, samples, rng, method)
+    weights[:, free] += excess
+    return weights, acceptance
 
 
 def _require_region(lo: FloatArray, hi: FloatArray) -> None:
@@ -137,54 +141,70 @@ def _require_region(lo: FloatArray, hi: FloatArray) -> None:
         raise ValueError(f"upper weight bounds sum to {hi.sum():.6g} < 1: no weights fit them")
 
 
-def _shifted_dirichlet(
-    lo: FloatArray, slack: float, samples: int, rng: np.random.Generator
-) -> FloatArray:
-    draws = sample_dirichlet(len(lo), samples, rng)
-    draws *= slack
-    draws += lo
-    return draws
-
-
-def _reject(
-    lo: FloatArray,
-    hi: FloatArray,
-    slack: float,
-    samples: int,
-    rng: np.random.Generator,
-    accepted: FloatArray,
-    acceptance: float,
+def _sample_excess(
+    top: FloatArray, slack: float, samples: int, rng: np.random.Generator, method: str
 ) -> tuple[FloatArray, float]:
-    kept, n_kept, n_proposed = [accepted], len(accepted), PILOT_PROPOSALS
-    # Batches sized from the running rate, capped so a batch stays near CHUNK_ELEMENTS.
-    cap = max(1, CHUNK_ELEMENTS // len(lo))
+    """Return points x uniform on {0 <= x <= top, sum(x) = slack} and the acceptance rate."""
+    if method == "hit-and-run":
+        return _hit_and_run(top, slack, samples, rng), 1.0
+    proposers = (_propose_simplex, _propose_box)
+    pilots = [propose(top, slack, PILOT_PROPOSALS, rng) for propose in proposers]
+    best = int(np.argmax([len(pilot) for pilot in pilots]))
+    if method == "rejection" and len(pilots[best]) == 0:
+        raise ValueError(
+            f"rejection sampling accepted none of {PILOT_PROPOSALS} proposals inside the"
+            " weight ranges; use method='hit-and-run'"
+        )
+    if method == "auto" and len(pilots[best]) < MIN_ACCEPTANCE * PILOT_PROPOSALS:
+        return _hit_and_run(top, slack, samples, rng), 1.0
+    kept, n_kept, n_proposed = [pilots[best]], len(pilots[best]), PILOT_PROPOSALS
+    cap = max(1, CHUNK_ELEMENTS // len(top))
     while n_kept < samples:
-        rate = max(n_kept / n_proposed, 1.0 / n_proposed)
-        batch = min(cap, int(1.1 * (samples - n_kept) / rate) + 100)
-        proposals = _shifted_dirichlet(lo, slack, batch, rng)
-        inside = proposals[(proposals <= hi).all(axis=1)]
-        kept.append(inside)
-        n_kept += len(inside)
+        # Sized from the running rate so that one more batch usually suffices.
+        batch = min(cap, int(1.1 * (samples - n_kept) * n_proposed / max(n_kept, 1)) + 100)
+        kept.append(proposers[best](top, slack, batch, rng))
+        n_kept += len(kept[-1])
         n_proposed += batch
     return np.concatenate(kept)[:samples], n_kept / n_proposed
 
 
-def _hit_and_run(
-    width: FloatArray, slack: float, samples: int, rng: np.random.Generator
+def _propose_simplex(
+    top: FloatArray, slack: float, count: int, rng: np.random.Generator
 ) -> FloatArray:
-    """Return ``samples`` points x with 0 <= x <= width and sum(x) = slack (see sample_ranges)."""
-    free = np.flatnonzero(width > 0.0)
-    top = width[free]
-    dim = len(free) - 1
+    draws = sample_dirichlet(len(top), count, rng)
+    draws *= slack
+    return draws[(draws <= top).all(axis=1)]
+
+
+def _propose_box(top: FloatArray, slack: float, count: int, rng: np.random.Generator) -> FloatArray:
+    widest = int(np.argmax(top))
+    draws = rng.random((count, len(top)))
+    draws *= top
+    draws[:, widest] = 0.0
+    draws[:, widest] = slack - draws.sum(axis=1)
+    rest = draws[:, widest]
+    return draws[(rest >= 0.0) & (rest <= top[widest])]
+
+
+def _hit_and_run(
+    top: FloatArray, slack: float, samples: int, rng: np.random.Generator
+) -> FloatArray:
+    """Return ``samples`` points x with 0 <= x <= top and sum(x) = slack (see sample_ranges)."""
+    dim = len(top) - 1
     chains = min(samples, HIT_AND_RUN_CHAINS)
     per_chain = -(-samples // chains)
-    burn_in, thin = 10 * dim * dim, max(dim, 1)
+    burn_in, thin = 10 * dim * dim, dim
     x = np.tile(top * (slack / top.sum()), (chains, 1))
-    kept = np.empty((per_chain, chains, len(free)))
+    kept = np.empty((per_chain, chains, len(top)))
     tiny = np.finfo(np.float64).tiny
+    # Directions isotropic after scaling each weight by its reachable extent ("rounding"):
+    # a narrow range next to a wide one would otherwise slow the chains to a crawl.
+    scale = np.minimum(top, slack)
+    unit = scale / np.linalg.norm(scale)
     for step in range(burn_in + per_chain * thin):
         d = rng.standard_normal(x.shape)
-        d -= d.mean(axis=1, keepdims=True)
+        d -= (d @ unit)[:, None] * unit
+        d *= scale
         # A zero component would give 0/0; a tiny one bounds nothing, as it should.
         d[d == 0.0] = tiny
         to_zero = -x / d
@@ -197,9 +217,7 @@ def _hit_and_run(
         after = step - burn_in + 1
         if after > 0 and after % thin == 0:
             kept[after // thin - 1] = x
-    points = np.zeros((per_chain * chains, len(width)))
-    points[:, free] = kept.reshape(-1, len(free))
-    return points[:samples]
+    return kept.reshape(-1, len(top))[:samples]
 
 
 @dataclass(frozen=True)
@@ -227,8 +245,8 @@ class SmaaResult:
 def run_smaa(values: FloatArray, weights: FloatArray) -> SmaaResult:
     r"""Return the SMAA-2 indices of the weighted sums of ``values`` under ``weights``.
 
-    ``values`` is ``m × n`` fixed partial values (higher is better) or ``K × m × n`` one
-    matrix per draw; ``weights`` is ``K × n`` or ``n`` (fixed, used with every value draw).
+    ``values`` is ``(m, n)`` fixed partial values (higher is better) or ``(K, m, n)``, one
+    matrix per draw; ``weights`` is ``(K, n)`` or ``(n,)`` (fixed, used with every value draw).
 
     .. math::
 
@@ -254,40 +272,54 @@ def run_smaa(values: FloatArray, weights: FloatArray) -> SmaaResult:
     """
     values = np.asarray(values, dtype=np.float64)
     weights = np.asarray(weights, dtype=np.float64)
+    positions, hashes, weight_sums = _rank_draws(values, weights)
+    m, draws = positions.shape
+    counts = np.stack([np.bincount(row, minlength=m) for row in positions]).astype(np.float64)
+    acceptability = counts / draws
+    with np.errstate(invalid="ignore", divide="ignore"):
+        central = weight_sums / counts[:, :1]
+    return SmaaResult(
+        rank_acceptability=acceptability,
+        central_weights=central,
+        confidence=_confidence(values, central),
+        pairwise_winning=_pairwise(positions) / draws,
+        standard_error=np.sqrt(acceptability * (1.0 - acceptability) / draws),
+        samples=draws,
+        ranking_entropy=_ranking_entropy(positions, hashes),
+    )
+
+
+def _rank_draws(
+    values: FloatArray, weights: FloatArray
+) -> tuple[NDArray[np.unsignedinteger], NDArray[np.uint64], FloatArray]:
+    """Return every proposal's 0-based position per draw, ``(m, K)``, a hash of each draw's
+    ranking, and per proposal the sum of the weights of the draws it wins."""
     m, n = values.shape[-2:]
-    draws = max(values.shape[0] if values.ndim == 3 else 1, len(weights) if weights.ndim == 2 else 1)
+    draws = len(values) if values.ndim == 3 else len(weights) if weights.ndim == 2 else 1
     step = max(1, CHUNK_ELEMENTS // m)
     index_dtype = np.min_scalar_type(_low_mask(m))
-    ranks = np.zeros((draws, -(-m * index_dtype.itemsize // 8) * 8 // index_dtype.itemsize),
-                     dtype=index_dtype)  # rows padded to whole 64-bit words for hashing
+    per_word = 8 // index_dtype.itemsize
+    # Rows padded to whole 64-bit words, so that a ranking hashes in a few multiply-adds.
+    padded = np.zeros((min(step, draws), -(-m // per_word) * per_word), dtype=index_dtype)
+    mix = np.random.default_rng(2001).integers(1, 2**63, padded.shape[1] // per_word, np.uint64)
+    positions = np.empty((m, draws), dtype=index_dtype)
+    hashes = np.empty(draws, dtype=np.uint64)
     weight_sums = np.zeros(m * n)
     for start in range(0, draws, step):
         block = slice(start, min(start + step, draws))
         x = values[block] if values.ndim == 3 else values
         w = weights[block] if weights.ndim == 2 else weights
-        totals = _weighted_sums(x, w, block.stop - block.start)
-        order = _order_best_first(_rank_keys(totals))
-        ranks[block, :m] = _invert(order)
+        order = _order_best_first(_rank_keys(_weighted_sums(x, w, block.stop - start)))
+        position = padded[: block.stop - start]
+        np.copyto(position[:, :m], _invert(order), casting="unsafe")
+        hashes[block] = position.view(np.uint64) @ mix
+        positions[:, block] = position[:, :m].T
         winners = order[:, 0].astype(np.intp)
         w_rows = np.broadcast_to(w, (len(winners), n))
         weight_sums += np.bincount(
             (winners[:, None] * n + np.arange(n)).ravel(), weights=w_rows.ravel(), minlength=m * n
         )
-    by_proposal = np.ascontiguousarray(ranks[:, :m].T)
-    counts = np.stack([np.bincount(row, minlength=m) for row in by_proposal]).astype(np.float64)
-    acceptability = counts / draws
-    wins = counts[:, 0]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        central = weight_sums.reshape(m, n) / wins[:, None]
-    return SmaaResult(
-        rank_acceptability=acceptability,
-        central_weights=central,
-        confidence=_confidence(values, central),
-        pairwise_winning=_pairwise(by_proposal) / draws,
-        standard_error=np.sqrt(acceptability * (1.0 - acceptability) / draws),
-        samples=draws,
-        ranking_entropy=_ranking_entropy(ranks),
-    )
+    return positions, hashes, weight_sums.reshape(m, n)
 
 
 def ranks_from_values(totals: FloatArray) -> IntArray:
@@ -301,11 +333,12 @@ def ranks_from_values(totals: FloatArray) -> IntArray:
 
 
 def _weighted_sums(x: FloatArray, w: FloatArray, draws: int) -> FloatArray:
-    if x.ndim == 2 and w.ndim == 2:
+    """Return a fresh ``(draws, m)`` array of totals (the ranking overwrites it)."""
+    if x.ndim == 3:
+        return x @ w if w.ndim == 1 else np.einsum("kij,kj->ki", x, w)
+    if w.ndim == 2:
         return w @ x.T  # one BLAS call for the whole block
-    if w.ndim == 1:
-        return np.broadcast_to(x @ w, (draws, x.shape[-2])).copy()
-    return np.einsum("kij,kj->ki", x, w)
+    return np.tile(x @ w, (draws, 1))
 
 
 def _low_mask(m: int) -> int:
@@ -372,25 +405,22 @@ def _confidence(values: FloatArray, central: FloatArray) -> FloatArray:
     wins = np.zeros(len(has))
     step = max(1, CHUNK_ELEMENTS // (m * len(has)))
     for start in range(0, len(values), step):
-        totals = values[start : start + step] @ central[has].T  # draw × proposal × weights
+        totals = values[start : start + step] @ central[has].T  # (draw, proposal, weight vector)
         keys = _rank_keys(np.ascontiguousarray(totals.transpose(0, 2, 1)))
         wins += (np.argmax(keys, axis=2) == has).sum(axis=0)
     confidence[has] = wins / len(values)
     return confidence
 
 
-def _ranking_entropy(ranks: NDArray[np.unsignedinteger]) -> float:
-    """Return the entropy in bits of the distinct rows of ``ranks`` (rows padded to words)."""
-    words = ranks.view(np.uint64)
-    # A linear hash mod 2^64 groups equal rows; neighbours are compared to rule out collisions.
-    mix = np.random.default_rng(20010101).integers(1, 2**63, size=words.shape[1], dtype=np.uint64)
-    hashes = words @ (mix | np.uint64(1))
-    by_hash = np.argsort(hashes, kind="stable")
+def _ranking_entropy(positions: NDArray[np.unsignedinteger], hashes: NDArray[np.uint64]) -> float:
+    """Return the entropy in bits of the distinct columns of ``positions`` (one per draw)."""
+    by_hash = np.argsort(hashes)
     same = hashes[by_hash[1:]] == hashes[by_hash[:-1]]
     first, second = by_hash[:-1][same], by_hash[1:][same]
-    if (words[first] == words[second]).all():
+    # Equal hashes normally mean equal rankings; checking the neighbours makes it certain.
+    if (positions[:, first] == positions[:, second]).all():
         counts = np.diff(np.flatnonzero(np.concatenate(([True], ~same, [True]))))
     else:
-        counts = np.unique(words, axis=0, return_counts=True)[1]
-    share = counts / len(ranks)
+        counts = np.unique(positions.T, axis=0, return_counts=True)[1]
+    share = counts / positions.shape[1]
     return float(-(share * np.log2(share)).sum()) + 0.0

@@ -120,11 +120,10 @@ def _read_csv(path: Path, problems: ProblemList, label: str) -> Table | None:
                      expected="at least a header line")
         return None
     separator = _detect_separator(text.splitlines()[0])
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False,
-                            skip_blank_lines=True)
-    except (pd.errors.ParserError, ValueError) as exc:
-        long_rows = _long_records(text, separator)
+    # Checked before pandas, which fails on a long row, or, when every data row is one value
+    # longer than the header, silently takes the first column as the index (shifting all).
+    long_rows = _long_records(text, separator)
+    if long_rows:
         for line, count, width in long_rows[:MAX_PROBLEMS_PER_KIND]:
             example = ', e.g. "7,5"' if separator == "," else ""
             problems.add(label, "row", "more values than columns (a value containing "
@@ -133,8 +132,12 @@ def _read_csv(path: Path, problems: ProblemList, label: str) -> Table | None:
         if len(long_rows) > MAX_PROBLEMS_PER_KIND:
             problems.add(label, "row", f"{len(long_rows) - MAX_PROBLEMS_PER_KIND} more rows "
                          "with more values than columns")
-        if not long_rows:
-            problems.add(label, "format", f"not a readable CSV table: {str(exc).strip()}")
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False,
+                            skip_blank_lines=True)
+    except (pd.errors.ParserError, ValueError) as exc:
+        problems.add(label, "format", f"not a readable CSV table: {str(exc).strip()}")
         return None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.apply(lambda col: col.str.strip())

@@ -198,7 +198,7 @@ def _evaluated_prices(folder: Path, problems: ProblemList, model: Model, proposa
                 problems.add(_rel(folder, folder / "prices.csv") if from_lines else name, f,
                              "a cost must be positive (the evaluated total)",
                              line=None if from_lines else proposals.where(row),
-                             found=f"{col[row]:g} for proposal {pid}", expected="> 0")
+                             found=f"{col[row]:.15g} for proposal {pid}", expected="> 0")
     return prices, schedule
 
 
@@ -400,6 +400,9 @@ def load_tender(folder: Path | str) -> Tender:
         problems.add(_rel(folder, consensus_path), "file", "missing file: the model's "
                      "aggregation rule is consensus", found="nothing",
                      expected="consensus.csv with the committee's agreed scores")
+    elif not model.quality_leaves:  # nothing to agree on: the consensus is complete and empty
+        consensus = pd.DataFrame({c: pd.Series(dtype=np.float64 if c == "score" else str)
+                                  for c in (*SCORE_COLUMNS, "notice_text")})
     problems.raise_if_any(TenderError)
     proposals = pd.DataFrame({
         "supplier": frame["supplier"].to_numpy(),

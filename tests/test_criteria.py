@@ -243,7 +243,7 @@ def test_environment_under_30_percent_warns(make_tender: Callable[[], Path],
     warning = [line for line in err.splitlines() if "FOA § 7-9" in line]
     assert len(warning) == 1
     assert warning[0].startswith("warning: ")
-    assert "20 %" in warning[0]
+    assert "weigh 20" in warning[0] and "under 30 %" in warning[0]
 
 
 def test_environment_at_30_percent_is_silent(demo_tender: Path,

@@ -1,8 +1,5 @@
 """Tests for evaluation.price: published cases, invariants and the model catalogue."""
 
-# The project writes `expected == actual` (attrs style), which SIM300 calls a Yoda condition.
-# ruff: noqa: SIM300
-
 from __future__ import annotations
 
 import inspect

@@ -1,0 +1,191 @@
+"""``evaluation audit RUN_DIR``: does a run folder still hold, and re-run to, the same numbers?
+
+1. Every file in the manifest is checked against its sha256 and size in the run folder.
+2. Where an input's or template's original path still exists, it is checked too: a changed
+   original means the evaluation no longer matches the files on record (a failure).
+3. Each executed notebook is re-executed with papermill from the executed copy, with its
+   recorded parameters. The only change: paths recorded under the folder the run executed in
+   are mapped to where the run folder is now (it is renamed when complete, and an auditor
+   may hold it elsewhere). The audit says so.
+4. The result payloads are compared value by value: identical on the same machine and
+   software (recorded in the manifest), within a relative 1e-9 elsewhere, reporting the
+   largest difference.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import AuditError
+from .execute import Job, read_payload, recorded_parameters
+from .manifest import same_machine, sha256_file
+
+RELATIVE_TOLERANCE = 1e-9
+
+
+@dataclass
+class AuditReport:
+    """The verdict lines of an audit and whether it passed."""
+
+    lines: list[str] = field(default_factory=list)
+    ok: bool = True
+
+    def fail(self, line: str) -> None:
+        self.ok = False
+        self.lines.append("FAIL " + line)
+
+    def good(self, line: str) -> None:
+        self.lines.append("ok   " + line)
+
+    def note(self, line: str) -> None:
+        self.lines.append("note " + line)
+
+
+@dataclass
+class Comparison:
+    """The outcome of comparing two payloads."""
+
+    numbers: int = 0
+    largest_abs: float = 0.0
+    largest_rel: float = 0.0
+    differences: list[str] = field(default_factory=list)
+
+
+def compare_values(old: Any, new: Any, *, exact: bool, path: str = "",
+                   result: Comparison | None = None) -> Comparison:
+    """Return the comparison of two JSON values, number by number."""
+    result = result or Comparison()
+    if isinstance(old, bool) or isinstance(new, bool) or old is None or new is None:
+        if old != new:
+            result.differences.append(f"{path or '/'}: {old!r} → {new!r}")
+        return result
+    if isinstance(old, int | float) and isinstance(new, int | float):
+        result.numbers += 1
+        diff = abs(float(old) - float(new))
+        rel = diff / max(abs(float(old)), abs(float(new)), 1e-300) if diff else 0.0
+        result.largest_abs = max(result.largest_abs, diff)
+        result.largest_rel = max(result.largest_rel, rel)
+        if (exact and old != new) or rel > RELATIVE_TOLERANCE or math.isnan(rel):
+            result.differences.append(f"{path}: {old!r} → {new!r}")
+        return result
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new)):
+            if key not in old or key not in new:
+                result.differences.append(f"{path}/{key}: present in only one payload")
+                continue
+            compare_values(old[key], new[key], exact=exact, path=f"{path}/{key}", result=result)
+        return result
+    if isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            result.differences.append(f"{path}: {len(old)} items → {len(new)} items")
+            return result
+        for k, (a, b) in enumerate(zip(old, new, strict=True)):
+            compare_values(a, b, exact=exact, path=f"{path}/{k}", result=result)
+        return result
+    if old != new:
+        result.differences.append(f"{path or '/'}: {old!r} → {new!r}")
+    return result
+
+
+def _rebase(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, str) and (value == old or value.startswith(old + "/")):
+        return new + value[len(old):]
+    return value
+
+
+def _check_files(run: Path, manifest: dict[str, Any], report: AuditReport) -> None:
+    for group in ("inputs", "templates", "outputs"):
+        bad = 0
+        for entry in manifest.get(group, []):
+            path = run / entry["path"]
+            if not path.is_file():
+                report.fail(f"{entry['path']}: missing from the run folder")
+                bad += 1
+            elif path.stat().st_size != entry["size"] or sha256_file(path) != entry["sha256"]:
+                report.fail(f"{entry['path']}: sha256 differs from the manifest (the file was "
+                            "changed after the run)")
+                bad += 1
+        if not bad:
+            report.good(f"{group}: {len(manifest.get(group, []))} files match the manifest")
+    for group in ("inputs", "templates"):
+        for entry in manifest.get(group, []):
+            original = Path(entry.get("original", ""))
+            if not entry.get("original"):
+                continue
+            if not original.is_file():
+                report.note(f"{entry['path']}: original {original} no longer exists (not "
+                            "checked)")
+            elif sha256_file(original) != entry["sha256"]:
+                report.fail(f"{entry['path']}: the original {original} changed since the run; "
+                            "the evaluation no longer matches the files on record")
+
+
+def audit_run(run_dir: Path | str, *, jobs: int | None = None,
+              progress: bool = True) -> AuditReport:
+    """Return the audit of a run folder (hashes, originals, re-execution, payloads)."""
+    from .runs import execute_jobs
+
+    run = Path(run_dir).resolve()
+    manifest_path = run / "manifest.json"
+    if not manifest_path.is_file():
+        raise AuditError(f"{run}: manifest.json: missing (found no manifest, expected a "
+                         "complete run folder)")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    report = AuditReport()
+    if manifest.get("status") != "complete" or run.name.startswith("."):
+        report.fail(f"{run.name}: the run is not complete (status {manifest.get('status')!r})")
+    _check_files(run, manifest, report)
+    exact = same_machine(manifest.get("environment", {}))
+    report.note("same machine and software as the run: payloads must be identical" if exact
+                else "another machine or software: payloads must agree within a relative "
+                     f"{RELATIVE_TOLERANCE:g}")
+    executed_in = manifest.get("executed_in", str(run))
+    if executed_in != str(run):
+        report.note(f"paths recorded under {executed_in} are mapped to {run}")
+    entries = [n for n in manifest.get("notebooks", []) if n.get("status") == "ok"]
+    with tempfile.TemporaryDirectory(prefix="evaluation-audit-") as tmp:
+        job_list = []
+        for entry in entries:
+            source = run / entry["path"]
+            params = recorded_parameters(source) if source.is_file() else {}
+            rebased = {k: _rebase(v, executed_in, str(run)) for k, v in params.items()}
+            out = Path(tmp) / entry["path"]
+            out.parent.mkdir(parents=True, exist_ok=True)
+            job_list.append(Job(entry["path"], str(source), str(out),
+                                None if rebased == params else rebased))
+        outcomes = execute_jobs(job_list, jobs or 2, progress) if job_list else []
+        for job, outcome in zip(job_list, outcomes, strict=True):
+            if not outcome.ok:
+                report.fail(f"{job.name}: re-execution failed at cell {outcome.cell}: "
+                            f"{outcome.error}")
+                continue
+            old, new = read_payload(Path(job.source)), read_payload(Path(job.output))
+            if old is None or new is None:
+                report.fail(f"{job.name}: no result payload to compare")
+                continue
+            cmp = compare_values(old.get("results"), new.get("results"), exact=exact)
+            if cmp.differences:
+                report.fail(f"{job.name}: {len(cmp.differences)} of {cmp.numbers} numbers "
+                            f"differ, e.g. {cmp.differences[0]}")
+            elif cmp.largest_abs == 0:
+                report.good(f"{job.name}: re-run identical ({cmp.numbers} numbers)")
+            else:
+                report.good(f"{job.name}: re-run agrees within {RELATIVE_TOLERANCE:g} "
+                            f"(largest relative difference {cmp.largest_rel:.3g})")
+    committee = run / "committee.ipynb"
+    results = run / "results.json"
+    if committee.is_file() and results.is_file():
+        payload = read_payload(committee)
+        stored = json.loads(results.read_text(encoding="utf-8"))
+        cmp = compare_values(payload.get("results") if payload else None, stored, exact=True)
+        if cmp.differences:
+            report.fail(f"results.json differs from the committee notebook's payload: "
+                        f"{cmp.differences[0]}")
+        else:
+            report.good("results.json equals the committee notebook's payload")
+    return report

@@ -1,0 +1,95 @@
+"""Executes notebooks with papermill (its Python API) and reads back their result payloads.
+
+Shared by ``evaluation run`` and ``evaluation audit``. Workers run in a process pool; each
+starts its own kernel (``kernel_name="python3"``), gets parameters as plain JSON values with
+absolute paths, never ``cwd=``, does not save after every cell and stores no widget state.
+A kernel that fails to start is retried once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .display import RESULT_MIMETYPE
+
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute: template (or executed copy), output and parameters."""
+
+    name: str  # e.g. "proposals/001.ipynb", relative to the run folder
+    source: str  # absolute path of the notebook to execute
+    output: str  # absolute path to write the executed notebook to
+    parameters: dict[str, Any] | None  # None: re-execute with the recorded parameters
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one job."""
+
+    name: str
+    ok: bool
+    seconds: float
+    cell: int | None = None
+    error: str | None = None
+    attempts: int = 1
+
+
+def _kernel_failed_to_start(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__}: {exc}".lower()
+    return isinstance(exc, RuntimeError | TimeoutError) and "kernel" in text and (
+        "start" in text or "died" in text or "kernel_info" in text)
+
+
+def execute_job(job: Job) -> Outcome:
+    """Execute one notebook; return its outcome (errors are returned, not raised)."""
+    import time
+
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    began = time.perf_counter()
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            papermill.execute_notebook(
+                job.source, job.output, parameters=job.parameters, kernel_name=KERNEL,
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                store_widget_state=False)
+            return Outcome(job.name, True, time.perf_counter() - began, attempts=attempts)
+        except PapermillExecutionError as exc:
+            return Outcome(job.name, False, time.perf_counter() - began, cell=exc.cell_index,
+                           error=f"{exc.ename}: {exc.evalue}", attempts=attempts)
+        except Exception as exc:  # a kernel or I/O failure must not stop the other notebooks
+            if attempts == 1 and _kernel_failed_to_start(exc):
+                continue
+            return Outcome(job.name, False, time.perf_counter() - began,
+                           error=f"{type(exc).__name__}: {exc}", attempts=attempts)
+
+
+def read_payload(path: Path) -> dict[str, Any] | None:
+    """Return the result payload of an executed notebook (its last such output), or None."""
+    nb = nbformat.read(str(path), as_version=4)
+    payload = None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RESULT_MIMETYPE in data:
+                payload = data[RESULT_MIMETYPE]
+    if isinstance(payload, str):  # some writers store JSON mime data as text
+        payload = json.loads(payload)
+    return payload
+
+
+def recorded_parameters(path: Path) -> dict[str, Any]:
+    """Return the parameters papermill recorded in an executed notebook's metadata."""
+    nb = nbformat.read(str(path), as_version=4)
+    return dict(nb.metadata.get("papermill", {}).get("parameters", {}))

@@ -1,0 +1,141 @@
+"""Plotly figures of an evaluation, in bokmål or English. Pure: they build, never show.
+
+Every figure is built complete (data and layout) so it can be shown static in batch runs or
+wrapped in a ``FigureWidget`` for the interactive panel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .scoring import Evaluation
+
+PALETTE = ("#1f4e79", "#2e8540", "#c0504d", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f",
+           "#9bbb59")
+LAYOUT: dict[str, Any] = {"template": "plotly_white", "font": {"family": "sans-serif",
+                                                               "size": 13},
+                          "margin": {"l": 60, "r": 20, "t": 60, "b": 60}, "height": 420}
+
+
+def _t(language: str, nb: str, en: str) -> str:
+    return en if language == "en" else nb
+
+
+def points_by_criterion(evaluation: Evaluation, language: str,
+                        totals: dict[str, np.ndarray] | None = None,
+                        order: list[str] | None = None) -> go.Figure:
+    """Return a stacked bar of each included proposal's points per main criterion."""
+    model = evaluation.model
+    order = order or list(evaluation.order)
+    idx = [evaluation.index(p) for p in order]
+    points = totals or {top.id: evaluation.node_points[top.id] for top in model.criteria}
+    labels = [f"{p}" for p in order]
+    fig = go.Figure(layout={**LAYOUT, "barmode": "stack",
+                            "title": _t(language, "Poeng per hovedkriterium",
+                                        "Points per main criterion"),
+                            "yaxis": {"title": _t(language, "Poeng", "Points"),
+                                      "range": [0, model.points]},
+                            "xaxis": {"title": _t(language, "Tilbud (rangert)",
+                                                  "Proposal (ranked)"), "type": "category"},
+                            "legend": {"orientation": "h", "y": -0.25}})
+    for k, top in enumerate(model.criteria):
+        fig.add_bar(name=top.title.get(language), x=labels,
+                    y=[float(points[top.id][i]) for i in idx],
+                    marker_color=PALETTE[k % len(PALETTE)])
+    return fig
+
+
+def price_against_quality(evaluation: Evaluation, language: str) -> go.Figure:
+    """Return a scatter of evaluated price (sum of price fields) against quality points."""
+    model = evaluation.model
+    rows = np.flatnonzero(evaluation.included)
+    is_price = np.array([leaf.is_price for leaf in evaluation.leaves], dtype=bool)
+    quality = model.points * (np.nan_to_num(evaluation.values[:, ~is_price]) @
+                              evaluation.global_weights[~is_price])
+    price = np.nansum(evaluation.prices, axis=1)
+    partner = [evaluation.proposal_ids[i] in evaluation.partners for i in rows]
+    fig = go.Figure(layout={**LAYOUT, "title": _t(language, "Pris mot kvalitet",
+                                                  "Price against quality"),
+                            "xaxis": {"title": _t(language, "Evaluert pris (sum, "
+                                                  f"{evaluation.tender.currency})",
+                                                  f"Evaluated price (sum, "
+                                                  f"{evaluation.tender.currency})")},
+                            "yaxis": {"title": _t(language, "Kvalitetspoeng",
+                                                  "Quality points")}})
+    fig.add_scatter(x=[float(price[i]) for i in rows], y=[float(quality[i]) for i in rows],
+                    mode="markers+text", text=[evaluation.proposal_ids[i] for i in rows],
+                    textposition="top center",
+                    marker={"size": 14, "color": [PALETTE[1] if p else PALETTE[0]
+                                                  for p in partner]},
+                    hovertemplate="%{text}<br>%{x:,.0f}<br>%{y:.2f}<extra></extra>",
+                    name=_t(language, "Tilbud", "Proposals"))
+    return fig
+
+
+def proposal_against_field(evaluation: Evaluation, proposal_id: str,
+                           language: str) -> go.Figure:
+    """Return grouped bars: the proposal's points per main criterion, the winner's, the mean."""
+    model = evaluation.model
+    i = evaluation.index(proposal_id)
+    rows = np.flatnonzero(evaluation.included)
+    names = [top.title.get(language) for top in model.criteria]
+    fig = go.Figure(layout={**LAYOUT, "barmode": "group",
+                            "title": _t(language, "Vektede poeng mot vinneren og feltet",
+                                        "Weighted points against the winner and the field"),
+                            "yaxis": {"title": _t(language, "Poeng", "Points")},
+                            "legend": {"orientation": "h", "y": -0.25}})
+    series = [(_t(language, f"Tilbud {proposal_id}", f"Proposal {proposal_id}"), i, PALETTE[0])]
+    if evaluation.winner and evaluation.winner != proposal_id:
+        series.append((_t(language, f"Vinner {evaluation.winner}",
+                          f"Winner {evaluation.winner}"),
+                       evaluation.index(evaluation.winner), PALETTE[1]))
+    for name, row, color in series:
+        fig.add_bar(name=name, x=names, marker_color=color,
+                    y=[float(np.nan_to_num(evaluation.node_points[t.id][row]))
+                       for t in model.criteria])
+    if rows.size:
+        fig.add_bar(name=_t(language, "Gjennomsnitt", "Mean of the field"), x=names,
+                    marker_color=PALETTE[6],
+                    y=[float(np.mean(evaluation.node_points[t.id][rows]))
+                       for t in model.criteria])
+    return fig
+
+
+def realised_weights(evaluation: Evaluation, language: str) -> go.Figure:
+    """Return bars of nominal against realised weights per leaf criterion."""
+    diag = evaluation.diagnostics
+    leaves = evaluation.leaves
+    names = [leaf.title.get(language) for leaf in leaves]
+    fig = go.Figure(layout={**LAYOUT, "barmode": "group", "height": 460,
+                            "title": _t(language, "Nominelle og realiserte vekter",
+                                        "Nominal and realised weights"),
+                            "yaxis": {"title": "%"},
+                            "legend": {"orientation": "h", "y": -0.45}})
+    fig.add_bar(name=_t(language, "Nominell vekt", "Nominal weight"), x=names,
+                y=[100 * diag["nominal_weights"][leaf.id] for leaf in leaves],
+                marker_color=PALETTE[0])
+    fig.add_bar(name=_t(language, "Realisert vekt", "Realised weight"), x=names,
+                y=[100 * diag["realised_weights"][leaf.id] for leaf in leaves],
+                marker_color=PALETTE[4])
+    return fig
+
+
+def disagreement_heatmap(evaluation: Evaluation, language: str) -> go.Figure:
+    """Return a heatmap of evaluators' spread (share of the scale) per proposal and criterion."""
+    leaves = evaluation.model.quality_leaves
+    ranges = np.array([leaf.scale.range for leaf in leaves])
+    share = evaluation.panel.spread / ranges if len(leaves) else evaluation.panel.spread
+    fig = go.Figure(layout={**LAYOUT, "title": _t(language, "Sprik mellom evaluatorene "
+                                                  "(andel av skalaen)",
+                                                  "Spread between evaluators (share of the "
+                                                  "scale)"),
+                            "xaxis": {"type": "category"}, "yaxis": {"type": "category"}})
+    fig.add_heatmap(z=np.round(np.nan_to_num(share) * 100, 1).tolist(),
+                    x=[leaf.title.get(language) for leaf in leaves],
+                    y=list(evaluation.proposal_ids), colorscale="Oranges", zmin=0, zmax=100,
+                    colorbar={"title": "%"},
+                    hovertemplate="%{y} · %{x}: %{z} %<extra></extra>")
+    return fig

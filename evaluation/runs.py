@@ -1,0 +1,181 @@
+"""``evaluation run``: the batch run of one tender, an auditable run folder.
+
+The folder ``runs/<tender>/<UTC time>-<short hash>/`` is written under a temporary name
+(``.<name>.partial``) and renamed when complete; a run with a failed notebook is renamed
+``<name>-failed``; an earlier run is never overwritten. Inside: ``inputs/`` (copies of every
+input file, the notebooks read these), ``templates/``, ``proposals/<id>.ipynb``,
+``committee.ipynb``, ``results.json``, ``report.html`` and ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import RunError
+from .execute import Job, Outcome, execute_job, read_payload
+from .manifest import environment, file_entry, sha256_file
+from .results import dumps
+from .tender import Tender, load_tender
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Where a run went and how it ended."""
+
+    folder: Path
+    ok: bool
+    outcomes: tuple[Outcome, ...]
+    manifest: dict[str, Any]
+
+
+def input_files(tender: Tender) -> list[Path]:
+    """Return every file of the tender folder (hidden and lock files left out) and its model."""
+    files = [p for p in sorted(tender.folder.rglob("*")) if p.is_file()
+             and not any(part.startswith((".", "~$")) for part in
+                         p.relative_to(tender.folder).parts)]
+    return [*files, tender.model.source]
+
+
+def _copy_inputs(files: list[Path], target: Path) -> tuple[Path, list[tuple[Path, Path]]]:
+    """Copy files under ``target`` keeping their layout relative to their common folder."""
+    root = Path(os.path.commonpath([str(f.parent) for f in files]))
+    pairs = []
+    for f in files:
+        dest = target / f.relative_to(root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(f, dest)
+        pairs.append((f, dest))
+    return root, pairs
+
+
+def _run_name(files: list[Path], templates: list[Path], now: dt.datetime) -> str:
+    digest = hashlib.sha256()
+    for f in [*files, *templates]:
+        digest.update(f"{f.name}:{sha256_file(f)}\n".encode())
+    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{digest.hexdigest()[:8]}"
+
+
+def _free_name(parent: Path, name: str) -> Path:
+    candidate, n = parent / name, 1
+    while candidate.exists() or (parent / f"{candidate.name}-failed").exists():
+        n += 1
+        candidate = parent / f"{name}.{n}"
+    return candidate
+
+
+def _progress(total: int) -> Callable[[int, list[str]], None]:
+    """Return a callback printing ``[done/total] running: …`` on stderr (tqdm when a TTY)."""
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - papermill depends on tqdm
+        tqdm = None
+    bar = tqdm(total=total, unit="notebook", file=sys.stderr, disable=None) if tqdm else None
+    last = [0]
+
+    def update(done: int, running: list[str]) -> None:
+        if bar is not None and not bar.disable:
+            bar.update(done - last[0])
+            bar.set_postfix_str(", ".join(running)[:60])
+            if done == total:
+                bar.close()
+        else:
+            print(f"[{done}/{total}] " + (f"running: {', '.join(running)}" if running
+                                          else "done"), file=sys.stderr)
+        last[0] = done
+    return update
+
+
+def execute_jobs(jobs: list[Job], workers: int, progress: bool = True) -> list[Outcome]:
+    """Execute ``jobs`` in a process pool; a failure never stops the others."""
+    update = _progress(len(jobs)) if progress else (lambda done, running: None)
+    outcomes: dict[str, Outcome] = {}
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+        pending: dict[Future[Outcome], Job] = {pool.submit(execute_job, j): j for j in jobs}
+        order = [j.name for j in jobs]
+        update(0, order[:workers])
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                job = pending.pop(future)
+                outcomes[job.name] = future.result()
+            running = [n for n in order if n not in outcomes][:workers]
+            update(len(outcomes), running)
+    return [outcomes[j.name] for j in jobs]
+
+
+def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | None = None,
+              language: str | None = None, progress: bool = True,
+              now: dt.datetime | None = None) -> RunResult:
+    """Validate the tender, execute every notebook and return the finished run folder."""
+    tender = load_tender(tender_path)  # validation first: bad input never creates a folder
+    language = language or tender.model.language
+    now = now or dt.datetime.now(dt.UTC)
+    templates = [NOTEBOOKS / "proposal.ipynb", NOTEBOOKS / "committee.ipynb"]
+    files = input_files(tender)
+    parent = Path(out).resolve() / tender.id
+    parent.mkdir(parents=True, exist_ok=True)
+    final = _free_name(parent, _run_name(files, templates, now))
+    work = parent / f".{final.name}.partial"
+    work.mkdir()
+    root, pairs = _copy_inputs(files, work / "inputs")
+    (work / "templates").mkdir()
+    for t in templates:
+        shutil.copy2(t, work / "templates" / t.name)
+    tender_copy = work / "inputs" / tender.folder.relative_to(root)
+    base = {"tender": str(tender_copy), "run_dir": str(work), "language": language}
+    job_list = [Job(f"proposals/{pid}.ipynb", str(templates[0]),
+                    str(work / "proposals" / f"{pid}.ipynb"), {**base, "proposal_id": pid})
+                for pid in sorted(tender.proposal_ids)]
+    job_list.append(Job("committee.ipynb", str(templates[1]), str(work / "committee.ipynb"),
+                        {**base, "interactive": False}))
+    (work / "proposals").mkdir()
+    started = dt.datetime.now(dt.UTC)
+    outcomes = execute_jobs(job_list, jobs or os.cpu_count() or 1, progress)
+    ok = all(o.ok for o in outcomes)
+    if ok:
+        payload = read_payload(work / "committee.ipynb")
+        if payload is None:
+            raise RunError("committee.ipynb: no result payload in the executed notebook")
+        (work / "results.json").write_text(dumps(payload["results"]), encoding="utf-8")
+        from .report import export_report
+
+        export_report(work / "committee.ipynb", work / "report.html",
+                      title=tender.title.get(language), language=language)
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "tender": tender.id,
+        "run": final.name if ok else f"{final.name}-failed",
+        "status": "complete" if ok else "failed",
+        "executed_in": str(work),
+        "language": language,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "environment": environment(),
+        "model": {"id": tender.model.id, "sha256": tender.model.sha256},
+        "inputs": [file_entry(dest, work, original=src) for src, dest in pairs],
+        "templates": [file_entry(work / "templates" / t.name, work, original=t)
+                      for t in templates],
+        "notebooks": [{"path": o.name, "status": "ok" if o.ok else "failed",
+                       "parameters": j.parameters, "seconds": round(o.seconds, 3),
+                       "cell": o.cell, "error": o.error, "attempts": o.attempts}
+                      for j, o in zip(job_list, outcomes, strict=True)],
+        "outputs": [file_entry(work / name, work) for name in
+                    ([*(j.name for j in job_list), "results.json", "report.html"] if ok else
+                     [j.name for j in job_list if (work / j.name).exists()])],
+    }
+    (work / "manifest.json").write_text(dumps(manifest), encoding="utf-8")
+    target = final if ok else parent / f"{final.name}-failed"
+    work.rename(target)
+    return RunResult(target, ok, tuple(outcomes), manifest)
