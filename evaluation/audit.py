@@ -158,7 +158,8 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None,
             out.parent.mkdir(parents=True, exist_ok=True)
             job_list.append(Job(entry["path"], str(source), str(out),
                                 None if rebased == params else rebased))
-        outcomes = execute_jobs(job_list, jobs or 2, progress) if job_list else []
+        outcomes = (execute_jobs(job_list, jobs or 2, progress, log=Path(tmp) / "kernels.log")
+                    if job_list else [])
         for job, outcome in zip(job_list, outcomes, strict=True):
             if not outcome.ok:
                 report.fail(f"{job.name}: re-execution failed at cell {outcome.cell}: "

@@ -18,6 +18,9 @@ from .errors import EvaluationError, InputError
 
 Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Handler] = {}
+# Feature modules that add their own subcommands: each defines
+# ``register(sub: argparse._SubParsersAction, command: Callable) -> None``.
+FEATURES: tuple[str, ...] = ()
 
 
 def command(name: str) -> Callable[[Handler], Handler]:
@@ -141,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     p.add_argument("--jobs", type=int, default=None)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    import importlib
+
+    for name in FEATURES:
+        importlib.import_module(name).register(sub, command)
     return parser
 
 

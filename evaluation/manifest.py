@@ -38,7 +38,7 @@ def file_entry(path: Path, root: Path, original: Path | None = None) -> dict[str
 
 def environment() -> dict[str, Any]:
     """Return the versions an auditor needs to judge a re-run elsewhere."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in KEY_PACKAGES:
         try:
             versions[name] = metadata.version(name)

@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 from .errors import RunError
 from .execute import Job, Outcome, execute_job, read_payload
 from .manifest import environment, file_entry, sha256_file
+from .outputs import write_outputs
 from .results import dumps
 from .tender import Tender, load_tender
 
@@ -97,11 +99,22 @@ def _progress(total: int) -> Callable[[int, list[str]], None]:
     return update
 
 
-def execute_jobs(jobs: list[Job], workers: int, progress: bool = True) -> list[Outcome]:
+def _send_stderr_to(log: str | None) -> None:
+    """Pool initializer: kernels inherit the worker's stderr; keep their chatter in a log."""
+    if log:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
+def execute_jobs(jobs: list[Job], workers: int, progress: bool = True,
+                 log: Path | None = None) -> list[Outcome]:
     """Execute ``jobs`` in a process pool; a failure never stops the others."""
     update = _progress(len(jobs)) if progress else (lambda done, running: None)
     outcomes: dict[str, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))),
+                             initializer=_send_stderr_to,
+                             initargs=(str(log) if log else None,)) as pool:
         pending: dict[Future[Outcome], Job] = {pool.submit(execute_job, j): j for j in jobs}
         order = [j.name for j in jobs]
         update(0, order[:workers])
@@ -142,18 +155,10 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
                         {**base, "interactive": False}))
     (work / "proposals").mkdir()
     started = dt.datetime.now(dt.UTC)
-    outcomes = execute_jobs(job_list, jobs or os.cpu_count() or 1, progress)
+    outcomes = execute_jobs(job_list, jobs or os.cpu_count() or 1, progress,
+                            log=Path(tempfile.gettempdir()) / f"evaluation-{final.name}.log")
     ok = all(o.ok for o in outcomes)
-    if ok:
-        payload = read_payload(work / "committee.ipynb")
-        if payload is None:
-            raise RunError("committee.ipynb: no result payload in the executed notebook")
-        (work / "results.json").write_text(dumps(payload["results"]), encoding="utf-8")
-        from .report import export_report
-
-        export_report(work / "committee.ipynb", work / "report.html",
-                      title=tender.title.get(language), language=language)
-    manifest = {
+    manifest: dict[str, Any] = {
         "manifest_version": MANIFEST_VERSION,
         "tender": tender.id,
         "run": final.name if ok else f"{final.name}-failed",
@@ -161,7 +166,6 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
         "executed_in": str(work),
         "language": language,
         "started": started.isoformat(timespec="seconds"),
-        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "environment": environment(),
         "model": {"id": tender.model.id, "sha256": tender.model.sha256},
         "inputs": [file_entry(dest, work, original=src) for src, dest in pairs],
@@ -171,10 +175,16 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
                        "parameters": j.parameters, "seconds": round(o.seconds, 3),
                        "cell": o.cell, "error": o.error, "attempts": o.attempts}
                       for j, o in zip(job_list, outcomes, strict=True)],
-        "outputs": [file_entry(work / name, work) for name in
-                    ([*(j.name for j in job_list), "results.json", "report.html"] if ok else
-                     [j.name for j in job_list if (work / j.name).exists()])],
     }
+    derived: list[str] = []
+    if ok:
+        payload = read_payload(work / "committee.ipynb")
+        if payload is None:
+            raise RunError("committee.ipynb: no result payload in the executed notebook")
+        derived = write_outputs(work, tender_copy, payload, language, manifest)
+    manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    manifest["outputs"] = [file_entry(work / name, work) for name in
+                           [*(j.name for j in job_list if (work / j.name).exists()), *derived]]
     (work / "manifest.json").write_text(dumps(manifest), encoding="utf-8")
     target = final if ok else parent / f"{final.name}-failed"
     work.rename(target)

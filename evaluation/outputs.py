@@ -1,0 +1,26 @@
+"""What a complete run writes besides the executed notebooks: results.json and report.html.
+
+Called by the launcher once every notebook succeeded; returns the files written (relative to
+the run folder) so the manifest hashes them. Features that add run outputs (results.xlsx, the
+model-test evidence, the protocol) hook in here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .results import dumps
+
+
+def write_outputs(run: Path, tender_copy: Path, payload: dict[str, Any], language: str,
+                  manifest: dict[str, Any]) -> list[str]:
+    """Write the run's derived outputs into ``run`` and return their relative paths."""
+    from .report import export_report
+    from .tender import load_tender
+
+    (run / "results.json").write_text(dumps(payload["results"]), encoding="utf-8")
+    tender = load_tender(tender_copy)
+    export_report(run / "committee.ipynb", run / "report.html",
+                  title=tender.title.get(language), language=language)
+    return ["results.json", "report.html"]
