@@ -125,9 +125,12 @@ def _check_files(run: Path, manifest: dict[str, Any], report: AuditReport) -> No
                             "the evaluation no longer matches the files on record")
 
 
-def audit_run(run_dir: Path | str, *, jobs: int | None = None,
-              progress: bool = True) -> AuditReport:
-    """Return the audit of a run folder (hashes, originals, re-execution, payloads)."""
+def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = True,
+              rerun: bool = True) -> AuditReport:
+    """Return the audit of a run folder (hashes, originals, re-execution, payloads).
+
+    ``rerun=False`` checks hashes only (``--hashes-only``): quick, but no re-execution.
+    """
     from .runs import execute_jobs
 
     run = Path(run_dir).resolve()
@@ -148,6 +151,9 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None,
     if executed_in != str(run):
         report.note(f"paths recorded under {executed_in} are mapped to {run}")
     entries = [n for n in manifest.get("notebooks", []) if n.get("status") == "ok"]
+    if not rerun:
+        report.note("hashes only: notebooks were not re-executed")
+        entries = []
     with tempfile.TemporaryDirectory(prefix="evaluation-audit-") as tmp:
         job_list = []
         for entry in entries:

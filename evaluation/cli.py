@@ -89,10 +89,10 @@ def _score(args: argparse.Namespace) -> int:
 
 @command("run")
 def _run(args: argparse.Namespace) -> int:
-    from .runs import start_run
+    from .runs import NOTEBOOKS, start_run
 
     result = start_run(args.tender, out=args.out, jobs=args.jobs, language=args.language,
-                       progress=not args.quiet)
+                       progress=not args.quiet, notebooks=args.notebooks or NOTEBOOKS)
     if result.ok:
         print(f"run complete: {result.folder}")
         print(f"report: {result.folder / 'report.html'}")
@@ -109,7 +109,8 @@ def _run(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     from .audit import audit_run
 
-    report = audit_run(args.run_dir, jobs=args.jobs, progress=not args.quiet)
+    report = audit_run(args.run_dir, jobs=args.jobs, progress=not args.quiet,
+                       rerun=not args.hashes_only)
     for line in report.lines:
         print(line)
     print(("AUDIT PASSED: " if report.ok else "AUDIT FAILED: ") + str(args.run_dir))
@@ -139,10 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="notebooks at once (default: cores)")
     p.add_argument("--out", type=Path, default=Path("runs"), help="runs folder (default: runs)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--notebooks", type=Path, default=None,
+                   help="folder of notebook templates (default: the workbook's notebooks/)")
     p = sub.add_parser("audit", help="verify a run folder's hashes and re-execute its notebooks",
                        description="verify a run folder's hashes and re-execute its notebooks")
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--hashes-only", action="store_true",
+                   help="check the manifest's hashes without re-executing the notebooks")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     import importlib
 

@@ -66,8 +66,10 @@ def execute_job(job: Job) -> Outcome:
                 store_widget_state=False)
             return Outcome(job.name, True, time.perf_counter() - began, attempts=attempts)
         except PapermillExecutionError as exc:
+            first = (exc.source or "").strip().splitlines()[:1]
+            where = f" in `{first[0][:60]}`" if first else ""
             return Outcome(job.name, False, time.perf_counter() - began, cell=exc.cell_index,
-                           error=f"{exc.ename}: {exc.evalue}", attempts=attempts)
+                           error=f"{exc.ename}: {exc.evalue}{where}", attempts=attempts)
         except Exception as exc:  # a kernel or I/O failure must not stop the other notebooks
             if attempts == 1 and _kernel_failed_to_start(exc):
                 continue

@@ -130,12 +130,12 @@ def execute_jobs(jobs: list[Job], workers: int, progress: bool = True,
 
 def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | None = None,
               language: str | None = None, progress: bool = True,
-              now: dt.datetime | None = None) -> RunResult:
+              now: dt.datetime | None = None, notebooks: Path = NOTEBOOKS) -> RunResult:
     """Validate the tender, execute every notebook and return the finished run folder."""
     tender = load_tender(tender_path)  # validation first: bad input never creates a folder
     language = language or tender.model.language
     now = now or dt.datetime.now(dt.UTC)
-    templates = [NOTEBOOKS / "proposal.ipynb", NOTEBOOKS / "committee.ipynb"]
+    templates = [Path(notebooks) / "proposal.ipynb", Path(notebooks) / "committee.ipynb"]
     files = input_files(tender)
     parent = Path(out).resolve() / tender.id
     parent.mkdir(parents=True, exist_ok=True)

@@ -87,3 +87,32 @@ def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
         return status, out, err
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo tender, its model and the notebook templates, shared by the session.
+
+    Tests that change an original (to check that the audit notices) restore it afterwards.
+    """
+    root = tmp_path_factory.mktemp("workspace")
+    shutil.copytree(DEMO_MODEL.parent, root / "criteria")
+    shutil.copytree(DEMO_TENDER, root / "tenders" / "1000-bygg")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One complete run of the demo, shared by every test that only reads it.
+
+    Executing notebooks is slow; tests that write into a run folder copy it first.
+    """
+    from evaluation.runs import start_run
+
+    result = start_run(demo_workspace / "tenders" / "1000-bygg",
+                       out=tmp_path_factory.mktemp("runs"), jobs=2, progress=False,
+                       notebooks=demo_workspace / "notebooks")
+    assert result.ok, [o for o in result.outcomes if not o.ok]
+    return result.folder

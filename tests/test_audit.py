@@ -1,0 +1,97 @@
+"""`evaluation audit`: a fresh run audits clean; any tampering or changed original fails."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from evaluation.audit import compare_values
+from evaluation.cli import main
+from evaluation.display import RESULT_MIMETYPE
+
+pytestmark = pytest.mark.notebooks
+
+
+@pytest.fixture
+def run_copy(demo_run, tmp_path):
+    target = tmp_path / demo_run.name
+    shutil.copytree(demo_run, target)
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    return target, manifest
+
+
+def test_fresh_run_audits_clean(demo_run, capsys):
+    assert main(["audit", str(demo_run), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "AUDIT PASSED" in out
+    assert out.count("re-run identical") == 7
+    assert "FAIL" not in out
+
+
+def test_audit_fails_when_an_input_copy_changes_by_one_byte(run_copy, capsys):
+    run, _ = run_copy
+    path = run / "inputs" / "tenders" / "1000-bygg" / "scores" / "anne.berg.csv"
+    data = bytearray(path.read_bytes())
+    data[-2] ^= 1
+    path.write_bytes(bytes(data))
+    assert main(["audit", str(run), "--quiet", "--hashes-only"]) == 1
+    assert "anne.berg.csv: sha256 differs" in capsys.readouterr().out
+
+
+def test_audit_fails_when_an_original_input_changes(demo_run, demo_workspace, capsys):
+    original = demo_workspace / "tenders" / "1000-bygg" / "proposals.csv"
+    saved = original.read_bytes()
+    try:
+        original.write_bytes(saved.replace(b"9400000", b"9400001"))
+        assert main(["audit", str(demo_run), "--quiet", "--hashes-only"]) == 1
+        out = capsys.readouterr().out
+        assert "proposals.csv: the original" in out and "changed since the run" in out
+    finally:
+        original.write_bytes(saved)
+
+
+def test_audit_fails_when_a_template_changed(demo_run, demo_workspace, capsys):
+    template = demo_workspace / "notebooks" / "committee.ipynb"
+    saved = template.read_bytes()
+    try:
+        template.write_bytes(saved.replace(b"view.summary()", b"view.summary() "))
+        assert main(["audit", str(demo_run), "--quiet", "--hashes-only"]) == 1
+        assert "templates/committee.ipynb: the original" in capsys.readouterr().out
+    finally:
+        template.write_bytes(saved)
+
+
+def test_audit_fails_when_a_number_in_an_executed_notebook_is_edited(run_copy, capsys):
+    run, _ = run_copy
+    path = run / "proposals" / "003.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if RESULT_MIMETYPE in output.get("data", {}):
+                output["data"][RESULT_MIMETYPE]["results"]["total"] += 0.5
+    nbformat.write(nb, path)
+    assert main(["audit", str(run), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "proposals/003.ipynb: sha256 differs" in out
+    assert "proposals/003.ipynb: 1 of" in out and "/total" in out
+    assert "proposals/001.ipynb: re-run identical" in out
+
+
+def test_compare_values_reports_the_largest_difference():
+    old = {"a": [1.0, 2.0], "b": {"c": 3.0}}
+    assert compare_values(old, old, exact=True).differences == []
+    near = compare_values(old, {"a": [1.0, 2.0 * (1 + 1e-12)], "b": {"c": 3.0}}, exact=False)
+    assert near.differences == [] and 0 < near.largest_rel < 1e-9
+    exact = compare_values(old, {"a": [1.0, 2.0 * (1 + 1e-12)], "b": {"c": 3.0}}, exact=True)
+    assert exact.differences == ["/a/1: 2.0 → 2.000000000002"]
+    far = compare_values(old, {"a": [1.0, 2.1], "b": {"c": 3.0}}, exact=False)
+    assert far.differences and far.largest_abs == pytest.approx(0.1)
+
+
+def test_audit_of_a_missing_folder_is_an_input_error(tmp_path, capsys):
+    assert main(["audit", str(Path(tmp_path) / "nothing"), "--quiet"]) == 2
+    assert "manifest.json: missing" in capsys.readouterr().err

@@ -1,0 +1,145 @@
+"""`evaluation run`: run folders, manifests, failures, interruptions, reproducibility."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from evaluation.cli import main
+from evaluation.manifest import sha256_file
+from evaluation.runs import start_run
+
+pytestmark = pytest.mark.notebooks
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_run_folder_is_complete_and_named(demo_run):
+    assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{8}", demo_run.name)
+    manifest = json.loads((demo_run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "complete"
+    names = {e["path"] for e in manifest["outputs"]}
+    assert {"committee.ipynb", "results.json", "report.html",
+            *(f"proposals/{p}.ipynb" for p in ("001", "002", "003", "004", "005", "006"))} <= names
+    for group in ("inputs", "templates", "outputs"):
+        for entry in manifest[group]:
+            path = demo_run / entry["path"]
+            assert sha256_file(path) == entry["sha256"]
+            assert path.stat().st_size == entry["size"]
+    inputs = {e["path"] for e in manifest["inputs"]}
+    assert "inputs/criteria/1000-bygg.yaml" in inputs
+    assert "inputs/tenders/1000-bygg/scores/anne.berg.csv" in inputs
+    assert manifest["environment"]["packages"]["papermill"]
+    assert {n["status"] for n in manifest["notebooks"]} == {"ok"}
+
+
+def test_notebooks_read_the_copies_with_absolute_json_parameters(demo_run):
+    manifest = json.loads((demo_run / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["notebooks"]:
+        params = entry["parameters"]
+        assert Path(params["tender"]).is_absolute()
+        assert params["tender"].startswith(manifest["executed_in"] + "/inputs/")
+        assert json.loads(json.dumps(params)) == params
+
+
+def test_report_is_offline_with_plotly_embedded_once(demo_run):
+    html = (demo_run / "report.html").read_text(encoding="utf-8")
+    tags = re.findall(r"<(?:script|link)\b[^>]*>", html)
+    for tag in tags:
+        assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", tag), tag
+    assert html.count("Plotly.newPlot(") >= 3
+    assert len(re.findall(r"plotly\.js v\d", html)) == 1  # the library's banner, once
+    assert "<pre" not in html or "jp-InputArea" not in html  # no code cells
+    assert "Rangering og valg av partnere" in html
+
+
+def test_two_runs_give_byte_identical_results(demo_run, demo_workspace, tmp_path):
+    second = start_run(demo_workspace / "tenders" / "1000-bygg", out=tmp_path, jobs=2,
+                       progress=False, notebooks=demo_workspace / "notebooks")
+    assert second.ok
+    assert (second.folder / "results.json").read_bytes() == \
+        (demo_run / "results.json").read_bytes()
+
+
+def test_failing_notebook_marks_the_run_failed_and_the_others_complete(demo_workspace, tmp_path,
+                                                                        capsys):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(demo_workspace / "notebooks", notebooks)
+    template = notebooks / "proposal.ipynb"
+    nb = nbformat.read(template, as_version=4)
+    bad = nbformat.v4.new_code_cell('assert proposal_id != "002", "injected failure"')
+    bad.id = "injected"
+    nb.cells.insert(3, bad)
+    nbformat.write(nb, template)
+    code = main(["run", str(demo_workspace / "tenders" / "1000-bygg"), "--out",
+                 str(tmp_path / "runs"), "--jobs", "2", "--quiet", "--notebooks", str(notebooks)])
+    err = capsys.readouterr().err
+    assert code == 1
+    # cell 4 of the executed notebook: papermill inserts the injected-parameters cell
+    assert ("proposals/002.ipynb, cell 4: AssertionError: injected failure in "
+            "`assert proposal_id != \"002\"") in err
+    parent = tmp_path / "runs" / "1000-bygg"
+    (failed,) = list(parent.iterdir())
+    assert failed.name.endswith("-failed")
+    manifest = json.loads((failed / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed"
+    status = {n["path"]: n["status"] for n in manifest["notebooks"]}
+    assert status.pop("proposals/002.ipynb") == "failed"
+    assert set(status.values()) == {"ok"}
+    assert (failed / "committee.ipynb").is_file()
+    assert not (failed / "results.json").exists()
+
+
+def test_bad_input_creates_no_run_folder(make_tender, tmp_path, capsys):
+    tender = make_tender()
+    (tender / "proposals.csv").write_text("", encoding="utf-8")
+    code = main(["run", str(tender), "--out", str(tmp_path / "runs"), "--quiet"])
+    assert code == 2
+    assert "proposals.csv" in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists()
+
+
+def test_killed_launcher_leaves_no_folder_that_looks_complete(demo_workspace, tmp_path):
+    runs = tmp_path / "runs"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evaluation", "run", str(demo_workspace / "tenders" / "1000-bygg"),
+         "--out", str(runs), "--jobs", "1", "--quiet"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    parent = runs / "1000-bygg"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if parent.is_dir() and any((p / "proposals" / "001.ipynb").exists()
+                                   for p in parent.iterdir()):
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    leftovers = list(parent.iterdir())
+    assert leftovers, "the run should have started"
+    for folder in leftovers:
+        assert folder.name.startswith(".") and folder.name.endswith(".partial")
+        assert not (folder / "manifest.json").exists()
+    assert main(["audit", str(leftovers[0]), "--quiet"]) == 2
+
+
+def test_an_earlier_run_is_never_overwritten(demo_workspace, tmp_path):
+    import datetime as dt
+
+    when = dt.datetime(2026, 11, 26, 12, 0, 0, tzinfo=dt.UTC)
+    shutil_target = tmp_path / "runs"
+    first = start_run(demo_workspace / "tenders" / "1000-bygg", out=shutil_target, jobs=2,
+                      progress=False, now=when, notebooks=demo_workspace / "notebooks")
+    before = sha256_file(first.folder / "manifest.json")
+    second = start_run(demo_workspace / "tenders" / "1000-bygg", out=shutil_target, jobs=2,
+                       progress=False, now=when, notebooks=demo_workspace / "notebooks")
+    assert first.folder != second.folder
+    assert sha256_file(first.folder / "manifest.json") == before
