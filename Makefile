@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/evaluation score $(TENDER)
+	$(BIN)/evaluation run $(TENDER)
 
 lint: $(STAMP)
 	$(BIN)/ruff check evaluation tests bench
