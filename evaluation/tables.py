@@ -140,7 +140,8 @@ def _read_csv(path: Path, problems: ProblemList, label: str) -> Table | None:
         problems.add(label, "format", f"not a readable CSV table: {str(exc).strip()}")
         return None
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.apply(lambda col: col.str.strip())
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
     frame.attrs["separator"] = separator
     return Table(label, frame, text=text)
 
@@ -192,6 +193,17 @@ def _cell_text(value: object) -> str:
 
 def parse_numbers(values: pd.Series) -> pd.Series:
     """Return ``values`` as floats, NaN where not a number; accepts ``7,5`` and ``1 234,5``."""
+    fast = pd.to_numeric(values, errors="coerce")
+    slow = fast.isna() & (values.astype(str) != "")
+    if not slow.any():
+        return fast.astype(np.float64)
+    result = fast.astype(np.float64)
+    result[slow] = _parse_written_numbers(values[slow])
+    return result
+
+
+def _parse_written_numbers(values: pd.Series) -> pd.Series:
+    """Parse numbers as people write them: decimal comma, spaces as thousands separators."""
     text = values.astype(str).str.replace("\u00a0", "", regex=False)
     text = text.str.replace(" ", "", regex=False)
     # A comma is a decimal comma unless a dot is present too ("1,234.5" written in English).

@@ -170,6 +170,7 @@ def _evaluated_prices(folder: Path, problems: ProblemList, model: Model, proposa
         raw = proposals.frame[f] if in_column else pd.Series([""] * len(ids))
         numbers = parse_numbers(raw).to_numpy()
         given = raw.to_numpy() != ""
+        column = prices[f].to_numpy(copy=True)
         for row, pid in enumerate(ids):
             if (pid, f) in scheduled:
                 if in_column and given[row]:
@@ -189,7 +190,8 @@ def _evaluated_prices(folder: Path, problems: ProblemList, model: Model, proposa
                              "price is not a number", line=proposals.where(row),
                              found=raw.iloc[row], expected="a number, e.g. 1234567,50")
                 continue
-            prices.iloc[row, fields.index(f)] = numbers[row]
+            column[row] = numbers[row]
+        prices[f] = column
         if leaf.price.direction == "cost":
             col = prices[f].to_numpy()
             for row in map(int, np.flatnonzero(np.isfinite(col) & (col <= 0))):
@@ -335,7 +337,7 @@ def _check_score_table(table: Table, problems: ProblemList, model: Model,
         report_rows(problems, table, empty, "justification", "empty justification (the model "
                     "requires a reason for every score)", found=[""] * len(empty),
                     expected="a reason")
-    present = set(zip(pid, cid, strict=True))
+    present = set(zip(pid.tolist(), cid.tolist(), strict=True))
     missing = [(p, c) for p in needed for c in leaves if (p, c) not in present]
     for p, c in missing[:20]:
         problems.add(table.file, "score", f"missing score for proposal {p}, criterion {c}",
