@@ -12,15 +12,23 @@ import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import EvaluationError, InputError
+
+if TYPE_CHECKING:
+    from .freeze import FreezeStatus
 
 Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Handler] = {}
 # Feature modules that add their own subcommands: each defines
 # ``register(sub: argparse._SubParsersAction, command: Callable) -> None``.
-FEATURES: tuple[str, ...] = ()
+FEATURES: tuple[str, ...] = (
+    "evaluation.cli_sensitivity",
+    "evaluation.cli_paperwork",
+    "evaluation.cli_model",
+)
 
 
 def command(name: str) -> Callable[[Handler], Handler]:
@@ -61,6 +69,18 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _frozen_status(model: Path, args: argparse.Namespace) -> FreezeStatus:
+    from .freeze import check_frozen
+
+    return check_frozen(model, allow_unfrozen=args.allow_unfrozen)
+
+
+def _print_frozen(status: FreezeStatus, language: str) -> None:
+    """Say on stderr whether the model is the frozen one (a warning if changed)."""
+    prefix = ("advarsel: " if language == "nb" else "warning: ") if status.changed else ""
+    print(prefix + status.text(language), file=sys.stderr)
+
+
 @command("score")
 def _score(args: argparse.Namespace) -> int:
     from .results import dumps, score_object, score_rows, score_table
@@ -68,10 +88,14 @@ def _score(args: argparse.Namespace) -> int:
     from .tender import load_tender
 
     tender = load_tender(args.tender)
+    frozen = _frozen_status(tender.model.source, args)
     evaluation = evaluate_tender(tender)
     language = _language(args, tender.model.language)
+    _print_frozen(frozen, language)
     if args.format == "json":
-        sys.stdout.write(dumps(score_object(evaluation, language)))
+        obj = score_object(evaluation, language)
+        obj["model_frozen"] = frozen.as_dict()
+        sys.stdout.write(dumps(obj))
         return 0
     _print_warnings([*tender.warnings, *evaluation.warnings], language)
     if args.format == "csv":
@@ -92,7 +116,12 @@ def _run(args: argparse.Namespace) -> int:
     from .runs import NOTEBOOKS, start_run
 
     result = start_run(args.tender, out=args.out, jobs=args.jobs, language=args.language,
-                       progress=not args.quiet, notebooks=args.notebooks or NOTEBOOKS)
+                       progress=not args.quiet, notebooks=args.notebooks or NOTEBOOKS,
+                       allow_unfrozen=args.allow_unfrozen)
+    from .freeze import FreezeStatus
+
+    _print_frozen(FreezeStatus.from_dict(result.manifest["model"]["frozen"]),
+                  args.language or result.manifest["language"])
     if result.ok:
         print(f"run complete: {result.folder}")
         print(f"report: {result.folder / 'report.html'}")
@@ -135,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     tender_command("validate", "check every input file of a tender and report all problems")
     p = tender_command("score", "score and rank the proposals of a tender")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--allow-unfrozen", action="store_true", help="proceed with a model "
+                   "changed after it was frozen (the output says so)")
     p = tender_command("run", "execute every notebook of a tender into a new, auditable run "
                        "folder")
     p.add_argument("--jobs", type=int, default=None, help="notebooks at once (default: cores)")
@@ -142,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--notebooks", type=Path, default=None,
                    help="folder of notebook templates (default: the workbook's notebooks/)")
+    p.add_argument("--allow-unfrozen", action="store_true", help="proceed with a model "
+                   "changed after it was frozen (the report says so, in red)")
     p = sub.add_parser("audit", help="verify a run folder's hashes and re-execute its notebooks",
                        description="verify a run folder's hashes and re-execute its notebooks")
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
