@@ -32,6 +32,7 @@ class CommitteeView:
     evaluation: Evaluation
     language: str
     parameters: dict[str, Any]
+    _analysis: dict[str, Any] | None = None
 
     @classmethod
     def open(cls, tender: str | Path, language: str = "nb", **parameters: Any) -> CommitteeView:
@@ -166,12 +167,90 @@ class CommitteeView:
             show_markdown(_t(lang, "### Advarsler", "### Warnings") + "\n\n" +
                           "\n".join(f"- {w}" for w in warnings))
 
+    @property
+    def analysis(self) -> dict[str, Any]:
+        """The sensitivity analysis (computed once, seeded: the same every run)."""
+        if self._analysis is None:
+            from .sensitivity import analyse
+
+            self._analysis = analyse(self.evaluation)
+        return self._analysis
+
     def sensitivity(self) -> None:
-        """Show how robust the award is to the weights (see ``evaluation.sensitivity``)."""
-        show_markdown(_t(self.language, "## Følsomhet for vektene\n\n_Følsomhetsanalysen "
-                                        "kommer her._",
-                         "## Sensitivity to the weights\n\n_The sensitivity analysis goes "
-                         "here._"))
+        """Show how robust the award is to the weights: intervals, SMAA, rank reversals."""
+        ev, lang = self.evaluation, self.language
+        result = self.analysis
+        show_markdown(_t(lang, "## Følsomhet for vektene\n\nDe publiserte vektene er "
+                               "bindende. Analysen viser hvor robust valget er: innenfor "
+                               "hvilket intervall hver vekt kan ligge (de andre skalert "
+                               "forholdsmessig) uten at vinneren, partnerne eller hele "
+                               "rangeringen endres, regnet eksakt.",
+                         "## Sensitivity to the weights\n\nThe published weights are "
+                         "binding. The analysis shows how robust the choice is: the interval "
+                         "within which each weight can lie (the others rescaled "
+                         "proportionally) without changing the winner, the partners or the "
+                         "whole ranking, computed exactly."))
+        stab = result["stability"]
+        if stab is None:
+            show_markdown(_t(lang, "_Stabilitetsintervaller gjelder bare vektet poengsum._",
+                             "_Stability intervals apply to weighted points only._"))
+        else:
+            def span(lo: float, hi: float) -> str:
+                return f"{format_number(lo, lang, 1)}–{format_number(hi, lang, 1)}"
+
+            rows = []
+            for cid, entry in [*((k, v) for k, v in stab.items() if k != "leaves"),
+                               *stab["leaves"].items()]:
+                node = ev.model.node(cid)
+                indent = "\u2003" * (len(node.path) - 1)
+                rows.append({_t(lang, "Kriterium", "Criterion"): indent + node.title.get(lang),
+                             _t(lang, "Publisert vekt", "Published weight"):
+                                 format_number(entry["published"], lang, 1),
+                             _t(lang, "Samme vinner", "Same winner"):
+                                 span(entry["low"], entry["high"]),
+                             _t(lang, "Samme partnere", "Same partners"):
+                                 span(entry["partners_low"], entry["partners_high"]),
+                             _t(lang, "Samme rangering", "Same ranking"):
+                                 span(entry["ranking_low"], entry["ranking_high"])})
+            show_table(pd.DataFrame(rows), lang, uuid="stability")
+        smaa = result["smaa"]
+        if smaa.get("rank_acceptability"):
+            show_markdown(_t(lang, f"### Simulerte vekter (SMAA-2)\n\n{smaa['samples']} "
+                                   f"vektsett trukket ({smaa['sampler']}, frø {smaa['seed']}). "
+                                   "Tabellen viser andelen trekk der hvert tilbud får hver "
+                                   "plass, og konfidensfaktoren (andelen det vinner med sine "
+                                   "sentrale vekter).",
+                             f"### Simulated weights (SMAA-2)\n\n{smaa['samples']} weight "
+                             f"vectors drawn ({smaa['sampler']}, seed {smaa['seed']}). The "
+                             "table shows the share of draws in which each proposal takes "
+                             "each rank, and its confidence factor (the share it wins with "
+                             "its central weights)."))
+            rows = []
+            for pid, shares in smaa["rank_acceptability"].items():
+                row: dict[str, Any] = {_t(lang, "Tilbud", "Proposal"): pid}
+                for r, b in enumerate(shares, start=1):
+                    row[f"{_t(lang, 'Plass', 'Rank')} {r}"] = format_number(100 * b, lang, 1)
+                conf = smaa["confidence"][pid]
+                row[_t(lang, "Konfidens", "Confidence")] = "–" if conf is None else \
+                    format_number(conf, lang, 2)
+                rows.append(row)
+            show_table(pd.DataFrame(rows), lang, uuid="smaa")
+        reversals = result["rank_reversals"]
+        if reversals:
+            show_markdown(_t(lang, "### Rangeringsreverseringer\n\nHva skjer hvis et tilbud "
+                                   "som ikke vinner fjernes, eller et dominert lokketilbud "
+                                   "legges til, under modellens prismodell og alternativene?",
+                             "### Rank reversals\n\nWhat happens if a non-winning proposal "
+                             "is removed, or a dominated decoy added, under the model's price "
+                             "model and the alternatives?"))
+            show_table(pd.DataFrame([{
+                _t(lang, "Prismodell", "Price model"): r["price_model"],
+                _t(lang, "Vinner", "Winner"): r["winner"],
+                _t(lang, "Tester", "Tests"): str(r["tests"]),
+                _t(lang, "Vinnerbytter", "Winner changes"):
+                    str(sum(c["winner_changed"] for c in r["changes"])),
+                _t(lang, "Endret rekkefølge", "Order changes"): str(len(r["changes"]))}
+                for r in reversals]), lang, uuid="reversals")
 
     def panel(self, interactive: bool) -> None:
         """Show the interactive weight panel when run interactively (never in batch runs)."""
@@ -182,8 +261,8 @@ class CommitteeView:
         WeightPanel(self.evaluation, self.language).show()
 
     def result(self) -> dict[str, Any]:
-        """Return the committee's result payload: the ``score`` object."""
-        return score_object(self.evaluation, self.language)
+        """Return the committee's result payload: the ``score`` object and the sensitivity."""
+        return {**score_object(self.evaluation, self.language), "sensitivity": self.analysis}
 
     def publish(self) -> None:
         """Display the result payload (the notebook's last output)."""
