@@ -8,10 +8,11 @@ Salminen 2001, "SMAA-2"; Tervonen & Lahdelma 2007). Samples may be drawn here
 R package ``smaa`` whose worked example is a regression test.
 
 Ranking rule, used everywhere here: rank 1 is the highest total; equal totals are ranked by
-index, lower index first. Totals are compared after dropping the last ``b`` bits of their
-binary64 mantissa, ``b`` the bit length of ``m - 1`` (1 bit for two proposals, 6 for 50), so
-totals that are mathematically equal but differ in the last bits after summation in another
-order still tie. Totals must be finite (a NaN would rank first).
+index, lower index first. Identical proposals get bit-identical totals (BLAS kernels may sum
+equal rows in different orders, so this is arranged, not assumed). Totals are compared after
+dropping the last ``b`` bits of their binary64 mantissa, ``b`` the bit length of ``m - 1``
+(1 bit for two proposals, 6 for 50): that frees room for the index in one 64-bit sort key,
+and makes most other 1-ulp differences tie as well. Totals must be finite (NaN ranks first).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def sample_dirichlet(n_criteria: int, samples: int, rng: np.random.Generator) ->
         w_{kj} = \frac{e_{kj}}{\sum_l e_{kl}}, \qquad e_{kj} \sim \mathrm{Exp}(1)
 
     Normalised exponentials are exactly uniform on the simplex; normalised uniforms are not
-    (they crowd the centre). Source: Tervonen & Lahdelma 2007, section 3.
+    (they crowd the centre). Source: Tervonen & Lahdelma 2007 (generating weights).
     """
     draws = rng.standard_exponential((samples, n_criteria))
     draws /= draws.sum(axis=1, keepdims=True)
@@ -98,11 +99,12 @@ def sample_ranges(
     :data:`HIT_AND_RUN_CHAINS` chains from the point that fills every range in the same
     proportion, each step moving to a uniform point on the chord through the current point in
     a random direction within the hyperplane, isotropic once every weight is scaled by its
-    reachable extent :math:`\min(h_j - l_j, 1 - \sum l)`; it discards ``10·d²`` steps as burn-in and
-    keeps every ``d``-th step after (``d`` the dimension of :math:`W`). Its draws are uniform
-    only in the limit, and the rate returned is 1.0 (nothing is rejected). ``"auto"`` takes
-    rejection when the better pilot accepts at least :data:`MIN_ACCEPTANCE`, else hit-and-run.
-    Deterministic given ``rng``'s seed.
+    reachable extent :math:`\min(h_j - l_j, 1 - \sum l)`; it discards ``10·d²`` steps as
+    burn-in and keeps every ``d``-th step after (``d`` the dimension of :math:`W`). Its draws
+    are uniform only in the limit and correlated within a chain (fewer effective samples), and
+    the rate returned is 1.0 (nothing is rejected). ``"auto"`` takes rejection when the better
+    pilot accepts at least :data:`MIN_ACCEPTANCE`, else hit-and-run. Deterministic given
+    ``rng``'s seed.
 
     Raises ``ValueError`` if no weights satisfy the bounds (:math:`\sum l > 1`,
     :math:`\sum h < 1` or some :math:`l_j > h_j`), beyond :data:`BOUND_TOLERANCE`.
@@ -301,7 +303,8 @@ def _rank_draws(
     per_word = 8 // index_dtype.itemsize
     # Rows padded to whole 64-bit words, so that a ranking hashes in a few multiply-adds.
     padded = np.zeros((min(step, draws), -(-m // per_word) * per_word), dtype=index_dtype)
-    mix = np.random.default_rng(2001).integers(1, 2**63, padded.shape[1] // per_word, np.uint64)
+    words = padded.shape[1] // per_word
+    mix = np.random.default_rng(2001).integers(1, 2**63, words, np.uint64) | np.uint64(1)
     positions = np.empty((m, draws), dtype=index_dtype)
     hashes = np.empty(draws, dtype=np.uint64)
     weight_sums = np.zeros(m * n)
@@ -335,10 +338,28 @@ def ranks_from_values(totals: FloatArray) -> IntArray:
 def _weighted_sums(x: FloatArray, w: FloatArray, draws: int) -> FloatArray:
     """Return a fresh ``(draws, m)`` array of totals (the ranking overwrites it)."""
     if x.ndim == 3:
-        return x @ w if w.ndim == 1 else np.einsum("kij,kj->ki", x, w)
-    if w.ndim == 2:
-        return w @ x.T  # one BLAS call for the whole block
-    return np.tile(x @ w, (draws, 1))
+        return _sum_over_criteria(x, w[:, None, :] if w.ndim == 2 else w)
+    return _fixed_sums(x, w if w.ndim == 2 else np.tile(w, (draws, 1)))
+
+
+def _fixed_sums(values: FloatArray, weights: FloatArray) -> FloatArray:
+    """Return ``weights @ values.T``, bit-identical for identical proposals."""
+    distinct, inverse = np.unique(values, axis=0, return_inverse=True)
+    if len(distinct) == len(values):
+        return weights @ values.T  # one BLAS call for the whole block
+    # BLAS kernels may sum equal rows in different orders, so 1-ulp noise would break ties.
+    return np.take(weights @ distinct.T, inverse.ravel(), axis=1)
+
+
+def _sum_over_criteria(x: FloatArray, w: FloatArray) -> FloatArray:
+    """Return ``sum_j x[..., j] * w[..., j]`` (broadcast), one criterion at a time, so that
+    identical rows of ``x`` give bit-identical sums (BLAS kernels need not)."""
+    total = x[..., 0] * w[..., 0]
+    product = np.empty_like(total)
+    for j in range(1, x.shape[-1]):
+        np.multiply(x[..., j], w[..., j], out=product)
+        total += product
+    return total
 
 
 def _low_mask(m: int) -> int:
@@ -399,17 +420,45 @@ def _confidence(values: FloatArray, central: FloatArray) -> FloatArray:
     if has.size == 0:
         return confidence
     if values.ndim == 2:
-        winners = np.argmax(_rank_keys(central[has] @ values.T), axis=1)
+        winners = np.argmax(_rank_keys(_fixed_sums(values, central[has])), axis=1)
         confidence[has] = winners == has
         return confidence
     wins = np.zeros(len(has))
     step = max(1, CHUNK_ELEMENTS // (m * len(has)))
     for start in range(0, len(values), step):
-        totals = values[start : start + step] @ central[has].T  # (draw, proposal, weight vector)
-        keys = _rank_keys(np.ascontiguousarray(totals.transpose(0, 2, 1)))
+        block = values[start : start + step]
+        # One BLAS call for every draw and weight vector; its rounding noise is then removed
+        # from identical proposals by giving each the total of its first twin.
+        totals = (block.reshape(-1, block.shape[2]) @ central[has].T).reshape(len(block), m, -1)
+        twins = _first_twins(block)
+        if twins is not None:
+            totals = np.take_along_axis(totals, twins[:, :, None], axis=1)
+        keys = _rank_keys(totals.swapaxes(1, 2))  # (draw, central weights of, proposal)
         wins += (np.argmax(keys, axis=2) == has).sum(axis=0)
     confidence[has] = wins / len(values)
     return confidence
+
+
+def _first_twins(block: FloatArray) -> IntArray | None:
+    """Return, per draw, the index of the first proposal with the same values as each
+    proposal (itself if none), or None if no draw of ``block`` has two equal proposals."""
+    draws, m, n = block.shape
+    mix = np.random.default_rng(1997).integers(1, 2**63, n, np.uint64) | np.uint64(1)
+    hashes = np.ascontiguousarray(block).view(np.uint64) @ mix  # exact: integer arithmetic
+    order = np.argsort(hashes, axis=1, kind="stable")  # equal hashes keep index order
+    ranked = np.take_along_axis(hashes, order, axis=1)
+    starts = np.ones((draws, m), dtype=bool)
+    starts[:, 1:] = ranked[:, 1:] != ranked[:, :-1]
+    if starts.all():
+        return None
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(m), 0), axis=1)
+    twins = np.empty_like(order)
+    np.put_along_axis(twins, order, np.take_along_axis(order, group_start, axis=1), axis=1)
+    draw, proposal = np.nonzero(twins != np.arange(m))
+    # Equal hashes of unequal values (a collision) must not merge two proposals.
+    unequal = (block[draw, proposal] != block[draw, twins[draw, proposal]]).any(axis=1)
+    twins[draw[unequal], proposal[unequal]] = proposal[unequal]
+    return twins
 
 
 def _ranking_entropy(positions: NDArray[np.unsignedinteger], hashes: NDArray[np.uint64]) -> float:
