@@ -81,6 +81,53 @@ def nok_per_quality_point(evaluation: Evaluation) -> dict[str, dict[str, float |
     return out
 
 
+def integrity_warnings(tender: Any) -> list[Label]:
+    """Return the warnings about the evaluation process records (legal.md)."""
+    out = []
+    if tender.declarations is None and tender.evaluators:
+        out.append(Label(
+            "Ingen habilitetserklæringer er registrert (declarations.csv); se FOA § 7-5 og "
+            "forvaltningsloven §§ 6–10.",
+            "No impartiality declarations are recorded (declarations.csv); see FOA § 7-5 and "
+            "forvaltningsloven §§ 6–10."))
+    if tender.quality_only:
+        out.append(Label(
+            "Kvaliteten er ikke forseglet ennå (price_opening: after_seal): bare kvalitet er "
+            "evaluert, ingen pris er lest.",
+            "Quality is not sealed yet (price_opening: after_seal): only quality is "
+            "evaluated, no price was read."))
+    elif tender.seal is None and tender.model.quality_leaves:
+        out.append(Label(
+            "Kvalitetspoengene ble ikke forseglet før prisene ble kjent (evaluation seal).",
+            "Quality scores were not sealed before prices were seen (evaluation seal)."))
+    if tender.seal is not None and tender.seal.get("reopenings"):
+        n = len(tender.seal["reopenings"])
+        out.append(Label(f"Forseglingen er åpnet {n} gang(er); se protokollen.",
+                         f"The seal was reopened {n} time(s); see the protocol."))
+    return out
+
+
+def integrity_summary(tender: Any) -> dict[str, Any]:
+    """Return the process records for outputs and the protocol (JSON-ready)."""
+    declarations = None if tender.declarations is None else [
+        {"evaluator": r.evaluator, "date": str(r.date), "statement": r.statement,
+         "conflicts": r.conflicts} for r in tender.declarations.itertuples()]
+    recusals = [] if tender.recusals is None else [
+        {"evaluator": r.evaluator, "proposal_id": r.proposal_id, "reason": r.reason}
+        for r in tender.recusals.itertuples()]
+    explanations = None if tender.explanations is None else \
+        tender.explanations.to_dict(orient="records")
+    seal = None if tender.seal is None else {
+        "sealed_at": tender.seal.get("sealed_at"), "files": tender.seal.get("files", {}),
+        "reopenings": tender.seal.get("reopenings", [])}
+    rejected = [{"proposal_id": str(pid), "reason": str(r.rejection_reason),
+                 "legal_basis": str(getattr(r, "legal_basis", "") or "")}
+                for pid, r in tender.proposals.iterrows() if not r.admissible]
+    return {"declarations": declarations, "recusals": recusals, "seal": seal,
+            "quality_only": tender.quality_only, "explanations": explanations,
+            "rejected": rejected}
+
+
 def diagnose(evaluation: Evaluation) -> Evaluation:
     """Return ``evaluation`` with its diagnostics and warnings filled in."""
     model = evaluation.model
@@ -121,7 +168,7 @@ def diagnose(evaluation: Evaluation) -> Evaluation:
                                                                      strict=True)}
     diag["nominal_weights"] = {leaf.id: float(w) for leaf, w in zip(evaluation.leaves, weights,
                                                                     strict=True)}
-    diag["nok_per_point"] = nok_per_quality_point(evaluation)
+    diag["nok_per_point"] = {} if tender.quality_only else nok_per_quality_point(evaluation)
 
     relative, leaking, bounded = [], [], True
     for leaf in model.price_leaves:
@@ -197,4 +244,6 @@ def diagnose(evaluation: Evaluation) -> Evaluation:
     diag["abnormally_low_thresholds"] = thresholds
     flagged = int(evaluation.panel.flagged.sum())
     diag["disagreements"] = flagged
+    warnings.extend(integrity_warnings(tender))
+    diag["integrity"] = integrity_summary(tender)
     return dataclasses.replace(evaluation, warnings=tuple(warnings), diagnostics=diag)

@@ -176,7 +176,9 @@ def evaluate_tender(tender: Tender) -> Evaluation:
     normalised_q = _normalise(model, quality, quality_leaves, included)
     fields = tuple(tender.prices.columns)
     prices = tender.prices.loc[list(ids)].to_numpy(dtype=np.float64)
-    price_scores, price_leaves = score_prices(model, prices, fields, included)
+    # before the seal of a price_opening: after_seal tender no price exists to be scored
+    priced = np.zeros_like(included) if tender.quality_only else included
+    price_scores, price_leaves = score_prices(model, prices, fields, priced)
 
     leaves = model.leaves
     qpos = {leaf.id: j for j, leaf in enumerate(quality_leaves)}

@@ -16,6 +16,14 @@ import pandas as pd
 
 from .criteria import Model, load_model
 from .errors import CriteriaError, ProblemList, TenderError
+from .integrity import (
+    check_declared,
+    check_seal,
+    read_declarations,
+    read_explanations,
+    read_recusals,
+    read_seal,
+)
 from .labels import Label
 from .price import net_present_value
 from .tables import Table, parse_numbers, read_table, report_rows
@@ -48,6 +56,11 @@ class Tender:
     settings: dict[str, Any] | None = None
     price_lines: pd.DataFrame | None = None
     warnings: tuple[str, ...] = ()
+    declarations: pd.DataFrame | None = None  # None: no declarations.csv (a warning)
+    recusals: pd.DataFrame | None = None  # evaluator, proposal_id, reason
+    explanations: pd.DataFrame | None = None  # answers to FOA § 24-9 requests
+    seal: dict[str, Any] | None = None  # seal.json; None: never sealed
+    quality_only: bool = False  # price_opening: after_seal and not yet sealed
 
     @property
     def id(self) -> str:
@@ -111,6 +124,10 @@ def _read_tender_file(folder: Path, problems: ProblemList, warnings: list[str]
                      line=doc.line(("evaluators",)), found=", ".join(duplicated))
     out["evaluators"] = [e for i, e in enumerate(evaluators) if e not in evaluators[:i]]
     out["currency"] = str(data.get("currency") or "NOK")
+    opening = data.get("price_opening")
+    if opening not in (None, "after_seal", "with_quality"):
+        problems.add(name, "price_opening", "unknown value", line=doc.line(("price_opening",)),
+                     found=opening, expected="after_seal | with_quality")
     out["_file"] = name
     return out
 
@@ -251,8 +268,9 @@ def _schedule_totals(table: Table, problems: ProblemList, model: Model, fields: 
 
 
 def _read_scores(folder: Path, problems: ProblemList, model: Model, evaluators: list[str],
-                 proposal_ids: list[str], needed: list[str], files: list[Path]
-                 ) -> pd.DataFrame:
+                 proposal_ids: list[str], needed: list[str], files: list[Path],
+                 declarations: pd.DataFrame | None = None,
+                 recusals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return every evaluator's scores, long format, after checking each file."""
     score_dir = folder / "scores"
     found: dict[str, Path] = {}
@@ -284,8 +302,13 @@ def _read_scores(folder: Path, problems: ProblemList, model: Model, evaluators: 
                            required=SCORE_COLUMNS)
         if table is None:
             continue
+        check_declared(table, evaluator, declarations, problems)
+        recused = {} if recusals is None else dict(
+            recusals.loc[recusals["evaluator"] == evaluator, ["proposal_id", "reason"]]
+            .itertuples(index=False, name=None))
         frame = _check_score_table(table, problems, model, proposal_ids, needed,
-                                   require_justification=model.justifications_required)
+                                   require_justification=model.justifications_required,
+                                   recused=recused)
         frames.append(frame.assign(evaluator=evaluator))
     columns = ["evaluator", *SCORE_COLUMNS]
     if not frames:
@@ -296,8 +319,8 @@ def _read_scores(folder: Path, problems: ProblemList, model: Model, evaluators: 
 
 def _check_score_table(table: Table, problems: ProblemList, model: Model,
                        proposal_ids: list[str], needed: list[str], *,
-                       require_justification: bool, extra: tuple[str, ...] = ()
-                       ) -> pd.DataFrame:
+                       require_justification: bool, extra: tuple[str, ...] = (),
+                       recused: dict[str, str] | None = None) -> pd.DataFrame:
     """Check one table of scores (an evaluator's or the consensus) and return it typed."""
     frame = table.frame
     leaves = {leaf.id: leaf for leaf in model.quality_leaves}
@@ -337,8 +360,16 @@ def _check_score_table(table: Table, problems: ProblemList, model: Model,
         report_rows(problems, table, empty, "justification", "empty justification (the model "
                     "requires a reason for every score)", found=[""] * len(empty),
                     expected="a reason")
+    recused = recused or {}
+    if recused:
+        bad = np.flatnonzero(pid.isin(list(recused)).to_numpy())
+        report_rows(problems, table, bad, "proposal_id", "score from an evaluator recused from "
+                    "this proposal (recusals.csv); remove the row",
+                    found=[f"{p} (recused: {recused[p]})" for p in pid.iloc[bad]],
+                    expected="no score")
     present = set(zip(pid.tolist(), cid.tolist(), strict=True))
-    missing = [(p, c) for p in needed for c in leaves if (p, c) not in present]
+    missing = [(p, c) for p in needed if p not in recused for c in leaves
+               if (p, c) not in present]
     for p, c in missing[:20]:
         problems.add(table.file, "score", f"missing score for proposal {p}, criterion {c}",
                      found="no row", expected="one row per proposal and leaf criterion")
@@ -350,8 +381,13 @@ def _check_score_table(table: Table, problems: ProblemList, model: Model,
     return out
 
 
-def load_tender(folder: Path | str) -> Tender:
-    """Return the validated tender in ``folder``; raise :class:`TenderError` with every problem."""
+def load_tender(folder: Path | str, *, ignore_seal: bool = False) -> Tender:
+    """Return the validated tender in ``folder``; raise :class:`TenderError` with every problem.
+
+    A sealed tender whose quality files changed since the seal is refused (``ignore_seal``
+    only for recording a reopening). With ``price_opening: after_seal`` and no seal yet, no
+    price is read: the tender is scored on quality only.
+    """
     folder = Path(folder).resolve()
     problems = ProblemList()
     warnings: list[str] = []
@@ -382,12 +418,31 @@ def load_tender(folder: Path | str) -> Tender:
     frame = proposals_table.frame
     admissible = (~frame["admissible"].str.lower().isin(FALSE_WORDS)
                   if "admissible" in frame.columns else pd.Series(True, index=frame.index))
-    prices, schedule = _evaluated_prices(folder, problems, model, proposals_table, admissible,
-                                         files)
+    seal = read_seal(folder)
+    quality_only = settings.get("price_opening") == "after_seal" and seal is None
+    if quality_only:  # quality is scored before anyone reads a price
+        fields = list(dict.fromkeys(leaf.price.field for leaf in model.price_leaves
+                                    if leaf.price is not None))
+        prices = pd.DataFrame(np.nan, index=pd.Index(frame["proposal_id"], name="proposal_id"),
+                              columns=fields, dtype=np.float64)
+        schedule = None
+        warnings.append(f"{_rel(folder, folder / 'tender.yaml')}: price_opening: after_seal "
+                        "and not sealed yet: scored on quality only, no price was read")
+    else:
+        prices, schedule = _evaluated_prices(folder, problems, model, proposals_table,
+                                             admissible, files)
     ids = [p for p in frame["proposal_id"] if p != ""]
     needed = [p for p, ok in zip(frame["proposal_id"], admissible, strict=True) if ok and p]
     evaluators = settings["evaluators"]
-    scores = _read_scores(folder, problems, model, evaluators, ids, needed, files)
+    declarations = read_declarations(folder, problems, evaluators, files)
+    recusals = read_recusals(folder, problems, evaluators, ids, files)
+    explanations = read_explanations(folder, problems, ids, files)
+    if seal is not None:
+        files.append(folder / "seal.json")
+        if not ignore_seal:
+            check_seal(folder, seal, problems)
+    scores = _read_scores(folder, problems, model, evaluators, ids, needed, files,
+                          declarations, recusals)
     consensus = None
     consensus_path = folder / "consensus.csv"
     if consensus_path.exists():
@@ -425,4 +480,6 @@ def load_tender(folder: Path | str) -> Tender:
         prices=prices, scores=scores, consensus=consensus, files=tuple(files),
         budget=settings.get("budget"), standstill_days=settings.get("standstill_days"),
         settings=settings, price_lines=schedule, warnings=tuple(warnings),
+        declarations=declarations, recusals=recusals, explanations=explanations, seal=seal,
+        quality_only=quality_only,
     )

@@ -1,0 +1,218 @@
+"""Evaluation integrity records: impartiality declarations, recusals, the seal on quality
+scores before prices are opened, reopenings, and explanations of abnormally low prices.
+
+Legal frame (legal.md): FOA § 7-5 applies forvaltningsloven §§ 6–10 to everyone who takes
+part in the evaluation; quality should be scored without knowing the price and be shown not to
+have moved afterwards; FOA § 24-9 requires asking for an explanation of an abnormally low price
+before rejecting it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import ProblemList
+from .tables import Table, read_table, report_rows
+
+SEAL_FILE = "seal.json"
+SEAL_VERSION = 1
+
+
+def _rel(folder: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(folder.parent))
+    except ValueError:
+        return str(path)
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Return dates written ``2026-11-26`` or ``26.11.2026`` (NaT where neither)."""
+    iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    nordic = pd.to_datetime(values, format="%d.%m.%Y", errors="coerce")
+    return iso.fillna(nordic)
+
+
+def read_declarations(folder: Path, problems: ProblemList, evaluators: list[str],
+                      files: list[Path]) -> pd.DataFrame | None:
+    """Return the impartiality declarations (``None`` when the file does not exist)."""
+    path = folder / "declarations.csv"
+    if not path.exists():
+        return None
+    files.append(path)
+    table = read_table(path, problems, label=_rel(folder, path),
+                       required=("evaluator", "date", "statement", "conflicts"))
+    if table is None:
+        return None
+    frame = table.frame
+    bad = [i for i, e in enumerate(frame["evaluator"]) if e not in evaluators]
+    report_rows(problems, table, bad, "evaluator", "declaration of an evaluator not listed in "
+                "tender.yaml", found=frame["evaluator"].iloc[bad],
+                expected=" | ".join(evaluators) or "no evaluators")
+    dates = parse_dates(frame["date"])
+    bad = [i for i in range(len(frame)) if pd.isna(dates.iloc[i])]
+    report_rows(problems, table, bad, "date", "not a date", found=frame["date"].iloc[bad],
+                expected="YYYY-MM-DD or DD.MM.YYYY")
+    bad = [i for i in range(len(frame)) if frame["statement"].iloc[i] == ""]
+    report_rows(problems, table, bad, "statement", "empty declaration", found=[""] * len(bad),
+                expected="the evaluator's statement of impartiality (FOA § 7-5)")
+    return frame.assign(date=dates.dt.date)
+
+
+def read_recusals(folder: Path, problems: ProblemList, evaluators: list[str],
+                  proposal_ids: list[str], files: list[Path]) -> pd.DataFrame:
+    """Return the recusals: ``evaluator, proposal_id, reason`` (empty when there is no file)."""
+    path = folder / "recusals.csv"
+    empty = pd.DataFrame({"evaluator": pd.Series(dtype=str),
+                          "proposal_id": pd.Series(dtype=str), "reason": pd.Series(dtype=str)})
+    if not path.exists():
+        return empty
+    files.append(path)
+    table = read_table(path, problems, label=_rel(folder, path),
+                       required=("evaluator", "proposal_id", "reason"))
+    if table is None:
+        return empty
+    frame = table.frame
+    for column, known, what in (("evaluator", evaluators, "tender.yaml's evaluators"),
+                                ("proposal_id", proposal_ids, "an id from proposals.csv")):
+        bad = [i for i, v in enumerate(frame[column]) if v not in known]
+        report_rows(problems, table, bad, column, "unknown " + column.replace("_id", ""),
+                    found=frame[column].iloc[bad], expected=what)
+    bad = [i for i in range(len(frame)) if frame["reason"].iloc[i] == ""]
+    report_rows(problems, table, bad, "reason", "a recusal needs its reason (forvaltningsloven "
+                "§§ 6–10)", found=[""] * len(bad), expected="the reason")
+    return frame[["evaluator", "proposal_id", "reason"]]
+
+
+def check_declared(table: Table, evaluator: str, declarations: pd.DataFrame | None,
+                   problems: ProblemList) -> None:
+    """Refuse an evaluator's scores when declarations exist but not the evaluator's."""
+    if declarations is not None and evaluator not in set(declarations["evaluator"]):
+        problems.add(table.file, "evaluator", "scores from an evaluator without an impartiality "
+                     "declaration in declarations.csv (FOA § 7-5)", found=evaluator,
+                     expected="a declaration row for this evaluator")
+
+
+def read_explanations(folder: Path, problems: ProblemList, proposal_ids: list[str],
+                      files: list[Path]) -> pd.DataFrame | None:
+    """Return recorded explanations of abnormally low prices (FOA § 24-9), if any."""
+    path = folder / "explanations.csv"
+    if not path.exists():
+        return None
+    files.append(path)
+    table = read_table(path, problems, label=_rel(folder, path),
+                       required=("proposal_id", "asked", "answer", "decision"),
+                       optional=("field",))
+    if table is None:
+        return None
+    frame = table.frame
+    bad = [i for i, v in enumerate(frame["proposal_id"]) if v not in proposal_ids]
+    report_rows(problems, table, bad, "proposal_id", "unknown proposal",
+                found=frame["proposal_id"].iloc[bad], expected="an id from proposals.csv")
+    return frame
+
+
+# --- the seal ----------------------------------------------------------------------------
+
+
+def quality_files(folder: Path) -> list[Path]:
+    """Return the files holding quality scores: every score file and consensus.csv."""
+    scores = sorted(p for p in (folder / "scores").glob("*")
+                    if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith(("~$",
+                                                                                      ".")))
+    consensus = folder / "consensus.csv"
+    return [*scores, *([consensus] if consensus.exists() else [])]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_seal(folder: Path) -> dict[str, Any] | None:
+    """Return the tender's seal (``seal.json``), or ``None`` if it was never sealed."""
+    path = folder / SEAL_FILE
+    if not path.exists():
+        return None
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def check_seal(folder: Path, seal: dict[str, Any], problems: ProblemList) -> None:
+    """Record a problem for every quality file that differs from the seal."""
+    sealed = seal.get("files", {})
+    now = {p.relative_to(folder).as_posix(): p for p in quality_files(folder)}
+    for name in sorted(set(sealed) | set(now)):
+        label = _rel(folder, folder / name)
+        if name not in now:
+            problems.add(label, "file", "sealed quality file is missing",
+                         found="nothing", expected=f"the file sealed on {seal.get('sealed_at')}")
+        elif name not in sealed:
+            problems.add(label, "file", "quality file added after sealing; record a "
+                         "reopening with: evaluation seal TENDER --reopen \"reason\"",
+                         found="a new file",
+                         expected=f"the files sealed on {seal.get('sealed_at')}")
+        elif _digest(now[name]) != sealed[name]:
+            problems.add(label, "sha256", "quality scores changed after they were sealed; "
+                         "record a reopening with: evaluation seal TENDER --reopen \"reason\"",
+                         found=_digest(now[name])[:16], expected=f"{sealed[name][:16]} "
+                         f"(seal.json, {seal.get('sealed_at')})")
+
+
+def _score_snapshot(tender: Any) -> list[dict[str, Any]]:
+    rows = [{"who": str(r.evaluator), "proposal_id": str(r.proposal_id),
+             "criterion_id": str(r.criterion_id), "score": float(r.score),
+             "justification": str(r.justification)} for r in tender.scores.itertuples()]
+    if tender.consensus is not None:
+        rows += [{"who": "consensus", "proposal_id": str(r.proposal_id),
+                  "criterion_id": str(r.criterion_id), "score": float(r.score),
+                  "justification": str(r.justification)} for r in tender.consensus.itertuples()]
+    return sorted(rows, key=lambda r: (r["who"], r["proposal_id"], r["criterion_id"]))
+
+
+def score_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the scores that differ: ``who, proposal_id, criterion_id, old, new,
+    justification`` (the new one)."""
+    def key(r: dict[str, Any]) -> tuple[str, str, str]:
+        return r["who"], r["proposal_id"], r["criterion_id"]
+    before, after = {key(r): r for r in old}, {key(r): r for r in new}
+    out = []
+    for k in sorted(set(before) | set(after)):
+        a, b = before.get(k), after.get(k)
+        if a is None or b is None or a["score"] != b["score"]:
+            out.append({"who": k[0], "proposal_id": k[1], "criterion_id": k[2],
+                        "old": None if a is None else a["score"],
+                        "new": None if b is None else b["score"],
+                        "justification": "" if b is None else b["justification"]})
+    return out
+
+
+def write_seal(folder: Path, tender: Any, *, reopen: str | None = None,
+               now: dt.datetime | None = None) -> dict[str, Any]:
+    """Seal the quality scores (or reseal them after a reopening) and return ``seal.json``.
+
+    The seal keeps the sha256 of every score file and of consensus.csv and a snapshot of the
+    scores, so a reopening can record exactly which scores changed, old → new.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    previous = read_seal(folder)
+    snapshot = _score_snapshot(tender)
+    seal: dict[str, Any] = {
+        "seal_version": SEAL_VERSION,
+        "sealed_at": (previous or {}).get("sealed_at", now.isoformat(timespec="seconds")),
+        "files": {p.relative_to(folder).as_posix(): _digest(p) for p in quality_files(folder)},
+        "scores": snapshot,
+        "reopenings": list((previous or {}).get("reopenings", [])),
+    }
+    if previous is not None:
+        if not reopen or not reopen.strip():
+            raise ValueError("already sealed: give a reason to reopen")
+        seal["reopenings"].append({"at": now.isoformat(timespec="seconds"), "reason": reopen,
+                                   "changes": score_changes(previous.get("scores", []),
+                                                            snapshot)})
+    (folder / SEAL_FILE).write_text(json.dumps(seal, ensure_ascii=False, indent=1,
+                                               sort_keys=True) + "\n", encoding="utf-8")
+    return seal
