@@ -16,11 +16,16 @@ from .results import dumps
 def write_outputs(run: Path, tender_copy: Path, payload: dict[str, Any], language: str,
                   manifest: dict[str, Any]) -> list[str]:
     """Write the run's derived outputs into ``run`` and return their relative paths."""
+    from .freeze import model_banner
+    from .modeltest_view import export_run_model_test
     from .report import export_report
     from .tender import load_tender
 
     (run / "results.json").write_text(dumps(payload["results"]), encoding="utf-8")
     tender = load_tender(tender_copy)
+    frozen = manifest.get("model", {}).get("frozen")
     export_report(run / "committee.ipynb", run / "report.html",
-                  title=tender.title.get(language), language=language)
-    return ["results.json", "report.html"]
+                  title=tender.title.get(language), language=language,
+                  banner_html=model_banner(frozen, language))
+    return ["results.json", "report.html",
+            export_run_model_test(run, tender.model, frozen, language)]

@@ -55,8 +55,12 @@ def offline_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def export_report(notebook: Path | nbformat.NotebookNode, target: Path, *,
-                  title: str | None = None, language: str = "nb") -> Path:
-    """Write the notebook as a self-contained HTML report without code and return its path."""
+                  title: str | None = None, language: str = "nb",
+                  banner_html: str = "") -> Path:
+    """Write the notebook as a self-contained HTML report without code and return its path.
+
+    ``banner_html`` (already escaped HTML, e.g. whether the model is frozen) comes first.
+    """
     from nbconvert import HTMLExporter
     from plotly.offline import get_plotlyjs
 
@@ -68,7 +72,8 @@ def export_report(notebook: Path | nbformat.NotebookNode, target: Path, *,
                             exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     resources = {"plotly_js": get_plotlyjs(), "language_code": language,
-                 "metadata": {"name": html.escape(title or "report")}}
+                 "metadata": {"name": html.escape(title or "report")},
+                 "banner_html": banner_html}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     target.write_text(body, encoding="utf-8")
     return target

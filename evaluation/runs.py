@@ -130,9 +130,17 @@ def execute_jobs(jobs: list[Job], workers: int, progress: bool = True,
 
 def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | None = None,
               language: str | None = None, progress: bool = True,
-              now: dt.datetime | None = None, notebooks: Path = NOTEBOOKS) -> RunResult:
-    """Validate the tender, execute every notebook and return the finished run folder."""
+              now: dt.datetime | None = None, notebooks: Path = NOTEBOOKS,
+              allow_unfrozen: bool = False) -> RunResult:
+    """Validate the tender, execute every notebook and return the finished run folder.
+
+    A model changed after it was frozen is refused before any folder is created
+    (:class:`~evaluation.errors.FrozenModelError`) unless ``allow_unfrozen``.
+    """
+    from .freeze import check_frozen
+
     tender = load_tender(tender_path)  # validation first: bad input never creates a folder
+    frozen = check_frozen(tender.model.source, allow_unfrozen=allow_unfrozen)
     language = language or tender.model.language
     now = now or dt.datetime.now(dt.UTC)
     templates = [Path(notebooks) / "proposal.ipynb", Path(notebooks) / "committee.ipynb"]
@@ -167,7 +175,8 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
         "language": language,
         "started": started.isoformat(timespec="seconds"),
         "environment": environment(),
-        "model": {"id": tender.model.id, "sha256": tender.model.sha256},
+        "model": {"id": tender.model.id, "sha256": tender.model.sha256,
+                  "frozen": frozen.as_dict()},
         "inputs": [file_entry(dest, work, original=src) for src, dest in pairs],
         "templates": [file_entry(work / "templates" / t.name, work, original=t)
                       for t in templates],
