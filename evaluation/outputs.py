@@ -18,14 +18,19 @@ def write_outputs(run: Path, tender_copy: Path, payload: dict[str, Any], languag
     """Write the run's derived outputs into ``run`` and return their relative paths."""
     from .freeze import model_banner
     from .modeltest_view import export_run_model_test
+    from .protocol import protocol_html
     from .report import export_report
     from .tender import load_tender
+    from .workbook import write_results_workbook
 
     (run / "results.json").write_text(dumps(payload["results"]), encoding="utf-8")
     tender = load_tender(tender_copy)
     frozen = manifest.get("model", {}).get("frozen")
+    write_results_workbook(run / "results.xlsx", payload["results"], tender, language)
     export_report(run / "committee.ipynb", run / "report.html",
                   title=tender.title.get(language), language=language,
+                  appendix_html=protocol_html(run, tender, payload["results"], manifest,
+                                              language),
                   banner_html=model_banner(frozen, language))
-    return ["results.json", "report.html",
+    return ["results.json", "results.xlsx", "report.html",
             export_run_model_test(run, tender.model, frozen, language)]

@@ -56,9 +56,10 @@ def offline_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def export_report(notebook: Path | nbformat.NotebookNode, target: Path, *,
                   title: str | None = None, language: str = "nb",
-                  banner_html: str = "") -> Path:
+                  appendix_html: str = "", banner_html: str = "") -> Path:
     """Write the notebook as a self-contained HTML report without code and return its path.
 
+    ``appendix_html`` (already escaped HTML, e.g. the evaluation protocol) follows the notebook.
     ``banner_html`` (already escaped HTML, e.g. whether the model is frozen) comes first.
     """
     from nbconvert import HTMLExporter
@@ -73,7 +74,7 @@ def export_report(notebook: Path | nbformat.NotebookNode, target: Path, *,
                             exclude_output_prompt=True)
     resources = {"plotly_js": get_plotlyjs(), "language_code": language,
                  "metadata": {"name": html.escape(title or "report")},
-                 "banner_html": banner_html}
+                 "appendix_html": appendix_html, "banner_html": banner_html}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     target.write_text(body, encoding="utf-8")
     return target

@@ -44,29 +44,42 @@ def test_protocol_sections(demo_fake_run):
     assert "anne.berg: 5,0, jonas.haugen: 3,0, sara.nilsen: 6,0" in page
     assert "Komiteen landet på 5 (medianen)." in page
     assert "Vinner: 001. Valgte partnere: 001, 003." in page
-    assert "<td>Samme vinner</td>" not in page and "<th>Samme vinner</th>" in page
+    assert "Følsomhetsanalysen er ikke registrert" in page  # a fake run has no sensitivity
     assert "inputs/tenders/1000-bygg/consensus.csv" in page
-    assert "Habilitetserklæringer er ikke registrert" in page
+    if (demo_fake_run / "inputs" / "tenders" / "1000-bygg" / "declarations.csv").exists():
+        assert "<p>declarations.csv:</p>" in page
+    else:
+        assert "Habilitetserklæringer er ikke registrert" in page
 
 
 def test_protocol_in_english_with_recorded_sensitivity_and_freeze(demo_fake_run):
-    sensitivity = {"stability": {"klima": {"published": 30.0, "low": 14.4, "high": 100.0}}}
+    sensitivity = {"stability": {"klima": {"published": 30.0, "low": 14.4, "high": 100.0,
+                                           "partners_low": 5.3, "partners_high": 100.0,
+                                           "ranking_low": 0.0, "ranking_high": 41.7},
+                                 "leaves": {}},
+                   "smaa": {"samples": 10000, "seed": 7, "rank_acceptability": {
+                       "001": [0.62, 0.38], "003": [0.38, 0.62]},
+                       "confidence": {"001": 1.0, "003": None}}}
     page = protocol(demo_fake_run, "en", {"sensitivity": sensitivity},
                     {"model": {"frozen": {"frozen": True, "changed": False,
                                           "frozen_at": "2026-09-01T10:00:00Z",
                                           "lock_file": "1000-bygg.lock.json"}}})
     assert ">Evaluation protocol<" in page
     assert "yes (2026-09-01T10:00:00Z, 1000-bygg.lock.json)" in page
-    assert "<td>Climate and environment</td><td>30.0</td><td>14.4</td><td>100.0</td>" in page
+    assert ("<td>Climate and environment</td><td>30.0</td><td>14.4–100.0</td>"
+            "<td>5.3–100.0</td><td>0.0–41.7</td>") in page
+    assert "10000 weight vectors, seed 7" in page
+    assert "<td>001</td><td>62.0\u00a0%</td><td>1.00</td>" in page
+    assert "<td>003</td><td>38.0\u00a0%</td><td>–</td>" in page
     changed = protocol(demo_fake_run, "en", None, {"model": {"frozen": {
         "frozen": False, "changed": True, "frozen_at": "2026-09-01T10:00:00Z"}}})
     assert "CHANGED AFTER FREEZING" in changed
 
 
-def test_protocol_computes_stability_when_not_recorded(demo_fake_run):
+def test_protocol_without_recorded_sensitivity_says_so(demo_fake_run):
     page = protocol(demo_fake_run, "en")
-    # winner 001 stays for price weights up to 22.9 of 100 (published 20)
-    assert "<td>Price</td><td>20.0</td><td>0.0–22.9</td>" in page
+    assert "The sensitivity analysis is not recorded in the run's results" \
+        in page.replace("&#x27;", "'")
 
 
 def test_protocol_escapes_supplier_text_and_shows_declarations(make_tender, tmp_path):
