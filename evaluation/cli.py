@@ -26,6 +26,7 @@ _COMMANDS: dict[str, Handler] = {}
 # ``register(sub: argparse._SubParsersAction, command: Callable) -> None``.
 FEATURES: tuple[str, ...] = (
     "evaluation.cli_sensitivity",
+    "evaluation.cli_integrity",
     "evaluation.cli_paperwork",
     "evaluation.cli_model",
 )

@@ -109,14 +109,18 @@ def integrity_warnings(tender: Any) -> list[Label]:
 
 def integrity_summary(tender: Any) -> dict[str, Any]:
     """Return the process records for outputs and the protocol (JSON-ready)."""
-    declarations = None if tender.declarations is None else [
-        {"evaluator": r.evaluator, "date": str(r.date), "statement": r.statement,
-         "conflicts": r.conflicts} for r in tender.declarations.itertuples()]
-    recusals = [] if tender.recusals is None else [
-        {"evaluator": r.evaluator, "proposal_id": r.proposal_id, "reason": r.reason}
-        for r in tender.recusals.itertuples()]
-    explanations = None if tender.explanations is None else \
-        tender.explanations.to_dict(orient="records")
+    # sorted: the records must not depend on the order of the rows in the files
+    declarations = None if tender.declarations is None else sorted(
+        ({"evaluator": r.evaluator, "date": str(r.date), "statement": r.statement,
+          "conflicts": r.conflicts} for r in tender.declarations.itertuples()),
+        key=lambda d: (d["evaluator"], d["date"], d["statement"]))
+    recusals = [] if tender.recusals is None else sorted(
+        ({"evaluator": r.evaluator, "proposal_id": r.proposal_id, "reason": r.reason}
+         for r in tender.recusals.itertuples()),
+        key=lambda d: (d["evaluator"], d["proposal_id"], d["reason"]))
+    explanations = None if tender.explanations is None else sorted(
+        tender.explanations.to_dict(orient="records"),
+        key=lambda d: tuple(str(v) for v in d.values()))
     seal = None if tender.seal is None else {
         "sealed_at": tender.seal.get("sealed_at"), "files": tender.seal.get("files", {}),
         "reopenings": tender.seal.get("reopenings", [])}

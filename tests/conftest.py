@@ -24,14 +24,21 @@ def make_tender(tmp_path: Path) -> Callable[[], Path]:
     """Return a factory copying the demo into ``tmp_path`` and returning the tender folder.
 
     The layout is ``tmp/criteria/1000-bygg.yaml`` and ``tmp/tenders/1000-bygg/``, so the
-    relative ``criteria:`` path in tender.yaml still points at the copied model.
+    relative ``criteria:`` path in tender.yaml still points at the copied model. The copy is
+    unsealed (no seal.json, no ``price_opening: after_seal``) so tests may edit scores and
+    prices are read; ``make(sealed=True)`` keeps the demo's seal and price opening.
     """
 
-    def make() -> Path:
+    def make(sealed: bool = False) -> Path:
         (tmp_path / "criteria").mkdir(exist_ok=True)
         shutil.copy2(DEMO_MODEL, tmp_path / "criteria" / DEMO_MODEL.name)
         folder = tmp_path / "tenders" / DEMO_TENDER.name
         shutil.copytree(DEMO_TENDER, folder)
+        if not sealed:
+            (folder / "seal.json").unlink()
+            yaml_path = folder / "tender.yaml"
+            yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
+                "price_opening: after_seal", ""), encoding="utf-8")
         return folder
 
     return make
