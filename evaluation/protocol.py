@@ -49,8 +49,10 @@ def _frozen(results: dict[str, Any], manifest: dict[str, Any], lang: str) -> str
         return _t(lang, "ja", "yes") if record else _t(lang, "nei", "no")
     if record.get("changed") or record.get("state") == "changed":
         word = _t(lang, "ENDRET ETTER FRYSING", "CHANGED AFTER FREEZING")
-    else:
-        word = _t(lang, "ja", "yes") if record.get("frozen") else _t(lang, "nei", "no")
+    elif record.get("frozen"):
+        word = _t(lang, "ja", "yes")
+    else:  # the lock file named would only be where a freeze would put it
+        return _t(lang, "nei", "no")
     details = ", ".join(str(record[k]) for k in ("frozen_at", "lock_file", "locked_sha256")
                         if record.get(k))
     return f"{word} ({details})" if details else word
@@ -184,11 +186,14 @@ def _sensitivity(tender: Tender, results: dict[str, Any], lang: str) -> str:
             "partners and the whole ranking stay the same when one main criterion's weight "
             "moves and the others keep their proportions (exact, Triantaphyllou & Sánchez "
             "1997).")) + "</p>")
+        order = [n.id for n in m.nodes()]  # results.json sorts keys: show the model's order
+        keys = sorted(stability, key=lambda c: (order.index(c) if c in ids else len(order), c))
         rows = [[m.node(c).title.get(lang) if c in ids else c,
-                 format_number(v.get("published"), lang, 1),
-                 _span(v, "low", "high", lang), _span(v, "partners_low", "partners_high", lang),
-                 _span(v, "ranking_low", "ranking_high", lang)]
-                for c, v in stability.items() if isinstance(v, dict) and "published" in v]
+                 format_number(stability[c].get("published"), lang, 1),
+                 _span(stability[c], "low", "high", lang),
+                 _span(stability[c], "partners_low", "partners_high", lang),
+                 _span(stability[c], "ranking_low", "ranking_high", lang)]
+                for c in keys if isinstance(stability[c], dict) and "published" in stability[c]]
         parts.append(_table([_t(lang, "Hovedkriterium", "Main criterion"),
                              _t(lang, "Publisert", "Published"),
                              _t(lang, "Samme vinner", "Same winner"),
@@ -226,6 +231,105 @@ def _hashes(run: Path, manifest: dict[str, Any], lang: str) -> str:
             f"<p>{html.escape(note)}</p>")
 
 
+def _integrity(results: dict[str, Any], lang: str) -> str:
+    """Quality before price (seal, reopenings), rejections, abnormally low prices."""
+    info = results.get("diagnostics", {}).get("integrity") or {}
+    parts = []
+    seal = info.get("seal")
+    if info.get("quality_only"):
+        parts.append(_t(lang, "Kvaliteten er ikke forseglet ennå: bare kvalitet er evaluert, "
+                              "ingen pris er lest.",
+                        "Quality is not sealed yet: only quality is evaluated, no price was "
+                        "read."))
+    elif seal is None:
+        parts.append(_t(lang, "Kvalitetspoengene ble ikke forseglet før prisene ble kjent.",
+                        "Quality scores were not sealed before prices were seen."))
+    else:
+        parts.append(_t(lang, f"Kvalitetspoengene ble forseglet {seal['sealed_at']} "
+                              f"({len(seal['files'])} filer) før prisene ble åpnet.",
+                        f"Quality scores were sealed at {seal['sealed_at']} "
+                        f"({len(seal['files'])} files) before prices were opened."))
+    out = "".join(f"<p>{html.escape(p)}</p>" for p in parts)
+    for reopening in (seal or {}).get("reopenings", []):
+        out += "<p class=\"evaluation-warning\">" + html.escape(_t(
+            lang, f"Forseglingen ble åpnet {reopening['at']}. Begrunnelse: "
+                  f"{reopening['reason']}",
+            f"The seal was reopened at {reopening['at']}. Reason: {reopening['reason']}")) + \
+            "</p>"
+        out += _table([_t(lang, "Hvem", "Who"), _t(lang, "Tilbud", "Proposal"),
+                       _t(lang, "Kriterium", "Criterion"), _t(lang, "Før", "Before"),
+                       _t(lang, "Etter", "After"), _t(lang, "Ny begrunnelse",
+                                                      "New justification")],
+                      [[c["who"], c["proposal_id"], c["criterion_id"], c["old"], c["new"],
+                        c["justification"]] for c in reopening["changes"]])
+    rejected = info.get("rejected") or []
+    if rejected:
+        out += "<p>" + html.escape(_t(lang, "Avviste tilbud:", "Rejected proposals:")) + "</p>"
+        out += _table([_t(lang, "Tilbud", "Proposal"), _t(lang, "Begrunnelse", "Reason"),
+                       _t(lang, "Hjemmel", "Legal basis")],
+                      [[r["proposal_id"], r["reason"], r["legal_basis"]] for r in rejected])
+    low = results.get("diagnostics", {}).get("abnormally_low") or {}
+    if low:
+        answers = {str(e.get("proposal_id")): e for e in info.get("explanations") or []}
+        out += "<p>" + html.escape(_t(
+            lang, "Unormalt lave priser: leverandøren skal bes forklare prisen før tilbudet "
+                  "eventuelt avvises (FOA § 24-9).",
+            "Abnormally low prices: the supplier must be asked to explain before any "
+            "rejection (FOA § 24-9).")) + "</p>"
+        out += _table([_t(lang, "Tilbud", "Proposal"), _t(lang, "Pris", "Price"),
+                       _t(lang, "Forespurt", "Asked"), _t(lang, "Svar", "Answer"),
+                       _t(lang, "Beslutning", "Decision")],
+                      [[pid, ", ".join(fields), answers.get(pid, {}).get("asked", "–"),
+                        answers.get(pid, {}).get("answer", "–"),
+                        answers.get(pid, {}).get("decision", _t(lang, "ikke registrert",
+                                                                "not recorded"))]
+                       for pid, fields in sorted(low.items())])
+    return out
+
+
+def _changes(manifest: dict[str, Any], lang: str) -> str:
+    """The change record against the previous run of the same tender."""
+    record = manifest.get("changes") or {}
+    previous = record.get("previous_run")
+    if not previous:
+        return "<p>" + html.escape(_t(lang, "Første kjøring av konkurransen: ingen tidligere "
+                                            "kjøring å sammenligne med.",
+                                      "First run of the competition: no earlier run to "
+                                      "compare with.")) + "</p>"
+    if record.get("error"):
+        return "<p>" + html.escape(f"{previous}: {record['error']}") + "</p>"
+    out = "<p>" + html.escape(_t(lang, f"Endringer siden kjøring {previous}:",
+                                 f"Changes since run {previous}:")) + "</p>"
+    scores = record.get("scores", [])
+    prices = record.get("prices", [])
+    weights = record.get("weights", [])
+    if not (scores or prices or weights or record.get("proposals_added")
+            or record.get("proposals_removed")):
+        return out + "<p>" + html.escape(_t(lang, "Ingen endringer i poeng, priser eller "
+                                                  "vekter.",
+                                            "No changes to scores, prices or weights.")) + "</p>"
+    if scores:
+        out += _table([_t(lang, "Hvem", "Who"), _t(lang, "Tilbud", "Proposal"),
+                       _t(lang, "Kriterium", "Criterion"), _t(lang, "Før", "Before"),
+                       _t(lang, "Etter", "After"), _t(lang, "Ny begrunnelse",
+                                                      "New justification")],
+                      [[c["who"], c["proposal_id"], c["criterion_id"], c["old"], c["new"],
+                        c["justification"]] for c in scores])
+    if prices:
+        out += _table([_t(lang, "Tilbud", "Proposal"), _t(lang, "Pris", "Price"),
+                       _t(lang, "Før", "Before"), _t(lang, "Etter", "After")],
+                      [[c["proposal_id"], c["field"], c["old"], c["new"]] for c in prices])
+    if weights:
+        out += _table([_t(lang, "Kriterium", "Criterion"), _t(lang, "Før", "Before"),
+                       _t(lang, "Etter", "After")],
+                      [[c["criterion_id"], c["old"], c["new"]] for c in weights])
+    for key, nb, en in (("proposals_added", "Nye tilbud", "Proposals added"),
+                        ("proposals_removed", "Fjernede tilbud", "Proposals removed")):
+        if record.get(key):
+            out += "<p>" + html.escape(f"{_t(lang, nb, en)}: {', '.join(record[key])}") + "</p>"
+    return out
+
+
 def protocol_html(run: Path, tender: Tender, results: dict[str, Any],
                   manifest: dict[str, Any], language: str) -> str:
     """Return the protocol section of ``report.html`` for a finished run."""
@@ -240,6 +344,10 @@ def protocol_html(run: Path, tender: Tender, results: dict[str, Any],
          _ranking(results, lang)),
         (_t(lang, "Følsomhet for vektene", "Sensitivity to the weights"),
          _sensitivity(tender, results, lang)),
+        (_t(lang, "Kvalitet før pris, avvisninger og unormalt lave priser",
+            "Quality before price, rejections and abnormally low prices"),
+         _integrity(results, lang)),
+        (_t(lang, "Endringslogg", "Change record"), _changes(manifest, lang)),
         (_t(lang, "Advarsler", "Warnings"), "<ul>" + "".join(
             f"<li>{html.escape(w)}</li>" for w in results.get("warnings", [])) + "</ul>"),
         (_t(lang, "Filer kjøringen bygger på (sha256)", "Files the run rests on (sha256)"),

@@ -56,6 +56,8 @@ def test_protocol_in_english_with_recorded_sensitivity_and_freeze(demo_fake_run)
     sensitivity = {"stability": {"klima": {"published": 30.0, "low": 14.4, "high": 100.0,
                                            "partners_low": 5.3, "partners_high": 100.0,
                                            "ranking_low": 0.0, "ranking_high": 41.7},
+                                 "gjennomforing": {"published": 20.0, "low": 10.7,
+                                                   "high": 100.0},
                                  "leaves": {}},
                    "smaa": {"samples": 10000, "seed": 7, "rank_acceptability": {
                        "001": [0.62, 0.38], "003": [0.38, 0.62]},
@@ -68,6 +70,8 @@ def test_protocol_in_english_with_recorded_sensitivity_and_freeze(demo_fake_run)
     assert "yes (2026-09-01T10:00:00Z, 1000-bygg.lock.json)" in page
     assert ("<td>Climate and environment</td><td>30.0</td><td>14.4–100.0</td>"
             "<td>5.3–100.0</td><td>0.0–41.7</td>") in page
+    assert page.index("<td>Climate and environment</td>") \
+        < page.index("<td>Ability to deliver</td><td>20.0</td><td>10.7–100.0</td><td>–</td>")
     assert "10000 weight vectors, seed 7" in page
     assert "<td>001</td><td>62.0\u00a0%</td><td>1.00</td>" in page
     assert "<td>003</td><td>38.0\u00a0%</td><td>–</td>" in page
