@@ -162,7 +162,8 @@ def check_seal(folder: Path, seal: dict[str, Any], problems: ProblemList) -> Non
                          f"(seal.json, {seal.get('sealed_at')})")
 
 
-def _score_snapshot(tender: Any) -> list[dict[str, Any]]:
+def score_snapshot(tender: Any) -> list[dict[str, Any]]:
+    """Return every individual and agreed score with its justification, in a fixed order."""
     rows = [{"who": str(r.evaluator), "proposal_id": str(r.proposal_id),
              "criterion_id": str(r.criterion_id), "score": float(r.score),
              "justification": str(r.justification)} for r in tender.scores.itertuples()]
@@ -199,7 +200,7 @@ def write_seal(folder: Path, tender: Any, *, reopen: str | None = None,
     """
     now = now or dt.datetime.now(dt.UTC)
     previous = read_seal(folder)
-    snapshot = _score_snapshot(tender)
+    snapshot = score_snapshot(tender)
     seal: dict[str, Any] = {
         "seal_version": SEAL_VERSION,
         "sealed_at": (previous or {}).get("sealed_at", now.isoformat(timespec="seconds")),

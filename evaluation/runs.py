@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .changes import change_record
 from .errors import RunError
 from .execute import Job, Outcome, execute_job, read_payload
 from .manifest import environment, file_entry, sha256_file
@@ -177,6 +178,7 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
         "environment": environment(),
         "model": {"id": tender.model.id, "sha256": tender.model.sha256,
                   "frozen": frozen.as_dict()},
+        "changes": change_record(parent, tender),
         "inputs": [file_entry(dest, work, original=src) for src, dest in pairs],
         "templates": [file_entry(work / "templates" / t.name, work, original=t)
                       for t in templates],
