@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from conftest import delete_line, edit
 
-from evaluation.cli import main
 from evaluation.runs import start_run
 from evaluation.scoring import evaluate_tender
 from evaluation.tender import load_tender
