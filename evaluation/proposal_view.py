@@ -89,6 +89,33 @@ class ProposalView:
                                          "(FOA § 24-9).",
                                    f"**Abnormally low price** ({field_}): the supplier must be "
                                    "asked to explain before any rejection (FOA § 24-9)."))
+        explanations = ev.tender.explanations
+        if p["abnormally_low"]:
+            answer = None if explanations is None else \
+                explanations[explanations["proposal_id"] == self.proposal_id]
+            if answer is None or answer.empty:
+                lines.append("  " + _t(lang, "Svar og beslutning er ikke registrert ennå "
+                                             "(explanations.csv: proposal_id, asked, answer, "
+                                             "decision).",
+                                       "Answer and decision are not recorded yet "
+                                       "(explanations.csv: proposal_id, asked, answer, "
+                                       "decision)."))
+            else:
+                first = answer.iloc[0]
+                lines.append("  " + _t(lang, f"Forespurt {first['asked']}. Svar: "
+                                             f"{first['answer']}. Beslutning: "
+                                             f"{first['decision']}.",
+                                       f"Asked {first['asked']}. Answer: {first['answer']}. "
+                                       f"Decision: {first['decision']}."))
+        recusals = ev.tender.recusals
+        if recusals is not None:
+            for r in recusals[recusals["proposal_id"] == self.proposal_id].itertuples():
+                lines.append("- " + _t(lang, f"**Inhabilitet:** {r.evaluator} har fratrådt "
+                                             f"behandlingen av dette tilbudet ({r.reason}); "
+                                             "poengene bygger på de andre evaluatorene.",
+                                       f"**Recusal:** {r.evaluator} took no part in "
+                                       f"evaluating this proposal ({r.reason}); the scores "
+                                       "rest on the other evaluators."))
         show_markdown("\n".join(lines))
 
     def scores_table(self) -> None:
