@@ -1,0 +1,99 @@
+"""Batch-run speed and sizes on the demo (issue 2/6), measured side by side in one run.
+
+- ``evaluation run --jobs 2`` against running the same notebooks one after another with the
+  ``papermill`` command (the naive way); target ratio <= 0.35.
+- time per notebook against a floor: starting a kernel and running one trivial cell through
+  the papermill API; target <= 2x.
+- sizes: executed proposal notebook <= 200 KB, committee notebook <= 1 MB, report <= 8 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+TENDER = ROOT / "tenders" / "1000-bygg"
+
+
+def _floor(tmp: Path, repeat: int = 3) -> float:
+    import papermill
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    source = tmp / "trivial.ipynb"
+    nbformat.write(nb, source)
+    times = []
+    for k in range(repeat):
+        start = time.perf_counter()
+        papermill.execute_notebook(str(source), str(tmp / f"trivial-{k}.ipynb"),
+                                   kernel_name="python3", progress_bar=False)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def _naive(tmp: Path) -> float:
+    from evaluation.tender import load_tender
+
+    ids = sorted(load_tender(TENDER).proposal_ids)
+    papermill = str(Path(sys.executable).parent / "papermill")
+    start = time.perf_counter()
+    for pid in ids:
+        subprocess.run([papermill, str(ROOT / "notebooks" / "proposal.ipynb"),
+                        str(tmp / f"naive-{pid}.ipynb"), "-k", "python3", "--no-progress-bar",
+                        "-p", "tender", str(TENDER), "-r", "proposal_id", pid],
+                       check=True, capture_output=True)
+    subprocess.run([papermill, str(ROOT / "notebooks" / "committee.ipynb"),
+                    str(tmp / "naive-committee.ipynb"), "-k", "python3", "--no-progress-bar",
+                    "-p", "tender", str(TENDER), "-p", "interactive", "False"],
+                   check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def bench() -> list[str]:
+    """Return the printed lines: times, ratios, sizes and their targets."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        floor = _floor(tmp)
+        naive = _naive(tmp)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "evaluation", "run", str(TENDER), "--jobs", "2",
+                        "--out", str(tmp / "runs"), "--quiet"], check=True, capture_output=True)
+        ours = time.perf_counter() - start
+        (run,) = list((tmp / "runs" / TENDER.name).iterdir())
+        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        per_notebook = statistics.median(n["seconds"] for n in manifest["notebooks"])
+        proposal_kb = max(p.stat().st_size for p in (run / "proposals").glob("*.ipynb")) / 1e3
+        committee_kb = (run / "committee.ipynb").stat().st_size / 1e3
+        report_mb = (run / "report.html").stat().st_size / 1e6
+    n = len(manifest["notebooks"])
+
+    def verdict(ok: bool) -> str:
+        return "OK" if ok else "SLOW"
+
+    return [
+        f"demo run: {n} notebooks",
+        f"  naive: papermill command, one after another   {naive:7.2f} s",
+        f"  evaluation run --jobs 2 (whole command)        {ours:7.2f} s   ratio "
+        f"{ours / naive:5.2f}   target <= 0.35   {verdict(ours / naive <= 0.35)}",
+        f"  floor: kernel start + one trivial cell          {floor:7.2f} s",
+        f"  median time per notebook in the run             {per_notebook:7.2f} s   ratio "
+        f"{per_notebook / floor:5.2f}   target <= 2      {verdict(per_notebook / floor <= 2)}",
+        f"  largest proposal notebook {proposal_kb:8.1f} KB  (<= 200 KB "
+        f"{verdict(proposal_kb <= 200)})",
+        f"  committee notebook        {committee_kb:8.1f} KB  (<= 1000 KB "
+        f"{verdict(committee_kb <= 1000)})",
+        f"  report.html               {report_mb:8.2f} MB  (<= 8 MB {verdict(report_mb <= 8)})",
+    ]
+
+
+if __name__ == "__main__":
+    print("\n".join(bench()))
