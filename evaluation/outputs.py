@@ -17,7 +17,6 @@ def write_outputs(run: Path, tender_copy: Path, payload: dict[str, Any], languag
                   manifest: dict[str, Any]) -> list[str]:
     """Write the run's derived outputs into ``run`` and return their relative paths."""
     from .freeze import model_banner
-    from .modeltest_view import export_run_model_test
     from .protocol import protocol_html
     from .report import export_report
     from .tender import load_tender
@@ -32,5 +31,15 @@ def write_outputs(run: Path, tender_copy: Path, payload: dict[str, Any], languag
                   appendix_html=protocol_html(run, tender, payload["results"], manifest,
                                               language),
                   banner_html=model_banner(frozen, language))
-    return ["results.json", "results.xlsx", "report.html",
-            export_run_model_test(run, tender.model, frozen, language)]
+    return ["results.json", "results.xlsx", "report.html"]
+
+
+def write_evidence(run: Path, model: Any, frozen: dict[str, Any] | None,
+                   language: str) -> list[str]:
+    """Write the outputs that do not depend on the notebooks (the model-test evidence).
+
+    The launcher runs this beside the notebook pool, so it adds no time to a run.
+    """
+    from .modeltest_view import export_run_model_test
+
+    return [export_run_model_test(run, model, frozen, language)]

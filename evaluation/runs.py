@@ -16,7 +16,13 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +31,7 @@ from .changes import change_record
 from .errors import RunError
 from .execute import Job, Outcome, execute_job, read_payload
 from .manifest import environment, file_entry, sha256_file
-from .outputs import write_outputs
+from .outputs import write_evidence, write_outputs
 from .results import dumps
 from .tender import Tender, load_tender
 
@@ -164,8 +170,11 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
                         {**base, "interactive": False}))
     (work / "proposals").mkdir()
     started = dt.datetime.now(dt.UTC)
-    outcomes = execute_jobs(job_list, jobs or os.cpu_count() or 1, progress,
-                            log=Path(tempfile.gettempdir()) / f"evaluation-{final.name}.log")
+    with ThreadPoolExecutor(max_workers=1) as side:  # the main process only waits otherwise
+        evidence = side.submit(write_evidence, work, tender.model, frozen.as_dict(), language)
+        outcomes = execute_jobs(job_list, jobs or os.cpu_count() or 1, progress,
+                                log=Path(tempfile.gettempdir()) / f"evaluation-{final.name}.log")
+        evidence_files = evidence.result()
     ok = all(o.ok for o in outcomes)
     manifest: dict[str, Any] = {
         "manifest_version": MANIFEST_VERSION,
@@ -193,6 +202,7 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
         if payload is None:
             raise RunError("committee.ipynb: no result payload in the executed notebook")
         derived = write_outputs(work, tender_copy, payload, language, manifest)
+    derived += evidence_files
     manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     manifest["outputs"] = [file_entry(work / name, work) for name in
                            [*(j.name for j in job_list if (work / j.name).exists()), *derived]]

@@ -244,7 +244,7 @@ class SmaaResult:
     ranking_entropy: float
 
 
-def run_smaa(values: FloatArray, weights: FloatArray) -> SmaaResult:
+def run_smaa(values: FloatArray, weights: FloatArray, *, pairwise: bool = True) -> SmaaResult:
     r"""Return the SMAA-2 indices of the weighted sums of ``values`` under ``weights``.
 
     ``values`` is ``(m, n)`` fixed partial values (higher is better) or ``(K, m, n)``, one
@@ -267,6 +267,8 @@ def run_smaa(values: FloatArray, weights: FloatArray) -> SmaaResult:
         H = -\sum_{\pi} p_\pi \log_2 p_\pi \quad (p_\pi \text{ the share of draws ranked } \pi)
 
     Ties follow the module's ranking rule. With fixed values the confidence factor is 0 or 1.
+    ``pairwise=False`` skips the pairwise winning indices (left NaN), the costliest index for
+    many proposals, when only acceptabilities, central weights and confidence are wanted.
     Draws are processed in blocks of :data:`CHUNK_ELEMENTS` totals to bound memory. Sources:
     Lahdelma & Salminen 2001 (SMAA-2: :math:`b_i^r`, :math:`w_i^c`, :math:`p_i^c`); Tervonen &
     Lahdelma 2007 (standard error, pairwise winning indices); R package ``smaa`` 0.3-2
@@ -284,7 +286,7 @@ def run_smaa(values: FloatArray, weights: FloatArray) -> SmaaResult:
         rank_acceptability=acceptability,
         central_weights=central,
         confidence=_confidence(values, central),
-        pairwise_winning=_pairwise(positions) / draws,
+        pairwise_winning=_pairwise(positions) / draws if pairwise else np.full((m, m), np.nan),
         standard_error=np.sqrt(acceptability * (1.0 - acceptability) / draws),
         samples=draws,
         ranking_entropy=_ranking_entropy(positions, hashes),
