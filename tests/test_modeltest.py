@@ -216,11 +216,12 @@ def test_normalised_quality_makes_absolute_prices_relative(tmp_path: Path) -> No
 
 
 def test_nok_per_point_closed_forms(demo: Model) -> None:
-    """Fixed endpoints and monetised: (budget mix) / (points × w_p), here 2 MNOK / 20."""
+    """Fixed endpoints and monetised: (budget mix) / (points × w_p); the demo's model_test
+    budgets are 8 and 9.5 MNOK, price weighs 20 of 100 points: 17.5 MNOK / 20."""
     result = run_model_test(demo, read_settings(demo, {"competitions": 500}))
     variants = by_id(result)
-    assert variants["monetised"].nok["median"] == pytest.approx(100_000.0)
-    assert variants["fixed_endpoints"].nok["median"] == pytest.approx(100_000.0)
+    assert variants["monetised"].nok["median"] == pytest.approx(17_500_000 / 20)
+    assert variants["fixed_endpoints"].nok["median"] == pytest.approx(17_500_000 / 20)
     assert variants["linear"].nok["median"] == pytest.approx(result.own.nok["median"])
 
 
