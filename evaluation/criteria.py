@@ -294,6 +294,25 @@ def _parse_price(r: _Reader, raw: Any, path: Path_, weighted: bool) -> PriceSpec
     return PriceSpec(model, str(field_name or ""), direction, params)
 
 
+def _check_price_scale(r: _Reader, price: PriceSpec, scale: Scale, path: Path_) -> None:
+    """Check parameters that only make sense against the leaf's scale and direction."""
+    p = price.params
+    if price.model == "fixed_endpoints" and "best" in p and "worst" in p:
+        if price.direction == "cost" and p["best"] >= p["worst"]:
+            r.add((*path, "best"), "for a cost the best price must be below the worst",
+                  found=f"best {p['best']:g}, worst {p['worst']:g}", expected="best < worst")
+        if price.direction == "benefit" and p["best"] <= p["worst"]:
+            r.add((*path, "best"), "for a benefit the best number must exceed the worst",
+                  found=f"best {p['best']:g}, worst {p['worst']:g}", expected="best > worst")
+    if "floor" in p and not p["floor"] <= scale.max:
+        r.add((*path, "floor"), "the floor must lie on the leaf's scale", found=p["floor"],
+              expected=f"<= {scale.max:g}")
+    for i, (_, score) in enumerate(p.get("breakpoints", ())):
+        if not scale.contains(score):
+            r.add((*path, "breakpoints", i, 1), "breakpoint score outside the leaf's scale",
+                  found=score, expected=f"{scale.min:g} to {scale.max:g}")
+
+
 def _parse_breakpoints(r: _Reader, raw: Any, path: Path_) -> tuple[tuple[float, float], ...] | None:
     pairs: list[tuple[float, float]] = []
     if not isinstance(raw, list) or len(raw) < 2:
@@ -355,6 +374,8 @@ def _parse_node(r: _Reader, raw: Any, path: Path_, parent: tuple[str, ...], defa
             r.add((*path, "price"), "a group cannot carry a price model; put it on a leaf")
         else:
             price = _parse_price(r, raw["price"], (*path, "price"), weighted)
+            if price is not None:
+                _check_price_scale(r, price, scale, (*path, "price"))
     normalisation = r.choice(raw.get("normalisation"), (*path, "normalisation"), NORMALISATIONS,
                              "none")
     if price is not None and normalisation != "none":

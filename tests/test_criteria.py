@@ -299,3 +299,24 @@ def test_justifications_optional_is_read(tmp_path: Path) -> None:
         "aggregation: consensus\n", "aggregation: consensus\njustifications: optional\n"),
         encoding="utf-8")
     assert not load_model(path).justifications_required
+
+
+@pytest.mark.parametrize(("price", "message"), [
+    ("{model: fixed_endpoints, field: p, best: 200, worst: 100}",
+     "price.best: for a cost the best price must be below the worst (found 'best 200, worst 100'"),
+    ("{model: fixed_endpoints, field: p, direction: benefit, best: 100, worst: 200}",
+     "price.best: for a benefit the best number must exceed the worst"),
+    ("{model: linear, field: p, floor: 11}", "price.floor: the floor must lie on the leaf's scale"),
+    ("{model: piecewise, field: p, breakpoints: [[50, 12], [100, 0]]}",
+     "price.breakpoints.0.1: breakpoint score outside the leaf's scale (found 12"),
+])
+def test_price_parameters_checked_against_scale_and_direction(tmp_path, price, message):
+    from evaluation.criteria import load_model
+    from evaluation.errors import CriteriaError
+
+    path = tmp_path / "m.yaml"
+    path.write_text("id: m\ntitle: m\ncriteria:\n  - {id: q, title: q, weight: 50}\n"
+                    f"  - {{id: p, title: p, weight: 50, price: {price}}}\n", encoding="utf-8")
+    with pytest.raises(CriteriaError) as info:
+        load_model(path)
+    assert message in str(info.value)
