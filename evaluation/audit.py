@@ -125,8 +125,49 @@ def _check_files(run: Path, manifest: dict[str, Any], report: AuditReport) -> No
                             "the evaluation no longer matches the files on record")
 
 
+def _check_anchor(run: Path, manifest: dict[str, Any], report: AuditReport,
+                  expected_sha256: str | None) -> None:
+    """Check what anchors the manifest itself: the hash in the folder's name and, when the
+    committee recorded it, the manifest's own sha256."""
+    from .runs import run_digest
+
+    entries = [*manifest.get("inputs", []), *manifest.get("templates", [])]
+    digest = run_digest([(Path(e["path"]).name, e["sha256"]) for e in entries])
+    name = manifest.get("run", run.name)
+    parts = name.split("-")  # <UTC time>-<short hash>[.n][-failed]
+    if (parts[1][:8] if len(parts) > 1 else "") != digest:
+        report.fail(f"manifest.json: the input hashes do not give the hash in the run's name "
+                    f"(found {digest}, expected the one in {name})")
+    else:
+        report.good(f"the run's name {name} matches the manifest's input hashes")
+    actual = sha256_file(run / "manifest.json")
+    if expected_sha256:
+        if not actual.startswith(expected_sha256.strip().lower().rstrip("…")):
+            report.fail(f"manifest.json: sha256 {actual} differs from the recorded "
+                        f"{expected_sha256}")
+        else:
+            report.good("manifest.json matches the sha256 recorded outside the folder")
+    else:
+        report.note(f"manifest.json sha256 {actual} (compare it with the one recorded at the "
+                    "run, or give --manifest-sha256)")
+
+
+def _check_added_originals(manifest: dict[str, Any], report: AuditReport) -> None:
+    """Fail when the original tender folder holds input files the run never saw."""
+    originals = {Path(e["original"]) for e in manifest.get("inputs", []) if e.get("original")}
+    tender_yaml = next((p for p in originals if p.name == "tender.yaml"), None)
+    if tender_yaml is None or not tender_yaml.parent.is_dir():
+        return
+    folder = tender_yaml.parent
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path not in originals and not any(
+                part.startswith((".", "~$")) for part in path.relative_to(folder).parts):
+            report.fail(f"{path}: added to the tender folder since the run; the evaluation no "
+                        "longer matches the files on record")
+
+
 def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = True,
-              rerun: bool = True) -> AuditReport:
+              rerun: bool = True, manifest_sha256: str | None = None) -> AuditReport:
     """Return the audit of a run folder (hashes, originals, re-execution, payloads).
 
     ``rerun=False`` checks hashes only (``--hashes-only``): quick, but no re-execution.
@@ -142,7 +183,9 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
     report = AuditReport()
     if manifest.get("status") != "complete" or run.name.startswith("."):
         report.fail(f"{run.name}: the run is not complete (status {manifest.get('status')!r})")
+    _check_anchor(run, manifest, report, manifest_sha256)
     _check_files(run, manifest, report)
+    _check_added_originals(manifest, report)
     exact = same_machine(manifest.get("environment", {}))
     report.note("same machine and software as the run: payloads must be identical" if exact
                 else "another machine or software: payloads must agree within a relative "

@@ -67,13 +67,17 @@ def quality_weights(model: Model, leaves: tuple[Criterion, ...]) -> Array:
     """Return each leaf's weight within quality (quality leaves sum to 1, price leaves 0).
 
     Weighted models use the global weights renormalised over the quality leaves; monetised
-    models without weights use the announced amounts, the weights they imply.
+    models without weights use the announced amounts, the weights they imply; models with
+    neither (UfAB's value for money states no weights) count every criterion by its scale's
+    range, so the quality points are the plain sum of the points given.
     """
     is_price = np.array([leaf.is_price for leaf in leaves], dtype=bool)
     if model.weighted:
         raw = np.array([model.global_weight(leaf.id) for leaf in leaves])
-    else:
+    elif any(leaf.value for leaf in leaves):
         raw = np.array([leaf.value or 0.0 for leaf in leaves])
+    else:
+        raw = np.array([leaf.scale.range for leaf in leaves])
     raw = np.where(is_price, 0.0, raw)
     total = raw.sum()
     return raw / total if total > 0 else raw

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import EvaluationError, InputError
+from .errors import EvaluationError, InputError, RunError
 
 if TYPE_CHECKING:
     from .freeze import FreezeStatus
@@ -126,6 +126,9 @@ def _run(args: argparse.Namespace) -> int:
     if result.ok:
         print(f"run complete: {result.folder}")
         print(f"report: {result.folder / 'report.html'}")
+        print(f"manifest sha256: {result.manifest_sha256} (keep it in the procurement file; "
+              f"evaluation audit RUN_DIR --manifest-sha256 {result.manifest_sha256[:12]}… "
+              "checks it)")
         return 0
     print(f"run FAILED: {result.folder}", file=sys.stderr)
     for o in result.outcomes:
@@ -140,7 +143,7 @@ def _audit(args: argparse.Namespace) -> int:
     from .audit import audit_run
 
     report = audit_run(args.run_dir, jobs=args.jobs, progress=not args.quiet,
-                       rerun=not args.hashes_only)
+                       rerun=not args.hashes_only, manifest_sha256=args.manifest_sha256)
     for line in report.lines:
         print(line)
     print(("AUDIT PASSED: " if report.ok else "AUDIT FAILED: ") + str(args.run_dir))
@@ -182,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None)
     p.add_argument("--hashes-only", action="store_true",
                    help="check the manifest's hashes without re-executing the notebooks")
+    p.add_argument("--manifest-sha256", default=None, metavar="SHA256",
+                   help="the manifest's sha256 printed by `run` and kept outside the folder")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     import importlib
 
@@ -201,6 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 2
+    except RunError as exc:
+        print(f"run failed: {exc}", file=sys.stderr)
+        return 1
     except EvaluationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -470,12 +470,14 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
     title = r.label(raw.get("title"), ("title",)) or Label(mid, mid)
     language = r.choice(raw.get("language"), ("language",), ("nb", "en"), "nb")
     scale = r.scale(raw.get("scale"), ("scale",), Scale())
-    points = r.number(raw.get("points", "100"), ("points",)) or 100.0
+    points = r.number(raw.get("points", "100"), ("points",))
+    points = 100.0 if points is None else points
     if points <= 0:
         r.add(("points",), "the maximum total must be positive", found=points)
         points = 100.0
     aggregation = r.choice(raw.get("aggregation"), ("aggregation",), AGGREGATIONS, "consensus")
-    disagreement = r.number(raw.get("disagreement", "0.3"), ("disagreement",)) or 0.3
+    disagreement = r.number(raw.get("disagreement", "0.3"), ("disagreement",))
+    disagreement = 0.3 if disagreement is None else disagreement
     if disagreement > 1:  # "30" or "30 %" mean a percentage
         disagreement /= 100.0
     if not 0 < disagreement <= 1:
@@ -488,7 +490,11 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
     if discount is not None and not -1 < discount < 1:
         r.add(("discount_rate",), "a yearly discount rate is a share such as 0.04",
               found=discount, expected="-1 < rate < 1")
-    low_share = r.number(raw.get("abnormally_low", "0.7"), ("abnormally_low",)) or 0.7
+    low_share = r.number(raw.get("abnormally_low", "0.7"), ("abnormally_low",))
+    low_share = 0.7 if low_share is None else low_share
+    if not 0 < low_share < 1:
+        r.add(("abnormally_low",), "share of the median under which a price is abnormally low",
+              found=low_share, expected="0 < share < 1")
     justifications = r.choice(raw.get("justifications"), ("justifications",),
                               ("required", "optional"), "required")
     exception = raw.get("environment_exception")

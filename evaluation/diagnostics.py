@@ -230,7 +230,11 @@ def diagnose(evaluation: Evaluation) -> Evaluation:
 
     low: dict[str, list[str]] = {}
     thresholds: dict[str, float] = {}
+    benefit = {leaf.price.field for leaf in model.price_leaves
+               if leaf.price is not None and leaf.price.direction == "benefit"}
     for j, fld in enumerate(evaluation.price_fields):
+        if fld in benefit:  # a low discount or few hours is no abnormally low price
+            continue
         column = np.where(included, evaluation.prices[:, j], np.nan)
         flags, threshold = abnormally_low(column, model.abnormally_low_share)
         thresholds[fld] = threshold

@@ -133,12 +133,28 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_seal(folder: Path) -> dict[str, Any] | None:
-    """Return the tender's seal (``seal.json``), or ``None`` if it was never sealed."""
+def read_seal(folder: Path, problems: ProblemList | None = None) -> dict[str, Any] | None:
+    """Return the tender's seal (``seal.json``), or ``None`` if it was never sealed.
+
+    A seal that cannot be read is a problem (recorded, or raised as a ``TenderError``).
+    """
+    from .errors import TenderError
+
     path = folder / SEAL_FILE
     if not path.exists():
         return None
-    return dict(json.loads(path.read_text(encoding="utf-8")))
+    own = ProblemList() if problems is None else problems
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+            raise ValueError("expected an object with files")
+        return dict(data)
+    except (UnicodeDecodeError, ValueError) as exc:
+        own.add(_rel(folder, path), "file", f"unreadable seal: {exc}",
+                found="damaged JSON", expected="the seal.json written by evaluation seal")
+    if problems is None:
+        own.raise_if_any(TenderError)
+    return None
 
 
 def check_seal(folder: Path, seal: dict[str, Any], problems: ProblemList) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .criteria import Criterion, Model
+from .criteria import Model
 from .labels import Label
 
 Array = NDArray[np.float64]
@@ -24,31 +24,35 @@ def tie_key(values: Array) -> Array:
     return np.round(values, decimals)
 
 
-def tie_break_keys(model: Model, node_points: dict[str, Array], leaves: tuple[Criterion, ...],
-                   values: Array, weights: Array) -> list[Array]:
-    """Return one "higher is better" array per ``tie_break`` entry of the model."""
-    is_price = np.array([leaf.is_price for leaf in leaves], dtype=bool)
+def tie_break_keys(model: Model, node_points: dict[str, Array], quality: Array,
+                   price: Array) -> list[Array]:
+    """Return one "higher is better" array per ``tie_break`` entry of the model.
+
+    ``quality`` is the quality points; ``price`` the price points (weighted points) or the
+    negated price (award models that rank on an evaluated price).
+    """
     keys = []
     for entry in model.tie_break:
         if entry == "quality":
-            keys.append(model.points * (np.nan_to_num(values[:, ~is_price]) @ weights[~is_price]))
+            keys.append(quality)
         elif entry == "price":
-            keys.append(model.points * (np.nan_to_num(values[:, is_price]) @ weights[is_price]))
+            keys.append(price)
         else:
             keys.append(np.nan_to_num(node_points[entry]))
     return keys
 
 
 def rank_proposals(model: Model, ids: tuple[str, ...], primary: Array,
-                   node_points: dict[str, Array], leaves: tuple[Criterion, ...], values: Array,
-                   weights: Array, excluded: NDArray[np.bool_]
-                   ) -> tuple[Array, tuple[str, ...], list[Label]]:
+                   node_points: dict[str, Array], quality: Array, price: Array,
+                   excluded: NDArray[np.bool_]) -> tuple[Array, tuple[str, ...], list[Label]]:
     """Return ranks (NaN for excluded), the included ids in rank order, and tie warnings.
 
     ``primary`` is "higher is better" (totals, or the negated evaluated price).
     """
-    keys = [tie_key(primary), *(tie_key(k) for k in tie_break_keys(model, node_points, leaves,
-                                                                     values, weights))]
+    keys = [tie_key(primary), *(tie_key(k) for k in tie_break_keys(model, node_points, quality,
+                                                                     price))]
+    if np.isnan(np.concatenate([k[~excluded] for k in keys])).any():
+        raise ValueError("a ranking key is NaN for an included proposal")  # a bug, not input
     included = np.flatnonzero(~excluded)
     # lexsort sorts by the last key first; ids (sorted) make the final order deterministic
     order_idx = included[np.lexsort([-k[included] for k in reversed(keys)])]

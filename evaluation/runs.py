@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .changes import change_record
-from .errors import RunError
+from .errors import Problem, RunError, TenderError
 from .execute import Job, Outcome, execute_job, read_payload
 from .manifest import environment, file_entry, sha256_file
 from .outputs import write_evidence, write_outputs
@@ -47,6 +47,7 @@ class RunResult:
     ok: bool
     outcomes: tuple[Outcome, ...]
     manifest: dict[str, Any]
+    manifest_sha256: str = ""
 
 
 def input_files(tender: Tender) -> list[Path]:
@@ -69,11 +70,18 @@ def _copy_inputs(files: list[Path], target: Path) -> tuple[Path, list[tuple[Path
     return root, pairs
 
 
-def _run_name(files: list[Path], templates: list[Path], now: dt.datetime) -> str:
+def run_digest(named_hashes: list[tuple[str, str]]) -> str:
+    """Return the short hash in a run folder's name: over ``name:sha256`` of every input file
+    and template, in order (the audit recomputes it from the manifest)."""
     digest = hashlib.sha256()
-    for f in [*files, *templates]:
-        digest.update(f"{f.name}:{sha256_file(f)}\n".encode())
-    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{digest.hexdigest()[:8]}"
+    for name, sha in named_hashes:
+        digest.update(f"{name}:{sha}\n".encode())
+    return digest.hexdigest()[:8]
+
+
+def _run_name(files: list[Path], templates: list[Path], now: dt.datetime) -> str:
+    short = run_digest([(f.name, sha256_file(f)) for f in [*files, *templates]])
+    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{short}"
 
 
 def _free_name(parent: Path, name: str) -> Path:
@@ -135,6 +143,15 @@ def execute_jobs(jobs: list[Job], workers: int, progress: bool = True,
     return [outcomes[j.name] for j in jobs]
 
 
+def _mark_failed(work: Path, target: Path, exc: BaseException) -> None:
+    """Record why a run stopped and rename its folder ``<name>-failed``."""
+    try:
+        (work / "FAILED.txt").write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
+        work.rename(target)
+    except OSError:  # the folder keeps its temporary name: still clearly not complete
+        pass
+
+
 def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | None = None,
               language: str | None = None, progress: bool = True,
               now: dt.datetime | None = None, notebooks: Path = NOTEBOOKS,
@@ -147,6 +164,12 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
     from .freeze import check_frozen
 
     tender = load_tender(tender_path)  # validation first: bad input never creates a folder
+    if Path(str((tender.settings or {}).get("criteria", ""))).is_absolute():
+        raise TenderError([Problem(
+            f"{tender.id}/tender.yaml", "criteria", "a run needs the model's path relative to "
+            "the tender folder, so that the run folder is complete on its own",
+            found=str((tender.settings or {})["criteria"]),
+            expected="e.g. ../../criteria/<model>.yaml")])
     frozen = check_frozen(tender.model.source, allow_unfrozen=allow_unfrozen)
     language = language or tender.model.language
     now = now or dt.datetime.now(dt.UTC)
@@ -157,56 +180,62 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
     final = _free_name(parent, _run_name(files, templates, now))
     work = parent / f".{final.name}.partial"
     work.mkdir()
-    root, pairs = _copy_inputs(files, work / "inputs")
-    (work / "templates").mkdir()
-    for t in templates:
-        shutil.copy2(t, work / "templates" / t.name)
-    tender_copy = work / "inputs" / tender.folder.relative_to(root)
-    base = {"tender": str(tender_copy), "run_dir": str(work), "language": language}
-    job_list = [Job(f"proposals/{pid}.ipynb", str(templates[0]),
-                    str(work / "proposals" / f"{pid}.ipynb"), {**base, "proposal_id": pid})
-                for pid in sorted(tender.proposal_ids)]
-    job_list.append(Job("committee.ipynb", str(templates[1]), str(work / "committee.ipynb"),
-                        {**base, "interactive": False}))
-    (work / "proposals").mkdir()
-    started = dt.datetime.now(dt.UTC)
-    with ThreadPoolExecutor(max_workers=1) as side:  # the main process only waits otherwise
-        evidence = side.submit(write_evidence, work, tender.model, frozen.as_dict(), language)
-        outcomes = execute_jobs(job_list, jobs or os.cpu_count() or 1, progress,
-                                log=Path(tempfile.gettempdir()) / f"evaluation-{final.name}.log")
-        evidence_files = evidence.result()
-    ok = all(o.ok for o in outcomes)
-    manifest: dict[str, Any] = {
-        "manifest_version": MANIFEST_VERSION,
-        "tender": tender.id,
-        "run": final.name if ok else f"{final.name}-failed",
-        "status": "complete" if ok else "failed",
-        "executed_in": str(work),
-        "language": language,
-        "started": started.isoformat(timespec="seconds"),
-        "environment": environment(),
-        "model": {"id": tender.model.id, "sha256": tender.model.sha256,
-                  "frozen": frozen.as_dict()},
-        "changes": change_record(parent, tender),
-        "inputs": [file_entry(dest, work, original=src) for src, dest in pairs],
-        "templates": [file_entry(work / "templates" / t.name, work, original=t)
-                      for t in templates],
-        "notebooks": [{"path": o.name, "status": "ok" if o.ok else "failed",
-                       "parameters": j.parameters, "seconds": round(o.seconds, 3),
-                       "cell": o.cell, "error": o.error, "attempts": o.attempts}
-                      for j, o in zip(job_list, outcomes, strict=True)],
-    }
-    derived: list[str] = []
-    if ok:
-        payload = read_payload(work / "committee.ipynb")
-        if payload is None:
-            raise RunError("committee.ipynb: no result payload in the executed notebook")
-        derived = write_outputs(work, tender_copy, payload, language, manifest)
-    derived += evidence_files
-    manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    manifest["outputs"] = [file_entry(work / name, work) for name in
-                           [*(j.name for j in job_list if (work / j.name).exists()), *derived]]
-    (work / "manifest.json").write_text(dumps(manifest), encoding="utf-8")
-    target = final if ok else parent / f"{final.name}-failed"
-    work.rename(target)
-    return RunResult(target, ok, tuple(outcomes), manifest)
+    try:
+        root, pairs = _copy_inputs(files, work / "inputs")
+        (work / "templates").mkdir()
+        for t in templates:
+            shutil.copy2(t, work / "templates" / t.name)
+        tender_copy = work / "inputs" / tender.folder.relative_to(root)
+        base = {"tender": str(tender_copy), "run_dir": str(work), "language": language}
+        job_list = [Job(f"proposals/{pid}.ipynb", str(templates[0]),
+                        str(work / "proposals" / f"{pid}.ipynb"), {**base, "proposal_id": pid})
+                    for pid in sorted(tender.proposal_ids)]
+        job_list.append(Job("committee.ipynb", str(templates[1]), str(work / "committee.ipynb"),
+                            {**base, "interactive": False}))
+        (work / "proposals").mkdir()
+        started = dt.datetime.now(dt.UTC)
+        with ThreadPoolExecutor(max_workers=1) as side:  # the main process only waits otherwise
+            evidence = side.submit(write_evidence, work, tender.model, frozen.as_dict(),
+                                   language)
+            log = Path(tempfile.gettempdir()) / f"evaluation-{final.name}.log"
+            outcomes = execute_jobs(job_list, jobs or os.cpu_count() or 1, progress, log=log)
+            evidence_files = evidence.result()
+        ok = all(o.ok for o in outcomes)
+        manifest: dict[str, Any] = {
+            "manifest_version": MANIFEST_VERSION,
+            "tender": tender.id,
+            "run": final.name if ok else f"{final.name}-failed",
+            "status": "complete" if ok else "failed",
+            "executed_in": str(work),
+            "language": language,
+            "started": started.isoformat(timespec="seconds"),
+            "environment": environment(),
+            "model": {"id": tender.model.id, "sha256": tender.model.sha256,
+                      "frozen": frozen.as_dict()},
+            "changes": change_record(parent, tender),
+            "inputs": [file_entry(dest, work, original=src) for src, dest in pairs],
+            "templates": [file_entry(work / "templates" / t.name, work, original=t)
+                          for t in templates],
+            "notebooks": [{"path": o.name, "status": "ok" if o.ok else "failed",
+                           "parameters": j.parameters, "seconds": round(o.seconds, 3),
+                           "cell": o.cell, "error": o.error, "attempts": o.attempts}
+                          for j, o in zip(job_list, outcomes, strict=True)],
+        }
+        derived: list[str] = []
+        if ok:
+            payload = read_payload(work / "committee.ipynb")
+            if payload is None:
+                raise RunError("committee.ipynb: no result payload in the executed notebook")
+            derived = write_outputs(work, tender_copy, payload, language, manifest)
+        derived += evidence_files
+        manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        manifest["outputs"] = [file_entry(work / name, work) for name in
+                               [*(j.name for j in job_list if (work / j.name).exists()), *derived]]
+        (work / "manifest.json").write_text(dumps(manifest), encoding="utf-8")
+        target = final if ok else parent / f"{final.name}-failed"
+        work.rename(target)
+        return RunResult(target, ok, tuple(outcomes), manifest,
+                         sha256_file(target / "manifest.json"))
+    except BaseException as exc:  # an interrupted or broken run must not look complete
+        _mark_failed(work, parent / f"{final.name}-failed", exc)
+        raise

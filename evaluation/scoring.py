@@ -56,7 +56,13 @@ class Evaluation:
 
     @property
     def winner(self) -> str | None:
-        return self.order[0] if self.order else None
+        """The first proposal, or ``None`` when none is ranked or several share rank 1
+        after every tie-break rule (the committee must then decide)."""
+        if not self.order:
+            return None
+        if len(self.order) > 1 and self.rank[self.index(self.order[1])] == 1:
+            return None
+        return self.order[0]
 
     @property
     def included(self) -> NDArray[np.bool_]:
@@ -206,13 +212,23 @@ def evaluate_tender(tender: Tender) -> Evaluation:
 
     evaluated_price: Array | None = None
     ratio: Array | None = None
+    price_key = np.zeros(len(ids))  # "higher is better" for the tie-break key ``price``
     if model.award_model == "weighted_points":
         totals = model.points * (np.nan_to_num(values) @ weights)
         primary = totals
+        price_key = model.points * (np.nan_to_num(values[:, is_price]) @ weights[is_price])
+    elif tender.quality_only:  # no price read yet: quality alone orders the proposals
+        totals = model.points * (np.nan_to_num(values[:, ~is_price]) @
+                                 quality_weights[~is_price])
+        primary = totals
+        evaluated_price = np.full(len(ids), np.nan)  # reported as null until the seal
+        if model.award_model == "value_for_money":
+            ratio = np.full(len(ids), np.nan)
     else:
         spec = price_leaves[0].price
         assert spec is not None
         price = prices[:, fields.index(spec.field)]
+        price_key = -price
         share = np.nan_to_num(values[:, ~is_price]) @ quality_weights[~is_price]
         totals = model.points * share
         if model.award_model == "monetised":
@@ -230,8 +246,10 @@ def evaluate_tender(tender: Tender) -> Evaluation:
             ratio = award.value_for_money(totals, price)
             primary = award.corridor_key(ratio, included, model.corridor_pct or 0.0)
     totals = np.where(excluded, np.nan, totals)
-    rank, order, tie_warnings = rank_proposals(model, ids, primary, node_points, leaves,
-                                               values, weights, excluded)
+    quality_key = model.points * (np.nan_to_num(values[:, ~is_price]) @
+                                  quality_weights[~is_price])
+    rank, order, tie_warnings = rank_proposals(model, ids, primary, node_points, quality_key,
+                                               price_key, excluded)
     partners, partner_warnings = select_partners(order, rank, ids, tender.partners)
     evaluation = Evaluation(
         tender=tender, proposal_ids=ids, leaves=leaves, panel=panel, scores=raw,

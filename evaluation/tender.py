@@ -209,15 +209,28 @@ def _evaluated_prices(folder: Path, problems: ProblemList, model: Model, proposa
                 continue
             column[row] = numbers[row]
         prices[f] = column
-        if leaf.price.direction == "cost":
-            col = prices[f].to_numpy()
-            for row in map(int, np.flatnonzero(np.isfinite(col) & (col <= 0))):
-                pid = ids.iloc[row]
-                from_lines = (pid, f) in scheduled
-                problems.add(_rel(folder, folder / "prices.csv") if from_lines else name, f,
-                             "a cost must be positive (the evaluated total)",
-                             line=None if from_lines else proposals.where(row),
-                             found=f"{col[row]:.15g} for proposal {pid}", expected="> 0")
+        # costs must be positive; benefit numbers (discounts, hours) at least 0, and above 0
+        # for the log model, whose formula takes their logarithm
+        cost = leaf.price.direction == "cost"
+        strict = cost or leaf.price.model == "log"
+        col = prices[f].to_numpy()
+        bad = np.isfinite(col) & ((col <= 0) if strict else (col < 0))
+        for row in map(int, np.flatnonzero(bad)):
+            pid = ids.iloc[row]
+            from_lines = (pid, f) in scheduled
+            problems.add(_rel(folder, folder / "prices.csv") if from_lines else name, f,
+                         "a cost must be positive (the evaluated total)" if cost else
+                         f"a benefit number for price model {leaf.price.model} must be "
+                         + ("positive" if strict else "zero or more"),
+                         line=None if from_lines else proposals.where(row),
+                         found=f"{col[row]:.15g} for proposal {pid}",
+                         expected="> 0" if strict else ">= 0")
+        if in_column:
+            ambiguous = np.flatnonzero(raw.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+").to_numpy(
+                dtype=bool))
+            report_rows(problems, proposals, ambiguous, f, "ambiguous number: a dot before "
+                        "three digits may be a thousands separator", found=raw.iloc[ambiguous],
+                        expected="digits without separators, e.g. 12500, or a decimal comma")
     return prices, schedule
 
 
@@ -315,6 +328,23 @@ def _read_scores(folder: Path, problems: ProblemList, model: Model, evaluators: 
         return pd.DataFrame({c: pd.Series(dtype=np.float64 if c == "score" else str)
                              for c in columns})
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _check_every_criterion_scored(folder: Path, problems: ProblemList, model: Model,
+                                  needed: list[str], scores: pd.DataFrame) -> None:
+    """Refuse a mean or median over no score at all (every evaluator recused, or none)."""
+    present = set(zip(scores["proposal_id"].tolist(), scores["criterion_id"].tolist(),
+                      strict=True))
+    empty = [(p, leaf.id) for p in needed for leaf in model.quality_leaves
+             if (p, leaf.id) not in present]
+    for p, c in empty[:20]:
+        problems.add(_rel(folder, folder / "scores"), "score", f"no evaluator scored proposal "
+                     f"{p} on criterion {c}, so its {model.aggregation} has nothing to take",
+                     found="no score (every evaluator recused, or none listed)",
+                     expected="at least one evaluator's score")
+    if len(empty) > 20:
+        problems.add(_rel(folder, folder / "scores"), "score",
+                     f"{len(empty) - 20} more proposal × criterion pairs without any score")
 
 
 def _check_score_table(table: Table, problems: ProblemList, model: Model,
@@ -418,7 +448,7 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False) -> Tender:
     frame = proposals_table.frame
     admissible = (~frame["admissible"].str.lower().isin(FALSE_WORDS)
                   if "admissible" in frame.columns else pd.Series(True, index=frame.index))
-    seal = read_seal(folder)
+    seal = read_seal(folder, problems)
     quality_only = settings.get("price_opening") == "after_seal" and seal is None
     if quality_only:  # quality is scored before anyone reads a price
         fields = list(dict.fromkeys(leaf.price.field for leaf in model.price_leaves
@@ -443,6 +473,8 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False) -> Tender:
             check_seal(folder, seal, problems)
     scores = _read_scores(folder, problems, model, evaluators, ids, needed, files,
                           declarations, recusals)
+    if model.aggregation != "consensus" and model.quality_leaves:
+        _check_every_criterion_scored(folder, problems, model, needed, scores)
     consensus = None
     consensus_path = folder / "consensus.csv"
     if consensus_path.exists():

@@ -95,3 +95,41 @@ def test_compare_values_reports_the_largest_difference():
 def test_audit_of_a_missing_folder_is_an_input_error(tmp_path, capsys):
     assert main(["audit", str(Path(tmp_path) / "nothing"), "--quiet"]) == 2
     assert "manifest.json: missing" in capsys.readouterr().err
+
+
+def test_a_forged_report_with_a_rewritten_manifest_fails_against_the_recorded_sha256(
+        run_copy, demo_run, capsys):
+    from evaluation.manifest import sha256_file
+
+    run, manifest = run_copy
+    recorded = sha256_file(demo_run / "manifest.json")
+    report = run / "report.html"
+    report.write_text(report.read_text(encoding="utf-8").replace("Tvillingverket AS",
+                                                                 "FORGED AS"), encoding="utf-8")
+    for entry in manifest["outputs"]:
+        if entry["path"] == "report.html":
+            entry["sha256"], entry["size"] = sha256_file(report), report.stat().st_size
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["audit", str(run), "--quiet", "--hashes-only",
+                 "--manifest-sha256", recorded]) == 1
+    assert "manifest.json: sha256" in capsys.readouterr().out
+    assert main(["audit", str(demo_run), "--quiet", "--hashes-only",
+                 "--manifest-sha256", recorded[:12]]) == 0
+
+
+def test_a_rewritten_input_hash_breaks_the_run_name(run_copy, capsys):
+    run, manifest = run_copy
+    manifest["inputs"][0]["sha256"] = "0" * 64
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["audit", str(run), "--quiet", "--hashes-only"]) == 1
+    assert "do not give the hash in the run's name" in capsys.readouterr().out
+
+
+def test_a_file_added_to_the_original_tender_fails(demo_run, demo_workspace, capsys):
+    added = demo_workspace / "tenders" / "1000-bygg" / "scores" / "late.csv"
+    try:
+        added.write_text("proposal_id,criterion_id,score,justification\n", encoding="utf-8")
+        assert main(["audit", str(demo_run), "--quiet", "--hashes-only"]) == 1
+        assert "late.csv: added to the tender folder since the run" in capsys.readouterr().out
+    finally:
+        added.unlink()

@@ -320,3 +320,21 @@ def test_price_parameters_checked_against_scale_and_direction(tmp_path, price, m
     with pytest.raises(CriteriaError) as info:
         load_model(path)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("points: 0", "points: the maximum total must be positive (found 0)"),
+    ("disagreement: 0", "disagreement: share of the scale range must lie in (0, 1] (found 0)"),
+    ("abnormally_low: 0", "abnormally_low: share of the median under which a price is "
+     "abnormally low (found 0"),
+])
+def test_zero_settings_are_refused_not_replaced_by_defaults(tmp_path, line, message):
+    from evaluation.criteria import load_model
+    from evaluation.errors import CriteriaError
+
+    path = tmp_path / "m.yaml"
+    path.write_text(f"id: m\ntitle: m\n{line}\ncriteria:\n  - {{id: q, title: q, weight: 100}}\n",
+                    encoding="utf-8")
+    with pytest.raises(CriteriaError) as info:
+        load_model(path)
+    assert message in str(info.value)

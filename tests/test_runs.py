@@ -143,3 +143,15 @@ def test_an_earlier_run_is_never_overwritten(demo_workspace, tmp_path):
                        progress=False, now=when, notebooks=demo_workspace / "notebooks")
     assert first.folder != second.folder
     assert sha256_file(first.folder / "manifest.json") == before
+
+
+def test_an_absolute_model_path_is_refused_before_any_folder(make_tender, tmp_path, capsys):
+    tender = make_tender()
+    model = (tender / "../../criteria/1000-bygg.yaml").resolve()
+    text = (tender / "tender.yaml").read_text(encoding="utf-8")
+    (tender / "tender.yaml").write_text(text.replace("../../criteria/1000-bygg.yaml",
+                                                     str(model)), encoding="utf-8")
+    assert main(["run", str(tender), "--out", str(tmp_path / "runs"), "--quiet"]) == 2
+    assert "1000-bygg/tender.yaml: criteria: a run needs the model's path relative" in \
+        capsys.readouterr().err
+    assert not (tmp_path / "runs").exists()

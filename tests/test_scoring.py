@@ -260,3 +260,63 @@ def test_demo_ranking_and_partners(demo_tender):
     total = sum(p["001"]["criteria"][c]["points"] for c in ("nytte", "klima", "gjennomforing",
                                                               "pris"))
     assert total == APPROX(p["001"]["total"])
+
+
+def test_value_for_money_without_weights_sums_the_points_and_uses_the_corridor(tmp_path):
+    """UfAB III "einfache Richtwertmethode" states no weights: quality points are the plain
+    sum of the points given; within corridor_pct of the best Z the tie-break decides."""
+    model = {"id": "vfm", "title": "vfm", "aggregation": "mean", "points": 100,
+             "award_model": "value_for_money", "corridor_pct": 5,
+             "criteria": [{"id": "q1", "title": "q1"}, {"id": "q2", "title": "q2"},
+                          {"id": "p", "title": "p", "price": {"field": "price"}}]}
+    folder = write_tender(tmp_path, model,
+                          [{"proposal_id": "A", "supplier": "A", "price": 1000},
+                           {"proposal_id": "B", "supplier": "B", "price": 1030},
+                           {"proposal_id": "C", "supplier": "C", "price": 900}],
+                          {"ev": score_rows({"A": {"q1": 8, "q2": 8}, "B": {"q1": 9, "q2": 8},
+                                             "C": {"q1": 5, "q2": 5}})})
+    obj = result(folder)
+    p = by_id(obj)
+    assert p["A"]["total"] == APPROX(80) and p["B"]["total"] == APPROX(85)
+    assert p["A"]["quality_per_price"] == APPROX(0.08)
+    # A is within 5 % of B's best Z (0.0825): the tie-break (quality first) puts B ahead
+    assert [q["id"] for q in obj["proposals"]] == ["B", "A", "C"]
+    assert obj["winner"] == "B"
+
+
+def _monetised_pair(tmp_path, a_price, b_price, tie_break=("quality", "price")):
+    model = {"id": "mon", "title": "mon", "aggregation": "mean", "award_model": "monetised",
+             "tie_break": list(tie_break),
+             "criteria": [{"id": "q", "title": "q", "value": 2500,
+                           "scale": {"min": 0, "max": 100}},
+                          {"id": "p", "title": "p", "price": {"field": "price"}}]}
+    return write_tender(tmp_path, model,
+                        [{"proposal_id": "A", "supplier": "A", "price": a_price},
+                         {"proposal_id": "B", "supplier": "B", "price": b_price}],
+                        {"ev": score_rows({"A": {"q": 40}, "B": {"q": 60}})})
+
+
+def test_monetised_tie_break_uses_quality_then_price(tmp_path):
+    """Equal evaluated prices (79 500 − 1 000 = 80 000 − 1 500 = 78 500): quality decides."""
+    obj = result(_monetised_pair(tmp_path, 79_500, 80_000))
+    assert [p["rank"] for p in obj["proposals"]] == [1, 2]
+    assert obj["winner"] == "B"
+    cheap_first = result(_monetised_pair(tmp_path / "b", 79_500, 80_000, ("price",)))
+    assert cheap_first["winner"] == "A"
+
+
+def test_a_tie_left_after_every_rule_names_no_winner(tmp_path):
+    obj = result(_monetised_pair(tmp_path, 79_500, 80_000, ("p",)))
+    assert [p["rank"] for p in obj["proposals"]] == [1, 1]
+    assert obj["winner"] is None
+    assert obj["partners"] == ["A", "B"]
+    assert any("share rank 1" in w or "deler plass 1" in w for w in obj["warnings"])
+
+
+def test_quality_only_monetised_ranks_on_quality(tmp_path):
+    folder = _monetised_pair(tmp_path, 79_500, 80_000)
+    with (folder / "tender.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("price_opening: after_seal\n")
+    obj = result(folder)
+    assert obj["winner"] == "B"
+    assert by_id(obj)["A"]["evaluated_price"] is None

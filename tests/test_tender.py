@@ -438,3 +438,59 @@ def test_excel_and_csv_for_one_evaluator_refused(make_tender: Callable[[], Path]
     status, _, err = run("validate", tender)
     assert status == 2
     assert "scores given twice for this evaluator" in err
+
+
+def test_a_criterion_no_evaluator_scored_is_refused(make_tender: Callable[[], Path],
+                                                    run: Run) -> None:
+    """With mean aggregation a proposal every evaluator is recused from has no score left."""
+    t = make_tender()
+    edit(model_of(t), "aggregation: consensus", "aggregation: mean")
+    (t / "recusals.csv").write_text(
+        "evaluator,proposal_id,reason\nsara.nilsen,004,a\nanne.berg,004,b\njonas.haugen,004,c\n",
+        encoding="utf-8")
+    for name in ("anne.berg.csv", "jonas.haugen.csv"):
+        path = t / "scores" / name
+        sep = ";" if name.startswith("jonas") else ","
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(x for x in lines if not x.startswith(f"004{sep}")),
+                        encoding="utf-8")
+    status, _, err = run("score", t)
+    assert status == 2
+    assert ("1000-bygg/scores: score: no evaluator scored proposal 004 on criterion "
+            "kostnadsreduksjon, so its mean has nothing to take") in err
+
+
+def test_benefit_numbers_must_not_be_negative(tmp_path: Path, run: Run) -> None:
+    from builders import write_tender
+
+    model = {"id": "b", "title": "b", "aggregation": "mean",
+             "criteria": [{"id": "d", "title": "d", "weight": 100,
+                           "price": {"model": "ratio_to_largest", "field": "discount",
+                                     "direction": "benefit"}}]}
+    folder = write_tender(tmp_path, model, [{"proposal_id": "A", "supplier": "A",
+                                             "discount": -5},
+                                            {"proposal_id": "B", "supplier": "B",
+                                             "discount": 10}])
+    status, _, err = run("score", folder)
+    assert status == 2
+    assert ("case/proposals.csv:2: discount: a benefit number for price model "
+            "ratio_to_largest must be zero or more (found '-5 for proposal A'") in err
+
+
+def test_a_dot_before_three_digits_in_a_price_is_ambiguous(make_tender: Callable[[], Path],
+                                                          run: Run) -> None:
+    t = make_tender()
+    edit(t / "proposals.csv", "9400000", "9.400.000")
+    status, _, err = run("score", t)
+    assert status == 2
+    line = line_of(t / "proposals.csv", "9.400.000")
+    assert (f"1000-bygg/proposals.csv:{line}: price_development: ambiguous number: a dot "
+            "before three digits may be a thousands separator (found '9.400.000'") in err
+
+
+def test_a_damaged_seal_is_an_input_error(make_tender: Callable[[], Path], run: Run) -> None:
+    t = make_tender(sealed=True)
+    (t / "seal.json").write_text("{not json", encoding="utf-8")
+    status, _, err = run("score", t)
+    assert status == 2
+    assert "1000-bygg/seal.json: file: unreadable seal" in err
