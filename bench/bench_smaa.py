@@ -93,8 +93,8 @@ def bench() -> list[str]:
     stab = _best(lambda: stability_intervals(values, weights[0], order, 3), repeat=20)
     lines = [
         f"SMAA-2: {DRAWS} draws × {PROPOSALS} proposals × {CRITERIA} criteria",
-        f"  run_smaa (acceptability, central weights, confidence) {ours:6.3f} s   target <= 0.5 s   "
-        f"{'OK' if ours <= 0.5 else 'SLOW'}",
+        f"  run_smaa (acceptability, central w., confidence) {ours:6.3f} s   target <= 0.5 s"
+        f"   {'OK' if ours <= 0.5 else 'SLOW'}",
         f"  floor: one matmul + argsort              {floor:8.3f} s   ratio {ours / floor:5.2f}"
         f"   target <= 2   {'OK' if ours / floor <= 2 else 'SLOW'}",
         f"  stability intervals 50 × 20 (3 kinds)    {1000 * stab:8.2f} ms  target <= 50 ms  "
