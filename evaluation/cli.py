@@ -29,6 +29,7 @@ FEATURES: tuple[str, ...] = (
     "evaluation.cli_integrity",
     "evaluation.cli_paperwork",
     "evaluation.cli_model",
+    "evaluation.cli_dashboard",
 )
 
 

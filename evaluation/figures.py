@@ -139,3 +139,30 @@ def disagreement_heatmap(evaluation: Evaluation, language: str) -> go.Figure:
                     colorbar={"title": "%"},
                     hovertemplate="%{y} · %{x}: %{z} %<extra></extra>")
     return fig
+
+
+def rank_acceptability_heatmap(summary: dict[str, Any], language: str) -> go.Figure:
+    """Return a heatmap of SMAA-2 rank acceptability: each proposal's share of the weight
+    draws that put it at each rank (``summary`` is the ``smaa`` object of
+    ``evaluation sensitivity --format json``)."""
+    from .labels import format_percent
+
+    table = summary.get("rank_acceptability") or {}
+    ids = list(table)
+    z = [[float(b) for b in table[p]] for p in ids]
+    ranks = [_t(language, f"Plass {r}", f"Rank {r}") for r in range(1, len(ids) + 1)]
+    text = [[format_percent(100 * b, language, 0) for b in row] for row in z]
+    sampler = summary.get("sampler") or "–"
+    samples = summary.get("samples")
+    fig = go.Figure(layout={**LAYOUT, "height": max(260, 90 + 32 * len(ids)),
+                            "title": _t(language, "Rangakseptabilitet (SMAA-2): andel av "
+                                        f"{samples} vekttrekk ({sampler}) per plass",
+                                        "Rank acceptability (SMAA-2): share of "
+                                        f"{samples} weight draws ({sampler}) per rank"),
+                            "xaxis": {"type": "category", "side": "top"},
+                            "yaxis": {"type": "category", "autorange": "reversed",
+                                      "title": _t(language, "Tilbud", "Proposal")}})
+    fig.add_heatmap(z=z, x=ranks, y=ids, text=text, texttemplate="%{text}",
+                    colorscale="Blues", zmin=0, zmax=1, showscale=False,
+                    hovertemplate="%{y} · %{x}: %{text}<extra></extra>")
+    return fig

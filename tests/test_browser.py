@@ -1,0 +1,271 @@
+"""A real browser: a member opens the committee notebook and moves the price slider.
+
+In JupyterLab (``committee.ipynb`` run with Run All Cells) and in the code-free Voila dashboard
+(``evaluation dashboard``). Debian's chromium (``/usr/bin/chromium``) is driven by Playwright
+for Python; browsers are never downloaded. Without chromium the tests are skipped, except under
+``CI=true`` where they fail (``.ci/run`` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from evaluation.scoring import evaluate_tender
+from evaluation.tender import load_tender
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+BUDGET_S = 120.0  # every wait after the server is started shares this
+
+
+@dataclass
+class Server:
+    url: str
+    log: Path
+    deadline: float
+
+    def left_ms(self) -> float:
+        """Return what is left of the budget, in ms (fail when it is spent)."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            pytest.fail(f"browser test over its {BUDGET_S:.0f} s budget; server log: {self.log}")
+        return 1000.0 * left
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _require_browser() -> None:
+    problem = None
+    if not CHROMIUM.exists():
+        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright package is missing"
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _serve(argv: list[str], ready: Callable[[], bool], url: str, tmp_path: Path, name: str,
+           cwd: Path) -> Iterator[Server]:
+    """Start ``argv``, wait until ``ready()``, yield, then stop it (SIGTERM, then kill)."""
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    # No news prompt over the panel in the screenshot.
+    settings = tmp_path / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}')
+    log = tmp_path / f"{name}.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    deadline = time.monotonic() + BUDGET_S
+    try:
+        while not ready():
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{name} did not start:\n" + log.read_text()[-3000:])
+            time.sleep(0.25)
+        yield Server(url, log, deadline)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[tuple[Server, str]]:
+    """JupyterLab on 127.0.0.1 serving a copy of the notebooks, the demo tender and its model,
+    laid out as in the repository; yields the server and its token."""
+    _require_browser()
+    root = tmp_path / "workbook"
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "tenders" / "1000-bygg", root / "tenders" / "1000-bygg")
+    shutil.copytree(ROOT / "criteria", root / "criteria")
+    port, token = _free_port(), secrets.token_hex(16)
+    argv = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root / 'notebooks'}", "--ServerApp.port_retries=0",
+            "--LabApp.news_url=None", "--ServerApp.disable_check_xsrf=True",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+            *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])]
+    url = f"http://127.0.0.1:{port}"
+    for server in _serve(argv, lambda: _http_ok(f"{url}/api/status?token={token}"), url,
+                         tmp_path, "jupyterlab", root / "notebooks"):
+        yield server, token
+
+
+@pytest.fixture
+def dashboard(tmp_path: Path) -> Iterator[Server]:
+    """``evaluation dashboard`` (Voila) on the demo tender, in English."""
+    _require_browser()
+    port = _free_port()
+    argv = [sys.executable, "-m", "evaluation", "dashboard", str(ROOT / "tenders" / "1000-bygg"),
+            "--port", str(port), "--no-browser", "--language", "en"]
+    yield from _serve(argv, lambda: _listening(port), f"http://127.0.0.1:{port}", tmp_path,
+                      "dashboard", tmp_path)
+
+
+def expected_leaders() -> tuple[str, str]:
+    """Return the published winner and the proposal with the most price points."""
+    evaluation = evaluate_tender(load_tender(ROOT / "tenders" / "1000-bygg"))
+    rows = np.flatnonzero(evaluation.included)
+    by_price = evaluation.proposal_ids[rows[int(np.argmax(evaluation.node_points["pris"][rows]))]]
+    assert evaluation.winner is not None and by_price != evaluation.winner
+    return evaluation.winner, by_price
+
+
+def run_all_cells(page: Any, server: Server) -> None:
+    """Choose Run → Run All Cells once the kernel is idle; again if the first cell did not
+    start (a click before the kernel's session is connected can be lost)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]',
+                           timeout=server.left_ms())
+    page.locator(".jp-StatusBar-Item", has_text="Idle").first.wait_for(timeout=server.left_ms())
+    prompt = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first
+    for _ in range(3):
+        page.locator(".lm-MenuBar-item", has_text="Run").first.click(timeout=server.left_ms())
+        page.locator('.lm-Menu-item[data-command="runmenu:run-all"], '
+                     '.lm-Menu-item[data-command="notebook:run-all-cells"]').first.click(
+            timeout=server.left_ms())
+        try:
+            page.wait_for_function("el => /\\[[0-9*]+\\]/.test(el.textContent)",
+                                   arg=prompt.element_handle(),
+                                   timeout=min(10_000, server.left_ms()))
+            return
+        except PlaywrightTimeout:
+            continue
+    pytest.fail("Run All Cells did not start the notebook")
+
+
+def move_price_to_maximum(page: Any, server: Server, price_label: str, wins: str,
+                          published: str, expected: str, shot: Path) -> None:
+    """Check the panel's leader, press End on the price slider, check the new leader in the
+    ranking table and the chart, and save a screenshot of the panel."""
+    from playwright.sync_api import expect
+
+    panel = page.locator(".evaluation-weight-panel")
+    panel.wait_for(state="attached", timeout=server.left_ms())
+    first = panel.locator("table.evaluation-ranking tbody tr").first
+    expect(first).to_have_attribute("data-proposal", published, timeout=server.left_ms())
+    chart = panel.locator(".js-plotly-plot").first
+    chart.wait_for(state="attached", timeout=server.left_ms())
+    page.wait_for_function("([el, id]) => el.data && el.data[0].x[0] === id",
+                           arg=[chart.element_handle(), published], timeout=server.left_ms())
+    price = panel.locator(".widget-hslider").filter(has=page.get_by_text(price_label,
+                                                                         exact=True))
+    expect(price).to_have_count(1, timeout=server.left_ms())
+    price.scroll_into_view_if_needed(timeout=server.left_ms())
+    handle = price.locator(".noUi-handle")
+    handle.focus(timeout=server.left_ms())
+    handle.press("End", timeout=server.left_ms())
+    expect(price.locator(".widget-readout")).to_have_text("100.0", timeout=server.left_ms())
+    expect(first).to_have_attribute("data-proposal", expected, timeout=server.left_ms())
+    page.wait_for_function("([el, id]) => el.data[0].x[0] === id",
+                           arg=[chart.element_handle(), expected], timeout=server.left_ms())
+    heights = chart.evaluate("el => el.data.map(t => t.y[0])")
+    assert heights[-1] > 90 and all(h == 0 for h in heights[:-1]), heights
+    expect(panel.locator(".evaluation-signal")).to_contain_text(f"{wins} {expected}",
+                                                                timeout=server.left_ms())
+    panel.scroll_into_view_if_needed(timeout=server.left_ms())
+    panel.screenshot(path=str(shot), timeout=server.left_ms())
+    print(f"screenshot: {shot}")
+
+
+def _browse(server: Server, tmp_path: Path, url: str, steps: Any) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2000})
+        try:
+            page.goto(url, timeout=server.left_ms())
+            steps(page)
+        except Exception:
+            page.screenshot(path=str(tmp_path / "failure.png"))
+            print(f"failure screenshot: {tmp_path / 'failure.png'}; server log: {server.log}")
+            raise
+        finally:
+            browser.close()
+
+
+def test_jupyterlab_price_slider_to_maximum_changes_the_leader(
+        lab: tuple[Server, str], tmp_path: Path) -> None:
+    server, token = lab
+    published, expected = expected_leaders()
+    shot = tmp_path / "weight-panel.png"
+
+    def steps(page: Any) -> None:
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=server.left_ms())
+        run_all_cells(page, server)
+        move_price_to_maximum(page, server, "Pris", "Med disse vektene vinner", published,
+                              expected, shot)
+
+    _browse(server, tmp_path, f"{server.url}/lab/tree/committee.ipynb?token={token}", steps)
+    assert shot.stat().st_size > 10_000
+
+
+def test_dashboard_shows_the_panel_without_code(dashboard: Server, tmp_path: Path) -> None:
+    published, expected = expected_leaders()
+    shot = tmp_path / "dashboard.png"
+
+    def steps(page: Any) -> None:
+        from playwright.sync_api import expect
+
+        move_price_to_maximum(page, dashboard, "Price", "With these weights", published,
+                              expected, shot)
+        expect(page.locator(".evaluation-weight-panel")).to_contain_text(
+            "The published weights are binding.")
+        assert 0 == page.locator(".jp-InputArea-editor:visible").count()
+        assert 0 == page.get_by_text("CommitteeView.open").count()
+
+    _browse(dashboard, tmp_path, f"{dashboard.url}/", steps)
+    assert shot.stat().st_size > 10_000
