@@ -32,5 +32,8 @@ bench: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
+dashboard: $(STAMP)
+	$(BIN)/evaluation dashboard $(TENDER)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -234,6 +234,7 @@ class CommitteeView:
                 row[_t(lang, "Konfidens", "Confidence")] = "–" if conf is None else \
                     format_number(conf, lang, 2)
                 rows.append(row)
+            show_figure(figures.rank_acceptability_heatmap(smaa, lang))
             show_table(pd.DataFrame(rows), lang, uuid="smaa")
         reversals = result["rank_reversals"]
         if reversals:
