@@ -1,6 +1,6 @@
 """Displays prose, tables, figures and the result payload from notebooks.
 
-Batch notebooks draw ``go.Figure`` as the ``plotly_mimetype`` renderer does (one
+Batch notebooks draw figures as the ``plotly_mimetype`` renderer does (one
 ``application/vnd.plotly.v1+json`` bundle), without importing plotly's renderer machinery,
 which pulls in nbformat and jsonschema (about a second per kernel).
 """
@@ -32,13 +32,17 @@ def show_markdown(text: str) -> None:
 
 
 def figure_bundle(figure: Any) -> dict[str, Any]:
-    """Return the mime bundle the ``plotly_mimetype`` renderer would produce for ``figure``."""
-    from plotly.io.json import to_json_plotly
+    """Return the mime bundle the ``plotly_mimetype`` renderer would produce for ``figure``
+    (a plotly.js specification dict, or a plotly figure object)."""
+    if isinstance(figure, dict):
+        spec = json.loads(json.dumps(figure, allow_nan=False))
+    else:
+        from plotly.io.json import to_json_plotly
 
-    spec = json.loads(to_json_plotly(figure.to_plotly_json()))
+        spec = json.loads(to_json_plotly(figure.to_plotly_json()))
     spec.setdefault("config", {})
     spec["config"].update({"displaylogo": False, "responsive": True})
-    return {PLOTLY_MIMETYPE: spec, "text/plain": f"<{type(figure).__name__}>"}
+    return {PLOTLY_MIMETYPE: spec, "text/plain": "<plotly figure>"}
 
 
 def show_figure(figure: Any) -> None:

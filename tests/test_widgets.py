@@ -254,12 +254,12 @@ def test_rank_acceptability_heatmap_from_the_json_summary() -> None:
     summary = {"samples": 100, "sampler": "dirichlet",
                "rank_acceptability": {"001": [0.75, 0.25], "002": [0.25, 0.75]}}
     nb = rank_acceptability_heatmap(summary, "nb")
-    assert ["Plass 1", "Plass 2"] == list(nb.data[0].x)
-    assert ["75\u00a0%", "25\u00a0%"] == list(nb.data[0].text[0])
-    assert "100 vekttrekk" in nb.layout.title.text
+    assert ["Plass 1", "Plass 2"] == list(nb["data"][0]["x"])
+    assert ["75\u00a0%", "25\u00a0%"] == list(nb["data"][0]["text"][0])
+    assert "100 vekttrekk" in nb["layout"]["title"]["text"]
     en = rank_acceptability_heatmap(summary, "en")
-    assert ["Rank 1", "Rank 2"] == list(en.data[0].x)
-    assert 0 == len(rank_acceptability_heatmap({"rank_acceptability": {}}, "en").data[0].y)
+    assert ["Rank 1", "Rank 2"] == list(en["data"][0]["x"])
+    assert 0 == len(rank_acceptability_heatmap({"rank_acceptability": {}}, "en")["data"][0]["y"])
 
 
 def test_other_award_models_get_a_note_and_no_sliders(tmp_path: Path) -> None:
