@@ -31,10 +31,16 @@ def _figure(**layout: Any) -> Figure:
     """Return an empty figure with the workbook's layout and ``layout`` on top."""
     merged = {**LAYOUT, **layout}
     for axis in ("xaxis", "yaxis"):
-        merged[axis] = {**_AXIS, **layout.get(axis, {})}
-    if isinstance(merged.get("title"), str):
-        merged["title"] = {"text": merged["title"]}
-    return {"data": [], "layout": merged}
+        merged[axis] = _titled({**_AXIS, **layout.get(axis, {})})
+    return {"data": [], "layout": _titled(merged)}
+
+
+def _titled(part: dict[str, Any]) -> dict[str, Any]:
+    """Return ``part`` with a string ``title`` as ``{"text": ...}`` (plotly.js 3 takes no
+    string titles; plotly's Python classes convert them, a plain specification must)."""
+    if isinstance(part.get("title"), str):
+        return {**part, "title": {"text": part["title"]}}
+    return part
 
 
 def _add(fig: Figure, kind: str, **trace: Any) -> None:
@@ -65,7 +71,7 @@ def points_by_criterion(evaluation: Evaluation, language: str,
     for k, top in enumerate(model.criteria):
         _add(fig, "bar", name=top.title.get(language), x=labels,
                     y=[float(points[top.id][i]) for i in idx],
-                    marker_color=PALETTE[k % len(PALETTE)])
+                    marker={"color": PALETTE[k % len(PALETTE)]})
     return fig
 
 
@@ -114,12 +120,12 @@ def proposal_against_field(evaluation: Evaluation, proposal_id: str,
                           f"Winner {evaluation.winner}"),
                        evaluation.index(evaluation.winner), PALETTE[1]))
     for name, row, color in series:
-        _add(fig, "bar", name=name, x=names, marker_color=color,
+        _add(fig, "bar", name=name, x=names, marker={"color": color},
                     y=[float(np.nan_to_num(evaluation.node_points[t.id][row]))
                        for t in model.criteria])
     if rows.size:
         _add(fig, "bar", name=_t(language, "Gjennomsnitt", "Mean of the field"), x=names,
-                    marker_color=PALETTE[6],
+                    marker={"color": PALETTE[6]},
                     y=[float(np.mean(evaluation.node_points[t.id][rows]))
                        for t in model.criteria])
     return fig
@@ -137,10 +143,10 @@ def realised_weights(evaluation: Evaluation, language: str) -> Figure:
                             "legend": {"orientation": "h", "y": -0.45}})
     _add(fig, "bar", name=_t(language, "Nominell vekt", "Nominal weight"), x=names,
                 y=[100 * diag["nominal_weights"][leaf.id] for leaf in leaves],
-                marker_color=PALETTE[0])
+                marker={"color": PALETTE[0]})
     _add(fig, "bar", name=_t(language, "Realisert vekt", "Realised weight"), x=names,
                 y=[100 * diag["realised_weights"][leaf.id] for leaf in leaves],
-                marker_color=PALETTE[4])
+                marker={"color": PALETTE[4]})
     return fig
 
 
@@ -157,7 +163,7 @@ def disagreement_heatmap(evaluation: Evaluation, language: str) -> Figure:
     _add(fig, "heatmap", z=np.round(np.nan_to_num(share) * 100, 1).tolist(),
                     x=[leaf.title.get(language) for leaf in leaves],
                     y=list(evaluation.proposal_ids), colorscale="Oranges", zmin=0, zmax=100,
-                    colorbar={"title": "%"},
+                    colorbar={"title": {"text": "%"}},
                     hovertemplate="%{y} · %{x}: %{z} %<extra></extra>")
     return fig
 
