@@ -16,13 +16,10 @@ import pandas as pd
 from . import figures
 from .display import publish_result, show_figure, show_markdown, show_table
 from .labels import format_money, format_number
+from .labels import pick as _t
 from .results import score_object
 from .scoring import Evaluation, evaluate_tender
 from .tender import load_tender
-
-
-def _t(language: str, nb: str, en: str) -> str:
-    return en if language == "en" else nb
 
 
 @dataclass

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .labels import pick as _t
 from .scoring import Evaluation
 
 PALETTE = ("#1f4e79", "#2e8540", "#c0504d", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f",
@@ -45,10 +46,6 @@ def _titled(part: dict[str, Any]) -> dict[str, Any]:
 
 def _add(fig: Figure, kind: str, **trace: Any) -> None:
     fig["data"].append({"type": kind, **trace})
-
-
-def _t(language: str, nb: str, en: str) -> str:
-    return en if language == "en" else nb
 
 
 def points_by_criterion(evaluation: Evaluation, language: str,

@@ -63,3 +63,8 @@ def format_percent(value: float | None, language: str, decimals: int = 1) -> str
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{format_number(value, language, decimals)}{NBSP}%"
+
+
+def pick(language: str, nb: str, en: str) -> str:
+    """Return the English text for ``en``, the bokmål text otherwise."""
+    return en if language == "en" else nb

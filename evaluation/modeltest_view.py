@@ -17,13 +17,10 @@ import pandas as pd
 from .criteria import Model, load_model
 from .display import figure_bundle, publish_result, style_table
 from .labels import format_money, format_number, format_percent
+from .labels import pick as _t
 from .modeltest import ModelTestResult, Settings, VariantSummary, read_settings, run_model_test
 
 Bundle = dict[str, Any]
-
-
-def _t(language: str, nb: str, en: str) -> str:
-    return en if language == "en" else nb
 
 
 def _pct(share: float | None, language: str) -> str:

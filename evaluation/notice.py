@@ -24,6 +24,7 @@ from typing import Any
 
 from .errors import EvaluationError
 from .labels import format_date, format_number, format_percent
+from .labels import pick as _t
 from .paper import Block, Document, render_html, render_markdown
 from .scoring import Evaluation, evaluate_tender
 from .standstill import standstill_end
@@ -81,10 +82,6 @@ def open_run(run: Path | str) -> RunData:
         raise NoticeError(f"{run}: the input copies no longer give the run's results; run "
                           "`evaluation audit` on the folder")
     return RunData(run, manifest, results, tender, evaluation)
-
-
-def _t(language: str, nb: str, en: str) -> str:
-    return en if language == "en" else nb
 
 
 def _score(value: float | None, language: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import ProblemList
 from .labels import format_number, format_percent
+from .labels import pick as _t
 from .manifest import sha256_file
 from .tables import read_table
 from .tender import Tender
@@ -25,10 +26,6 @@ STYLE = """<style>
 .evaluation-hashes td { font-family: "DejaVu Sans Mono", monospace; font-size: 0.7em;
   word-break: break-all; }
 </style>"""
-
-
-def _t(language: str, nb: str, en: str) -> str:
-    return en if language == "en" else nb
 
 
 def _table(header: list[str], rows: list[list[Any]], css: str = "evaluation-table") -> str:

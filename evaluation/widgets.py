@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from . import figures
 from .labels import format_number
+from .labels import pick as _t
 from .reweight import Change, WeightTree, changes_between, keep_sum, rank_order
 from .scoring import Evaluation
 from .sensitivity import DEFAULT_SEED, smaa
@@ -26,10 +27,6 @@ _ALERT = "background:#fdecea;border-left:5px solid #c0504d;padding:6px 10px;marg
 _CALM = "background:#eef6ee;border-left:5px solid #2e8540;padding:6px 10px;margin:4px 0"
 _CELL = "padding:2px 10px;border-bottom:1px solid #ddd"
 _NOTE = "background:#eef3f8;border-left:5px solid #1f4e79;padding:6px 10px;margin:4px 0"
-
-
-def _t(language: str, nb: str, en: str) -> str:
-    return en if language == "en" else nb
 
 
 def _ids(ids: tuple[str, ...]) -> str:

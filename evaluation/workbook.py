@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .labels import Label
+from .labels import pick as _t
 from .tender import Tender
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -75,10 +76,6 @@ def write_table(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence
             sheet.auto_filter.ref = (f"A1:{get_column_letter(len(header))}"
                                      f"{len(rows) + 1}")
     return start_row + len(rows) + 1
-
-
-def _t(language: str, nb: str, en: str) -> str:
-    return en if language == "en" else nb
 
 
 def _yes(value: bool, language: str) -> str:
