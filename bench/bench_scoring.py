@@ -9,12 +9,12 @@ from __future__ import annotations
 import contextlib
 import io
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
+from common import best_time
 
 PROPOSALS, LEAVES, EVALUATORS = 1000, 100, 5
 
@@ -55,14 +55,6 @@ def write_tender(root: Path) -> Path:
     return folder
 
 
-def _best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
 
 def bench() -> list[str]:
     """Return the printed lines: times, targets and the ratio to the pandas floor."""
@@ -73,16 +65,16 @@ def bench() -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_tender(Path(tmp))
         files = [folder / "proposals.csv", *sorted((folder / "scores").glob("*.csv"))]
-        floor = _best(lambda: [pd.read_csv(f, dtype=str, keep_default_na=False)
+        floor = best_time(lambda: [pd.read_csv(f, dtype=str, keep_default_na=False)
                                for f in files])
         tender = load_tender(folder)
-        in_memory = _best(lambda: evaluate_tender(tender))
+        in_memory = best_time(lambda: evaluate_tender(tender))
 
         def cli() -> None:
             with contextlib.redirect_stdout(io.StringIO()):
                 assert main(["score", str(folder), "--format", "json"]) == 0
 
-        from_csv = _best(cli)
+        from_csv = best_time(cli)
     return [
         f"scoring {PROPOSALS} proposals × {LEAVES} leaves × {EVALUATORS} evaluators",
         f"  in memory (evaluate_tender)        {in_memory:7.3f} s   target <= 1 s   "

@@ -16,17 +16,10 @@ import warnings
 from collections.abc import Callable
 
 import numpy as np
+from common import best_time
 
 PROPOSALS, CRITERIA, DRAWS, PEER_DRAWS = 50, 20, 100_000, 300
 
-
-def _best(fn: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def _peers(values: np.ndarray) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
@@ -87,10 +80,10 @@ def bench() -> list[str]:
     values /= values.max(axis=0)  # column maxima 1: every peer's normalisation is the identity
     weights = sample_dirichlet(CRITERIA, DRAWS, rng)
 
-    ours = _best(lambda: run_smaa(values, weights, pairwise=False))
-    floor = _best(lambda: np.argsort(-(weights @ values.T), axis=1))
+    ours = best_time(lambda: run_smaa(values, weights, pairwise=False))
+    floor = best_time(lambda: np.argsort(-(weights @ values.T), axis=1))
     order = np.argsort(-(values @ weights[0]))
-    stab = _best(lambda: stability_intervals(values, weights[0], order, 3), repeat=20)
+    stab = best_time(lambda: stability_intervals(values, weights[0], order, 3), repeat=20)
     lines = [
         f"SMAA-2: {DRAWS} draws × {PROPOSALS} proposals × {CRITERIA} criteria",
         f"  run_smaa (acceptability, central w., confidence) {ours:6.3f} s   target <= 0.5 s"
