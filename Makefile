@@ -30,7 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/evaluation lab
 
 dashboard: $(STAMP)
 	$(BIN)/evaluation dashboard $(TENDER)

@@ -30,6 +30,7 @@ FEATURES: tuple[str, ...] = (
     "evaluation.cli_paperwork",
     "evaluation.cli_model",
     "evaluation.cli_dashboard",
+    "evaluation.cli_lab",
 )
 
 

@@ -169,3 +169,14 @@ def test_abnormally_low_price_flagged(demo_tender: Path, run: Run) -> None:
     assert len(warning) == 1
     assert warning[0].startswith("warning: ") and "004" in warning[0]
     assert "abnormally low" in warning[0]
+
+
+def test_lab_command_opens_the_notebooks_with_this_environment() -> None:
+    import sys
+
+    from evaluation.cli_lab import NOTEBOOKS, lab_command
+
+    cmd = lab_command(NOTEBOOKS, 8899, True)
+    assert cmd[:4] == [sys.executable, "-m", "jupyter", "lab"]
+    assert f"--ServerApp.root_dir={NOTEBOOKS}" in cmd and "--ServerApp.port=8899" in cmd
+    assert (NOTEBOOKS / "committee.ipynb").is_file()
