@@ -185,6 +185,37 @@ def _diagnostics(sheet: Worksheet, results: dict[str, Any], tender: Tender, lang
                         _t(lang, "Verdi", "Value")], rows, widths=[44, 44, 80])
 
 
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+
+
+def save_reproducibly(book: Any, target: Path) -> None:
+    """Save an openpyxl workbook so the same content gives the same bytes.
+
+    openpyxl stamps the document properties and every zip entry with the current time; both
+    are fixed here, so ``results.xlsx`` is byte-identical across runs like ``results.json``.
+    """
+    import datetime as dt
+    import io
+    import re
+    import zipfile
+
+    stamp = dt.datetime(*FIXED_TIME)
+    book.properties.created = book.properties.modified = stamp
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = item.external_attr
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl sets "modified" on save
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>1980-01-01T00:00:00Z",
+                              data)
+            out.writestr(info, data)
+
+
 def write_results_workbook(target: Path, results: dict[str, Any], tender: Tender,
                            language: str) -> Path:
     """Write ``results.xlsx`` from a run's ``score`` object and its tender; return the path."""
@@ -200,5 +231,5 @@ def write_results_workbook(target: Path, results: dict[str, Any], tender: Tender
                  language)
     book.properties.title = str(results.get("title") or tender.title.get(language))
     book.properties.creator = "evaluation"
-    book.save(target)
+    save_reproducibly(book, target)
     return target

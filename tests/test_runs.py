@@ -68,6 +68,8 @@ def test_two_runs_give_byte_identical_results(demo_run, demo_workspace, tmp_path
     assert second.ok
     assert (second.folder / "results.json").read_bytes() == \
         (demo_run / "results.json").read_bytes()
+    assert (second.folder / "results.xlsx").read_bytes() == \
+        (demo_run / "results.xlsx").read_bytes()
 
 
 def test_failing_notebook_marks_the_run_failed_and_the_others_complete(demo_workspace, tmp_path,
