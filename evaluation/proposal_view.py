@@ -80,7 +80,10 @@ class ProposalView:
             assert leaf.price is not None
             value = p["prices"].get(leaf.price.field)
             lines.append(f"- {leaf.title.get(lang)}: {format_money(value, lang, currency)}")
+        titles = {leaf.price.field: leaf.title.get(lang) for leaf in ev.model.price_leaves
+                  if leaf.price is not None}
         for field_ in p["abnormally_low"]:
+            field_ = titles.get(field_, field_)
             lines.append("- " + _t(lang, f"**Unormalt lav pris** ({field_}): leverandøren må "
                                          "bes forklare prisen før tilbudet eventuelt avvises "
                                          "(FOA § 24-9).",
@@ -98,7 +101,7 @@ class ProposalView:
                                        "(explanations.csv: proposal_id, asked, answer, "
                                        "decision)."))
             else:
-                first = answer.iloc[0]
+                first = {k: str(v).rstrip(". ") for k, v in answer.iloc[0].items()}
                 lines.append("  " + _t(lang, f"Forespurt {first['asked']}. Svar: "
                                              f"{first['answer']}. Beslutning: "
                                              f"{first['decision']}.",
