@@ -62,10 +62,11 @@ def style_table(frame: pd.DataFrame, language: str, *, decimals: int = 2,
             return format_number(float(value), language, decimals)
         return str(value)
 
-    styler = frame.style.format(number, na_rep="–")
+    # escape: supplier names and committee text are data, never markup
+    styler = frame.style.format(number, na_rep="–", escape="html")
     for column, fmt in (formats or {}).items():
         if column in frame.columns:
-            styler = styler.format(fmt, subset=[column], na_rep="–")
+            styler = styler.format(fmt, subset=[column], na_rep="–", escape="html")
     styler = styler.set_uuid(uuid).hide(axis="index")
     return styler.set_table_attributes('class="evaluation-table"')
 
