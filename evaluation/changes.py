@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .integrity import score_changes, score_snapshot
+from .manifest import find_tender_copy
 
 
 def previous_run(parent: Path) -> Path | None:
@@ -30,14 +31,6 @@ def previous_run(parent: Path) -> Path | None:
             if status == "complete":
                 candidates.append(folder)
     return max(candidates, key=lambda p: p.name) if candidates else None
-
-
-def run_tender_copy(run: Path) -> Path:
-    """Return the tender folder copied into a run (``inputs/...``), rebased onto ``run``."""
-    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
-    recorded = manifest["notebooks"][0]["parameters"]["tender"]
-    executed_in = manifest.get("executed_in", str(run))
-    return run / Path(recorded).relative_to(executed_in)
 
 
 def _same(a: float, b: float) -> bool:
@@ -76,7 +69,11 @@ def change_record(parent: Path, tender: Any) -> dict[str, Any]:
     if previous is None:
         return {"previous_run": None}
     try:
-        old = load_tender(run_tender_copy(previous), ignore_seal=True)
+        manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
+        copy = find_tender_copy(previous, manifest)
+        if copy is None:
+            raise FileNotFoundError(f"{previous}/inputs: no tender copy")
+        old = load_tender(copy, ignore_seal=True)
     except Exception as exc:  # an unreadable earlier run must not stop a new one
         return {"previous_run": previous.name, "error": f"{type(exc).__name__}: {exc}"}
     return {"previous_run": previous.name, **compare_tenders(old, tender)}

@@ -19,16 +19,12 @@ import pandas as pd
 
 from .errors import ProblemList
 from .tables import Table, read_table, report_rows
+from .tables import relative_label as _rel
 
 SEAL_FILE = "seal.json"
 SEAL_VERSION = 1
 
 
-def _rel(folder: Path, path: Path) -> str:
-    try:
-        return str(path.relative_to(folder.parent))
-    except ValueError:
-        return str(path)
 
 
 def parse_dates(values: pd.Series) -> pd.Series:

@@ -36,6 +36,24 @@ def file_entry(path: Path, root: Path, original: Path | None = None) -> dict[str
     return entry
 
 
+def find_tender_copy(run: Path, manifest: dict[str, Any]) -> Path | None:
+    """Return the run's copy of the tender folder, or ``None``.
+
+    The notebooks recorded it as a parameter under the folder the run executed in (its
+    temporary name); it is rebased onto where the run folder is now. A run without that record
+    falls back to the only ``tender.yaml`` under ``inputs/``.
+    """
+    executed_in = str(manifest.get("executed_in", ""))
+    for entry in manifest.get("notebooks", []):
+        recorded = str(entry.get("parameters", {}).get("tender", ""))
+        if executed_in and (recorded == executed_in or recorded.startswith(executed_in + "/")):
+            candidate = run / recorded[len(executed_in):].lstrip("/")
+            if (candidate / "tender.yaml").is_file():
+                return candidate
+    found = sorted((run / "inputs").rglob("tender.yaml"))
+    return found[0].parent if len(found) == 1 else None
+
+
 def environment() -> dict[str, Any]:
     """Return the versions an auditor needs to judge a re-run elsewhere."""
     versions: dict[str, str | None] = {}

@@ -54,17 +54,13 @@ class RunData:
 
 def tender_copy(run: Path, manifest: dict[str, Any]) -> Path:
     """Return the run's copy of the tender folder (recorded paths rebased onto ``run``)."""
-    executed_in = str(manifest.get("executed_in", ""))
-    for entry in manifest.get("notebooks", []):
-        recorded = str(entry.get("parameters", {}).get("tender", ""))
-        if executed_in and (recorded == executed_in or recorded.startswith(executed_in + "/")):
-            candidate = run / recorded[len(executed_in):].lstrip("/")
-            if (candidate / "tender.yaml").is_file():
-                return candidate
-    found = sorted((run / "inputs").rglob("tender.yaml"))
-    if len(found) == 1:
-        return found[0].parent
-    raise NoticeError(f"{run}: no tender copy under inputs/ (is this a complete run folder?)")
+    from .manifest import find_tender_copy
+
+    found = find_tender_copy(run, manifest)
+    if found is None:
+        raise NoticeError(f"{run}: inputs/: no tender copy (found no tender.yaml, expected a "
+                          "complete run folder)")
+    return found
 
 
 def open_run(run: Path | str) -> RunData:

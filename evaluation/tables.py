@@ -43,6 +43,14 @@ class Table:
         return self.frame.attrs.get("separator", ",")
 
 
+def relative_label(folder: Path, path: Path) -> str:
+    """Name a file for messages as the user would: relative to the tender's parent folder."""
+    try:
+        return str(path.relative_to(folder.parent))
+    except ValueError:
+        return str(path)
+
+
 def _record_lines(text: str, separator: str) -> list[int]:
     """Return the first physical line of each data record (quoted fields may span lines)."""
     reader = csv.reader(io.StringIO(text), delimiter=separator)

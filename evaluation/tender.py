@@ -27,6 +27,7 @@ from .integrity import (
 from .labels import Label
 from .price import net_present_value
 from .tables import Table, parse_numbers, read_table, report_rows
+from .tables import relative_label as _rel
 from .yamlio import read_yaml
 
 SCORE_COLUMNS = ("proposal_id", "criterion_id", "score", "justification")
@@ -71,12 +72,6 @@ class Tender:
         return list(self.proposals.index)
 
 
-def _rel(folder: Path, path: Path) -> str:
-    """Name a file for messages as the user would: relative to the tender's parent folder."""
-    try:
-        return str(path.relative_to(folder.parent))
-    except ValueError:
-        return str(path)
 
 
 def _read_tender_file(folder: Path, problems: ProblemList, warnings: list[str]
