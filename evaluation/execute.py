@@ -4,6 +4,7 @@ Shared by ``evaluation run`` and ``evaluation audit``. Workers run in a process 
 starts its own kernel (``kernel_name="python3"``), gets parameters as plain JSON values with
 absolute paths, never ``cwd=``, does not save after every cell and stores no widget state.
 A kernel that fails to start is retried once; a kernel is stopped at once after the last cell.
+Workers pass :data:`KERNEL_ENV` to their kernels (see ``runs.execute_jobs``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ import nbformat
 from .display import RESULT_MIMETYPE
 
 KERNEL = "python3"
+# Kernels run side by side, one per core: numerical libraries use one thread each. Without
+# this, every kernel that imports numpy starts an OpenBLAS thread per core (about 0.2 s of CPU
+# on two cores), and the bits of a threaded BLAS result may depend on the thread count; fixed,
+# a re-run gives the same bits whatever the pool size. Recorded in the manifest.
+KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ bytes.
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import json
 from pathlib import Path
@@ -20,6 +21,20 @@ import nbformat
 from .display import PLOTLY_MIMETYPE, RESULT_MIMETYPE
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# plotly.js (4.6 MB) goes in after nbconvert, which parses and re-serialises its whole output
+# with BeautifulSoup: a marker keeps that parse small
+_PLOTLY_MARKER = "/*evaluation:plotly.js:5b1f0c*/"
+
+
+@functools.cache
+def _exporter() -> Any:
+    """One exporter per process: its Jinja templates compile once (a run exports twice, one
+    export after the other; an exporter is not for two threads at once)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)],
+                        exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
 
 
 def _figure_html(spec: dict[str, Any], div_id: str) -> str:
@@ -62,19 +77,20 @@ def export_report(notebook: Path | nbformat.NotebookNode, target: Path, *,
     ``appendix_html`` (already escaped HTML, e.g. the evaluation protocol) follows the notebook.
     ``banner_html`` (already escaped HTML, e.g. whether the model is frozen) comes first.
     """
-    from nbconvert import HTMLExporter
     from plotly.offline import get_plotlyjs
 
     nb = nbformat.read(str(notebook), as_version=4) if isinstance(notebook, Path) else notebook
     nb = offline_notebook(nb)
     if title:
         nb.metadata["title"] = title
-    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    resources = {"plotly_js": get_plotlyjs(), "language_code": language,
+    resources = {"plotly_js": _PLOTLY_MARKER, "language_code": language,
                  "metadata": {"name": html.escape(title or "report")},
                  "appendix_html": appendix_html, "banner_html": banner_html}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    head, marker, rest = body.partition(_PLOTLY_MARKER)
+    if not marker or _PLOTLY_MARKER in rest:  # pragma: no cover - only if a text contains it
+        raise RuntimeError(f"{target.name}: the plotly.js marker {_PLOTLY_MARKER} must appear "
+                           "once; a text in the notebook contains it")
+    body = head + get_plotlyjs() + rest
     target.write_text(body, encoding="utf-8")
     return target

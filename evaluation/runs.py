@@ -29,7 +29,7 @@ from typing import Any
 
 from .changes import change_record
 from .errors import Problem, RunError, TenderError
-from .execute import Job, Outcome, execute_job, read_payload
+from .execute import KERNEL_ENV, Job, Outcome, execute_job, read_payload
 from .manifest import environment, file_entry, sha256_file
 from .outputs import write_evidence, write_outputs
 from .results import dumps
@@ -114,8 +114,10 @@ def _progress(total: int) -> Callable[[int, list[str]], None]:
     return update
 
 
-def _send_stderr_to(log: str | None) -> None:
-    """Pool initializer: kernels inherit the worker's stderr; keep their chatter in a log."""
+def _init_worker(log: str | None) -> None:
+    """Pool initializer: kernels inherit the worker's environment (:data:`KERNEL_ENV`) and its
+    stderr, which goes to a log to keep their chatter off the screen."""
+    os.environ.update(KERNEL_ENV)
     if log:
         fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         os.dup2(fd, 2)
@@ -128,7 +130,7 @@ def execute_jobs(jobs: list[Job], workers: int, progress: bool = True,
     update = _progress(len(jobs)) if progress else (lambda done, running: None)
     outcomes: dict[str, Outcome] = {}
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))),
-                             initializer=_send_stderr_to,
+                             initializer=_init_worker,
                              initargs=(str(log) if log else None,)) as pool:
         pending: dict[Future[Outcome], Job] = {pool.submit(execute_job, j): j for j in jobs}
         order = [j.name for j in jobs]
@@ -224,7 +226,7 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
             "executed_in": str(work),
             "language": language,
             "started": started.isoformat(timespec="seconds"),
-            "environment": environment(),
+            "environment": {**environment(), "kernel_env": KERNEL_ENV},
             "model": {"id": tender.model.id, "sha256": tender.model.sha256,
                       "frozen": frozen.as_dict()},
             "changes": change_record(parent, tender),

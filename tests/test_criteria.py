@@ -270,7 +270,19 @@ def test_environment_exception_silences_the_warning(
 # --- strings stay strings --------------------------------------------------------------------
 
 
-def test_yaml_scalars_stay_as_written(tmp_path: Path) -> None:
+@pytest.fixture(params=["libyaml", "python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with PyYAML's libyaml parser (when built with it) and without."""
+    import yaml
+
+    if request.param == "python":
+        monkeypatch.delattr(yaml, "CBaseLoader", raising=False)
+    elif not hasattr(yaml, "CBaseLoader"):
+        pytest.skip("PyYAML without libyaml")
+    return str(request.param)
+
+
+def test_yaml_scalars_stay_as_written(tmp_path: Path, yaml_parser: str) -> None:
     path = tmp_path / "x.yaml"
     path.write_text("a: NO\nb: 007\nc: 0012\nd: yes\ne: 1.50\nf: ~\ng: ''\nh: [on, 08]\n",
                     encoding="utf-8")
@@ -279,6 +291,26 @@ def test_yaml_scalars_stay_as_written(tmp_path: Path) -> None:
     assert doc.data == {"a": "NO", "b": "007", "c": "0012", "d": "yes", "e": "1.50", "f": None,
                         "g": "", "h": ["on", "08"]}
     assert doc.line(("h", 1)) == 8
+
+
+def test_both_yaml_parsers_read_the_demo_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    files = [DEMO_MODEL, DEMO_MODEL.parents[1] / "tenders" / "1000-bygg" / "tender.yaml"]
+    fast = [read_yaml(f, ProblemList()) for f in files]
+    monkeypatch.delattr(yaml, "CBaseLoader", raising=False)
+    slow = [read_yaml(f, ProblemList()) for f in files]
+    assert all(d is not None for d in fast)
+    assert [(d.data, d.lines) for d in fast if d] == [(d.data, d.lines) for d in slow if d]
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path, yaml_parser: str) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("a: 1\nb: [1,\nc: 2\n", encoding="utf-8")
+    problems = ProblemList()
+    assert read_yaml(path, problems) is None
+    (problem,) = problems
+    assert (problem.field, problem.line) == ("syntax", 4)
 
 
 def test_criterion_ids_stay_strings(tmp_path: Path) -> None:

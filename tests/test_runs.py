@@ -39,6 +39,7 @@ def test_run_folder_is_complete_and_named(demo_run):
     assert "inputs/criteria/1000-bygg.yaml" in inputs
     assert "inputs/tenders/1000-bygg/scores/anne.berg.csv" in inputs
     assert manifest["environment"]["packages"]["papermill"]
+    assert manifest["environment"]["kernel_env"]["OPENBLAS_NUM_THREADS"] == "1"
     assert {n["status"] for n in manifest["notebooks"]} == {"ok"}
 
 
@@ -157,3 +158,24 @@ def test_an_absolute_model_path_is_refused_before_any_folder(make_tender, tmp_pa
     assert "1000-bygg/tender.yaml: criteria: a run needs the model's path relative" in \
         capsys.readouterr().err
     assert not (tmp_path / "runs").exists()
+
+
+def test_kernels_use_one_blas_thread_whatever_the_callers_environment(tmp_path, monkeypatch):
+    """Kernels side by side use one numerical thread each, so a re-run gives the same bits
+    whatever the pool size or the auditor's shell settings."""
+    from evaluation.execute import Job
+    from evaluation.runs import execute_jobs
+
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    source = tmp_path / "env.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os\n[os.environ.get(k) for k in "
+        "('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS')]")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, source)
+    (outcome,) = execute_jobs([Job("env", str(source), str(tmp_path / "out.ipynb"), {})], 1,
+                              progress=False)
+    assert outcome.ok, outcome
+    executed = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4)
+    assert executed.cells[0].outputs[0]["data"]["text/plain"] == "['1', '1', '1']"
