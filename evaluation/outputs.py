@@ -38,8 +38,12 @@ def write_evidence(run: Path, model: Any, frozen: dict[str, Any] | None,
                    language: str) -> list[str]:
     """Write the outputs that do not depend on the notebooks (the model-test evidence).
 
-    The launcher runs this beside the notebook pool, so it adds no time to a run.
+    The launcher runs this beside the notebook pool, so it adds no time to a run; it also
+    imports what :func:`write_outputs` needs, which then starts at once when the pool ends.
     """
     from .modeltest_view import export_run_model_test
 
-    return [export_run_model_test(run, model, frozen, language)]
+    written = [export_run_model_test(run, model, frozen, language)]
+    from . import freeze, protocol, workbook  # noqa: F401  (imported ahead, see above)
+
+    return written

@@ -218,6 +218,10 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
             outcomes = [done[j.name] for j in job_list]
             evidence_files = evidence.result()
         ok = all(o.ok for o in outcomes)
+        if ok:  # the kernels' stderr: kept only to help with a failed run
+            log.unlink(missing_ok=True)
+        elif log.exists():
+            shutil.move(log, work / "kernels.log")
         manifest: dict[str, Any] = {
             "manifest_version": MANIFEST_VERSION,
             "tender": tender.id,

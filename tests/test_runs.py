@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def test_run_folder_is_complete_and_named(demo_run):
     assert "inputs/tenders/1000-bygg/scores/anne.berg.csv" in inputs
     assert manifest["environment"]["packages"]["papermill"]
     assert manifest["environment"]["kernel_env"]["OPENBLAS_NUM_THREADS"] == "1"
+    assert not (Path(tempfile.gettempdir()) / f"evaluation-{demo_run.name}.log").exists()
     assert {n["status"] for n in manifest["notebooks"]} == {"ok"}
 
 
@@ -100,6 +102,7 @@ def test_failing_notebook_marks_the_run_failed_and_the_others_complete(demo_work
     assert set(status.values()) == {"ok"}
     assert (failed / "committee.ipynb").is_file()
     assert not (failed / "results.json").exists()
+    assert (failed / "kernels.log").is_file()  # the kernels' stderr, to help find the cause
 
 
 def test_bad_input_creates_no_run_folder(make_tender, tmp_path, capsys):
