@@ -9,6 +9,7 @@ Workers pass :data:`KERNEL_ENV` to their kernels (see ``runs.execute_jobs``).
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import nbformat
 from .display import RESULT_MIMETYPE
 
 KERNEL = "python3"
+ENGINE = "evaluation"
 # Kernels run side by side, one per core: numerical libraries use one thread each. Without
 # this, every kernel that imports numpy starts an OpenBLAS thread per core (about 0.2 s of CPU
 # on two cores), and the bits of a threaded BLAS result may depend on the thread count; fixed,
@@ -48,23 +50,49 @@ class Outcome:
     attempts: int = 1
 
 
-def _kernel_failed_to_start(exc: BaseException) -> bool:
-    text = f"{type(exc).__name__}: {exc}".lower()
-    return isinstance(exc, RuntimeError | TimeoutError) and "kernel" in text and (
-        "start" in text or "died" in text or "kernel_info" in text)
+@functools.cache
+def _engine() -> Any:
+    """Return papermill's nbclient engine, registered as ``evaluation``, keeping the notebook
+    it executes: papermill writes nothing when a kernel dies (no save after every cell), and
+    the cell it died in is then read from here."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class RecordingEngine(NBClientEngine):
+        current: Any = None  # one job at a time per worker process
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            RecordingEngine.current = nb_man.nb
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    papermill_engines.register(ENGINE, RecordingEngine)
+    return RecordingEngine
+
+
+def _last_started_cell(nb: Any) -> int | None:
+    """Return the index of the last cell the kernel started in ``nb``, or ``None``."""
+    started = [k for k, cell in enumerate(getattr(nb, "cells", None) or [])
+               if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
 
 
 def execute_job(job: Job) -> Outcome:
-    """Execute one notebook; return its outcome (errors are returned, not raised)."""
+    """Execute one notebook; return its outcome (errors are returned, not raised).
+
+    A failure before any cell started (the kernel did not start, or did not answer) is retried
+    once; a kernel that dies during a cell is not, and the outcome names that cell.
+    """
     import time
 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    engine = _engine()
     began = time.perf_counter()
     attempts = 0
     while True:
         attempts += 1
+        engine.current = None
         try:
             papermill.execute_notebook(
                 job.source, job.output, parameters=job.parameters, kernel_name=KERNEL,
@@ -73,7 +101,7 @@ def execute_job(job: Job) -> Outcome:
                 # every output is in once the last cell has replied; the polite shutdown
                 # waits 0.1-0.3 s, and 2.5 s more (until SIGTERM) when ipykernel 7.4's main
                 # thread stops the IOPub thread while the control thread still flushes
-                shutdown_kernel="immediate")
+                shutdown_kernel="immediate", engine_name=ENGINE)
             return Outcome(job.name, True, time.perf_counter() - began, attempts=attempts)
         except PapermillExecutionError as exc:
             first = (exc.source or "").strip().splitlines()[:1]
@@ -81,9 +109,12 @@ def execute_job(job: Job) -> Outcome:
             return Outcome(job.name, False, time.perf_counter() - began, cell=exc.cell_index,
                            error=f"{exc.ename}: {exc.evalue}{where}", attempts=attempts)
         except Exception as exc:  # a kernel or I/O failure must not stop the other notebooks
-            if attempts == 1 and _kernel_failed_to_start(exc):
+            cell = _last_started_cell(engine.current)
+            if attempts == 1 and cell is None:
                 continue
-            return Outcome(job.name, False, time.perf_counter() - began,
+            if cell is not None:  # the executed copy shows where the kernel stopped
+                nbformat.write(engine.current, job.output)
+            return Outcome(job.name, False, time.perf_counter() - began, cell=cell,
                            error=f"{type(exc).__name__}: {exc}", attempts=attempts)
 
 

@@ -182,3 +182,41 @@ def test_kernels_use_one_blas_thread_whatever_the_callers_environment(tmp_path, 
     assert outcome.ok, outcome
     executed = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4)
     assert executed.cells[0].outputs[0]["data"]["text/plain"] == "['1', '1', '1']"
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_kernel_dying_in_a_cell_is_named_and_not_retried(tmp_path):
+    from evaluation.execute import Job, execute_job
+
+    source = _notebook(tmp_path / "dies.ipynb", "x = 1", "import os\nos._exit(3)", "y = 2")
+    outcome = execute_job(Job("dies", str(source), str(tmp_path / "out.ipynb"), {}))
+    assert not outcome.ok
+    assert (outcome.cell, outcome.attempts) == (1, 1)
+    assert "DeadKernelError" in (outcome.error or "")
+    assert (tmp_path / "out.ipynb").is_file()  # the executed copy shows where it stopped
+
+
+def test_a_kernel_that_does_not_start_is_retried_once(tmp_path, monkeypatch):
+    import papermill
+
+    from evaluation.execute import Job, execute_job
+
+    source = _notebook(tmp_path / "ok.ipynb", "1 + 1")
+    real, calls = papermill.execute_notebook, []
+
+    def flaky(input_path, output_path, **kwargs):
+        calls.append(output_path)
+        if len(calls) == 1:  # nbclient's words when a kernel does not answer in time
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+        return real(input_path, output_path, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    outcome = execute_job(Job("ok", str(source), str(tmp_path / "out.ipynb"), {}))
+    assert (outcome.ok, outcome.attempts) == (True, 2)
