@@ -34,6 +34,7 @@ class AuditReport:
 
     lines: list[str] = field(default_factory=list)
     ok: bool = True
+    rerun: bool = True  # False: hashes only, the notebooks were not re-executed
 
     def fail(self, line: str) -> None:
         self.ok = False
@@ -54,6 +55,7 @@ class Comparison:
     largest_abs: float = 0.0
     largest_rel: float = 0.0
     differences: list[str] = field(default_factory=list)
+    largest: str = ""  # the numeric difference with the largest relative size, if any
 
 
 def compare_values(old: Any, new: Any, *, exact: bool, path: str = "",
@@ -69,6 +71,8 @@ def compare_values(old: Any, new: Any, *, exact: bool, path: str = "",
         diff = abs(float(old) - float(new))
         rel = diff / max(abs(float(old)), abs(float(new)), 1e-300) if diff else 0.0
         result.largest_abs = max(result.largest_abs, diff)
+        if diff and (rel > result.largest_rel or not result.largest or math.isnan(rel)):
+            result.largest = f"{path}: {old!r} → {new!r}"
         result.largest_rel = max(result.largest_rel, rel)
         if (exact and old != new) or rel > RELATIVE_TOLERANCE or math.isnan(rel):
             result.differences.append(f"{path}: {old!r} → {new!r}")
@@ -96,6 +100,93 @@ def _rebase(value: Any, old: str, new: str) -> Any:
     if isinstance(value, str) and (value == old or value.startswith(old + "/")):
         return new + value[len(old):]
     return value
+
+
+_HEX = set("0123456789abcdef")
+
+
+def read_manifest(run: Path) -> dict[str, Any]:
+    """Return a run folder's manifest after checking its shape; raise :class:`AuditError`
+    naming the field and the value otherwise (a damaged manifest is bad input, exit 2)."""
+    path = run / "manifest.json"
+    if not path.is_file():
+        held = sorted(p.parent.name for p in run.glob("*/manifest.json")) if run.is_dir() \
+            else []
+        expected = (f"a run folder, e.g. {run / held[-1]}" if held else
+                    "a complete run folder, runs/<tender>/<UTC time>-<hash>")
+        raise AuditError(f"{path}: missing (found {'a folder of runs' if held else 'no file'}, "
+                         f"expected {expected})")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AuditError(f"{path}: not valid JSON ({exc})") from None
+
+    def bad(field_: str, found: Any, expected: str) -> AuditError:
+        return AuditError(f"{path}: {field_}: damaged manifest (found {found!r}, expected "
+                          f"{expected})")
+
+    if not isinstance(manifest, dict):
+        raise bad("top level", type(manifest).__name__, "an object")
+    for key in ("status", "run", "executed_in"):
+        if key in manifest and not isinstance(manifest[key], str):
+            raise bad(key, manifest[key], "text")
+
+    def relative(field_: str, value: Any) -> None:
+        if not isinstance(value, str) or not value or Path(value).is_absolute() or \
+                ".." in Path(value).parts:
+            raise bad(field_, value, "a path inside the run folder")
+
+    for group in ("inputs", "templates", "outputs", "notebooks"):
+        entries = manifest.get(group, [])
+        if not isinstance(entries, list):
+            raise bad(group, type(entries).__name__, "a list")
+        for k, entry in enumerate(entries):
+            where = f"{group}[{k}]"
+            if not isinstance(entry, dict):
+                raise bad(where, entry, "an object")
+            relative(f"{where}.path", entry.get("path", "(missing)"))
+            if group == "notebooks":
+                if not isinstance(entry.get("status"), str):
+                    raise bad(f"{where}.status", entry.get("status"), "ok or failed")
+                continue
+            sha = entry.get("sha256")
+            if not isinstance(sha, str) or len(sha) != 64 or not set(sha) <= _HEX:
+                raise bad(f"{where}.sha256", sha, "64 hexadecimal digits")
+            size = entry.get("size")
+            if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+                raise bad(f"{where}.size", size, "a number of bytes")
+            if not isinstance(entry.get("original", ""), str):
+                raise bad(f"{where}.original", entry.get("original"), "a path")
+    return manifest
+
+
+def _check_complete(run: Path, manifest: dict[str, Any], report: AuditReport) -> None:
+    """Fail a complete run that lacks a notebook for the committee or for a proposal of its
+    tender copy, or the results: an audit must not pass on a folder emptied of them."""
+    from .errors import InputError
+    from .manifest import find_tender_copy
+    from .tender import load_tender
+
+    copy = find_tender_copy(run, manifest)
+    if copy is None:
+        report.fail("inputs: no copy of the tender (tender.yaml) in the run folder")
+        return
+    try:
+        ids = load_tender(copy).proposal_ids
+    except InputError as exc:
+        report.fail(f"{copy.relative_to(run)}: the tender copy no longer loads: "
+                    f"{exc.problems[0]}")
+        return
+    notebooks = ["committee.ipynb", *(f"proposals/{p}.ipynb" for p in sorted(ids))]
+    executed = {n["path"] for n in manifest.get("notebooks", [])}
+    hashed = {e["path"] for e in manifest.get("outputs", [])}
+    for name in notebooks:
+        if name not in executed:
+            report.fail(f"manifest.json: notebooks: {name} is missing (the run executes one "
+                        "notebook per proposal of its tender and one for the committee)")
+    for name in [*notebooks, "results.json", "report.html"]:
+        if name not in hashed:
+            report.fail(f"manifest.json: outputs: {name} is missing (a complete run has it)")
 
 
 def _check_files(run: Path, manifest: dict[str, Any], report: AuditReport) -> None:
@@ -141,8 +232,8 @@ def _check_anchor(run: Path, manifest: dict[str, Any], report: AuditReport,
     else:
         report.good(f"the run's name {name} matches the manifest's input hashes")
     actual = sha256_file(run / "manifest.json")
-    if expected_sha256:
-        if not actual.startswith(expected_sha256.strip().lower().rstrip("…")):
+    if expected_sha256 is not None:
+        if actual != expected_sha256.strip().lower():
             report.fail(f"manifest.json: sha256 {actual} differs from the recorded "
                         f"{expected_sha256}")
         else:
@@ -172,17 +263,15 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
 
     ``rerun=False`` checks hashes only (``--hashes-only``): quick, but no re-execution.
     """
-    from .runs import execute_jobs
+    from .runs import available_cores, execute_jobs
 
     run = Path(run_dir).resolve()
-    manifest_path = run / "manifest.json"
-    if not manifest_path.is_file():
-        raise AuditError(f"{run}: manifest.json: missing (found no manifest, expected a "
-                         "complete run folder)")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = read_manifest(run)
     report = AuditReport()
     if manifest.get("status") != "complete" or run.name.startswith("."):
         report.fail(f"{run.name}: the run is not complete (status {manifest.get('status')!r})")
+    else:
+        _check_complete(run, manifest, report)
     _check_anchor(run, manifest, report, manifest_sha256)
     _check_files(run, manifest, report)
     _check_added_originals(manifest, report)
@@ -196,6 +285,7 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
     entries = [n for n in manifest.get("notebooks", []) if n.get("status") == "ok"]
     if not rerun:
         report.note("hashes only: notebooks were not re-executed")
+        report.rerun = False
         entries = []
     with tempfile.TemporaryDirectory(prefix="evaluation-audit-") as tmp:
         job_list = []
@@ -207,8 +297,8 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
             out.parent.mkdir(parents=True, exist_ok=True)
             job_list.append(Job(entry["path"], str(source), str(out),
                                 None if rebased == params else rebased))
-        outcomes = (execute_jobs(job_list, jobs or 2, progress, log=Path(tmp) / "kernels.log")
-                    if job_list else [])
+        outcomes = (execute_jobs(job_list, jobs or available_cores(), progress,
+                                 log=Path(tmp) / "kernels.log") if job_list else [])
         for job, outcome in zip(job_list, outcomes, strict=True):
             if not outcome.ok:
                 report.fail(f"{job.name}: re-execution failed at cell {outcome.cell}: "
@@ -220,8 +310,10 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
                 continue
             cmp = compare_values(old.get("results"), new.get("results"), exact=exact)
             if cmp.differences:
-                report.fail(f"{job.name}: {len(cmp.differences)} of {cmp.numbers} numbers "
-                            f"differ, e.g. {cmp.differences[0]}")
+                worst = (f"largest {cmp.largest} (relative {cmp.largest_rel:.3g})"
+                         if cmp.largest else f"e.g. {cmp.differences[0]}")
+                report.fail(f"{job.name}: {len(cmp.differences)} of {cmp.numbers} values "
+                            f"differ; {worst}")
             elif cmp.largest_abs == 0:
                 report.good(f"{job.name}: re-run identical ({cmp.numbers} numbers)")
             else:

@@ -128,9 +128,10 @@ def _run(args: argparse.Namespace) -> int:
     if result.ok:
         print(f"run complete: {result.folder}")
         print(f"report: {result.folder / 'report.html'}")
-        print(f"manifest sha256: {result.manifest_sha256} (keep it in the procurement file; "
-              f"evaluation audit RUN_DIR --manifest-sha256 {result.manifest_sha256[:12]}… "
-              "checks it)")
+        print(f"manifest sha256: {result.manifest_sha256} (keep it in the procurement file, "
+              "outside the run folder)")
+        print(f"audit: evaluation audit {result.folder} --manifest-sha256 "
+              f"{result.manifest_sha256}")
         return 0
     print(f"run FAILED: {result.folder}", file=sys.stderr)
     for o in result.outcomes:
@@ -148,8 +149,33 @@ def _audit(args: argparse.Namespace) -> int:
                        rerun=not args.hashes_only, manifest_sha256=args.manifest_sha256)
     for line in report.lines:
         print(line)
-    print(("AUDIT PASSED: " if report.ok else "AUDIT FAILED: ") + str(args.run_dir))
+    verdict = ("AUDIT FAILED: " if not report.ok else "AUDIT PASSED: " if report.rerun else
+               "HASHES PASSED (notebooks not re-executed; run the audit without --hashes-only "
+               "for the full verdict): ")
+    print(verdict + str(args.run_dir))
     return 0 if report.ok else 1
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1 (``--jobs``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1 (found {text!r})")
+    return value
+
+
+def full_sha256(text: str) -> str:
+    """argparse type: a whole sha256 in hexadecimal, as ``run`` prints it (a prefix or an
+    empty value would make the check meaningless)."""
+    value = text.strip().lower()
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise argparse.ArgumentTypeError(
+            f"must be the 64 hexadecimal digits printed by `evaluation run` (found {text!r}, "
+            f"{len(value)} characters)")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "changed after it was frozen (the output says so)")
     p = tender_command("run", "execute every notebook of a tender into a new, auditable run "
                        "folder")
-    p.add_argument("--jobs", type=int, default=None, help="notebooks at once (default: cores)")
+    p.add_argument("--jobs", type=positive_int, default=None,
+                   help="notebooks at once (default: the cores this process may use)")
     p.add_argument("--out", type=Path, default=Path("runs"), help="runs folder (default: runs)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--notebooks", type=Path, default=None,
@@ -184,10 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="verify a run folder's hashes and re-execute its notebooks",
                        description="verify a run folder's hashes and re-execute its notebooks")
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--jobs", type=positive_int, default=None,
+                   help="notebooks at once (default: the cores this process may use)")
     p.add_argument("--hashes-only", action="store_true",
                    help="check the manifest's hashes without re-executing the notebooks")
-    p.add_argument("--manifest-sha256", default=None, metavar="SHA256",
+    p.add_argument("--manifest-sha256", type=full_sha256, default=None, metavar="SHA256",
                    help="the manifest's sha256 printed by `run` and kept outside the folder")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     import importlib

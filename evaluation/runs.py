@@ -92,6 +92,14 @@ def _free_name(parent: Path, name: str) -> Path:
     return candidate
 
 
+def available_cores() -> int:
+    """Return the cores this process may use (a container's CPU set, not the machine's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def _progress(total: int) -> Callable[[int, list[str]], None]:
     """Return a callback printing ``[done/total] running: …`` on stderr (tqdm when a TTY)."""
     try:
@@ -213,7 +221,7 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
             # the committee notebook is the longest: started first, it does not run alone at
             # the end while the other workers idle
             queue = [job_list[-1], *job_list[:-1]]
-            done = {o.name: o for o in execute_jobs(queue, jobs or os.cpu_count() or 1,
+            done = {o.name: o for o in execute_jobs(queue, jobs or available_cores(),
                                                     progress, log=log)}
             outcomes = [done[j.name] for j in job_list]
             evidence_files = evidence.result()

@@ -77,7 +77,7 @@ def test_audit_fails_when_a_number_in_an_executed_notebook_is_edited(run_copy, c
     assert main(["audit", str(run), "--quiet"]) == 1
     out = capsys.readouterr().out
     assert "proposals/003.ipynb: sha256 differs" in out
-    assert "proposals/003.ipynb: 1 of" in out and "/total" in out
+    assert "proposals/003.ipynb: 1 of" in out and "largest /total" in out
     assert "proposals/001.ipynb: re-run identical" in out
 
 
@@ -97,6 +97,51 @@ def test_audit_of_a_missing_folder_is_an_input_error(tmp_path, capsys):
     assert "manifest.json: missing" in capsys.readouterr().err
 
 
+def test_audit_of_the_folder_of_runs_points_to_a_run(demo_run, capsys):
+    assert main(["audit", str(demo_run.parent), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "found a folder of runs" in err and demo_run.name in err
+
+
+@pytest.mark.parametrize(("damage", "named"), [
+    (lambda m: "{", "not valid JSON"),
+    (lambda m: "[]", "top level: damaged manifest (found 'list'"),
+    (lambda m: json.dumps({**m, "outputs": [{k: v for k, v in m["outputs"][0].items()
+                                            if k != "sha256"}]}),
+     "outputs[0].sha256: damaged manifest (found None, expected 64 hexadecimal digits)"),
+    (lambda m: json.dumps({**m, "inputs": [{**m["inputs"][0], "path": "../../etc/passwd"}]}),
+     "inputs[0].path: damaged manifest (found '../../etc/passwd'"),
+    (lambda m: json.dumps({**m, "notebooks": "all"}), "notebooks: damaged manifest"),
+])
+def test_a_damaged_manifest_is_bad_input_naming_the_field(run_copy, damage, named, capsys):
+    run, manifest = run_copy
+    (run / "manifest.json").write_text(damage(manifest), encoding="utf-8")
+    assert main(["audit", str(run), "--quiet", "--hashes-only"]) == 2
+    err = capsys.readouterr().err
+    assert "manifest.json" in err and named in err
+
+
+def test_a_run_emptied_of_its_notebooks_and_results_does_not_pass(run_copy, capsys):
+    run, manifest = run_copy
+    for name in ("committee.ipynb", "results.json", "proposals/004.ipynb"):
+        (run / name).unlink()
+    dropped = {"committee.ipynb", "results.json", "proposals/004.ipynb"}
+    manifest["notebooks"] = [n for n in manifest["notebooks"] if n["path"] not in dropped]
+    manifest["outputs"] = [e for e in manifest["outputs"] if e["path"] not in dropped]
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["audit", str(run), "--quiet", "--hashes-only"]) == 1
+    out = capsys.readouterr().out
+    assert "notebooks: committee.ipynb is missing" in out
+    assert "notebooks: proposals/004.ipynb is missing" in out
+    assert "outputs: results.json is missing" in out
+
+
+def test_hashes_only_does_not_claim_a_full_audit(demo_run, capsys):
+    assert main(["audit", str(demo_run), "--quiet", "--hashes-only"]) == 0
+    out = capsys.readouterr().out
+    assert "AUDIT PASSED" not in out and "HASHES PASSED (notebooks not re-executed" in out
+
+
 def test_a_forged_report_with_a_rewritten_manifest_fails_against_the_recorded_sha256(
         run_copy, demo_run, capsys):
     from evaluation.manifest import sha256_file
@@ -114,7 +159,27 @@ def test_a_forged_report_with_a_rewritten_manifest_fails_against_the_recorded_sh
                  "--manifest-sha256", recorded]) == 1
     assert "manifest.json: sha256" in capsys.readouterr().out
     assert main(["audit", str(demo_run), "--quiet", "--hashes-only",
-                 "--manifest-sha256", recorded[:12]]) == 0
+                 "--manifest-sha256", recorded.upper()]) == 0
+
+
+@pytest.mark.parametrize("given", ["", "f", "…", "zz" * 32])
+def test_a_manifest_sha256_that_is_not_a_whole_hash_is_bad_input(demo_run, given, capsys):
+    """A prefix, an empty value (an unset shell variable) or a non-hex value would make the
+    anchor check meaningless: refused before anything is checked."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["audit", str(demo_run), "--quiet", "--hashes-only", "--manifest-sha256", given])
+    assert exit_.value.code == 2
+    assert "--manifest-sha256: must be the 64 hexadecimal digits" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_whole_number(demo_run, jobs, capsys):
+    for command in (["audit", str(demo_run)], ["run", "tenders/1000-bygg"]):
+        with pytest.raises(SystemExit) as exit_:
+            main([*command, "--quiet", "--jobs", jobs])
+        assert exit_.value.code == 2
+        assert f"--jobs: must be a whole number of at least 1 (found '{jobs}')" in \
+            capsys.readouterr().err
 
 
 def test_a_rewritten_input_hash_breaks_the_run_name(run_copy, capsys):
@@ -133,3 +198,11 @@ def test_a_file_added_to_the_original_tender_fails(demo_run, demo_workspace, cap
         assert "late.csv: added to the tender folder since the run" in capsys.readouterr().out
     finally:
         added.unlink()
+
+
+def test_the_largest_difference_is_the_one_reported():
+    cmp = compare_values({"a": [1.0, 100.0], "b": 10.0}, {"a": [1.5, 100.1], "b": 10.2},
+                         exact=False)
+    assert len(cmp.differences) == 3
+    assert cmp.largest == "/a/0: 1.0 → 1.5"
+    assert cmp.largest_rel == pytest.approx(0.5 / 1.5)
