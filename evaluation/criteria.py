@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -550,7 +551,7 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
     return Model(
         id=str(mid), title=title, language=language, scale=scale, points=points,
         aggregation=aggregation, disagreement=disagreement, tie_break=tuple(tie_break),
-        award_model=award_model, criteria=tuple(nodes), source=path.resolve(),
+        award_model=award_model, criteria=tuple(nodes), source=Path(os.path.abspath(path)),
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(), corridor_pct=corridor,
         discount_rate=discount, justifications_required=justifications == "required",
         environment_exception=exception, abnormally_low_share=low_share,

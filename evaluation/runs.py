@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .changes import change_record
-from .errors import Problem, RunError, TenderError
+from .errors import InputError, Problem, ProblemList, RunError, TenderError
 from .execute import KERNEL_ENV, Job, Outcome, execute_job, read_payload
 from .manifest import environment, file_entry, sha256_file
 from .outputs import write_evidence, write_outputs
@@ -82,6 +83,55 @@ def run_digest(named_hashes: list[tuple[str, str]]) -> str:
 def _run_name(files: list[Path], templates: list[Path], now: dt.datetime) -> str:
     short = run_digest([(f.name, sha256_file(f)) for f in [*files, *templates]])
     return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{short}"
+
+
+def check_templates(folder: Path) -> list[Path]:
+    """Return the two notebook templates in ``folder`` after checking each is a notebook with
+    one cell tagged ``parameters``; raise :class:`InputError` before anything is written."""
+    import nbformat
+
+    problems = ProblemList()
+    templates = [folder / "proposal.ipynb", folder / "committee.ipynb"]
+    for path in templates:
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except OSError as exc:
+            problems.add(str(path), "--notebooks", "missing notebook template",
+                         found=exc.strerror or str(exc), expected="the workbook's template")
+            continue
+        except Exception as exc:  # nbformat raises several kinds for a damaged file
+            problems.add(str(path), "--notebooks", "not a readable notebook",
+                         found=f"{type(exc).__name__}: {str(exc)[:80]}", expected="a .ipynb")
+            continue
+        tagged = [k for k, c in enumerate(nb.cells)
+                  if "parameters" in c.get("metadata", {}).get("tags", [])]
+        if len(tagged) != 1:
+            problems.add(str(path), "parameters", "the template needs exactly one cell tagged "
+                         "'parameters'", found=f"{len(tagged)} cells", expected="1 cell")
+    if problems:
+        raise InputError(problems)
+    return templates
+
+
+def _runs_folder(out: Path, tender: Tender) -> Path:
+    """Return ``out/<tender>`` after checking ``out`` can hold runs (nothing is created)."""
+    resolved = out.resolve()
+    problem = None
+    if resolved.exists() and not resolved.is_dir():
+        problem = "is a file, not a folder"
+    elif resolved == tender.folder or tender.folder in resolved.parents:
+        problem = ("is inside the tender folder: the next run would copy this run's files "
+                   "as inputs")
+    else:
+        existing = next((p for p in [resolved, *resolved.parents] if p.exists()), None)
+        if existing is not None and not existing.is_dir():
+            problem = f"cannot be created: {existing} is a file"
+        elif existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+            problem = f"cannot be written: {existing} is read-only for this user"
+    if problem:
+        raise InputError([Problem("--out", "runs folder", problem, found=str(out),
+                                  expected="a folder outside the tender, e.g. runs")])
+    return resolved / tender.id
 
 
 def _free_name(parent: Path, name: str) -> Path:
@@ -190,27 +240,37 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
             "the tender folder, so that the run folder is complete on its own",
             found=str((tender.settings or {})["criteria"]),
             expected="e.g. ../../criteria/<model>.yaml")])
+    templates = check_templates(Path(notebooks).resolve())
+    parent = _runs_folder(Path(out), tender)
     frozen = check_frozen(tender.model.source, allow_unfrozen=allow_unfrozen)
     language = language or tender.model.language
     now = now or dt.datetime.now(dt.UTC)
-    templates = [Path(notebooks) / "proposal.ipynb", Path(notebooks) / "committee.ipynb"]
     files = input_files(tender)
-    parent = Path(out).resolve() / tender.id
-    parent.mkdir(parents=True, exist_ok=True)
-    final = _free_name(parent, _run_name(files, templates, now))
-    work = parent / f".{final.name}.partial"
-    work.mkdir()
     try:
+        parent.mkdir(parents=True, exist_ok=True)
+        work = parent / f".{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(4)}.partial"
+        work.mkdir()  # the final name comes from the copies' hashes
+    except OSError as exc:
+        raise InputError([Problem("--out", "runs folder", "cannot be written",
+                                  found=f"{parent} ({exc.strerror or exc})",
+                                  expected="a folder this user may write to")]) from None
+    name = work.name[1:-len(".partial")]
+    try:
+        # the notebooks execute the copies, and the run is named after the copies' hashes:
+        # an original saved during the run changes neither
         root, pairs = _copy_inputs(files, work / "inputs")
         (work / "templates").mkdir()
         for t in templates:
             shutil.copy2(t, work / "templates" / t.name)
+        templates_run = [work / "templates" / t.name for t in templates]
+        final = _free_name(parent, _run_name([d for _, d in pairs], templates_run, now))
+        name = final.name
         tender_copy = work / "inputs" / tender.folder.relative_to(root)
         base = {"tender": str(tender_copy), "run_dir": str(work), "language": language}
-        job_list = [Job(f"proposals/{pid}.ipynb", str(templates[0]),
+        job_list = [Job(f"proposals/{pid}.ipynb", str(templates_run[0]),
                         str(work / "proposals" / f"{pid}.ipynb"), {**base, "proposal_id": pid})
                     for pid in sorted(tender.proposal_ids)]
-        job_list.append(Job("committee.ipynb", str(templates[1]), str(work / "committee.ipynb"),
+        job_list.append(Job("committee.ipynb", str(templates_run[1]), str(work / "committee.ipynb"),
                             {**base, "interactive": False}))
         (work / "proposals").mkdir()
         started = dt.datetime.now(dt.UTC)
@@ -266,5 +326,8 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
         return RunResult(target, ok, tuple(outcomes), manifest,
                          sha256_file(target / "manifest.json"))
     except BaseException as exc:  # an interrupted or broken run must not look complete
-        _mark_failed(work, parent / f"{final.name}-failed", exc)
+        log = Path(tempfile.gettempdir()) / f"evaluation-{name}.log"
+        if log.exists():
+            shutil.move(log, work / "kernels.log")
+        _mark_failed(work, parent / f"{name}-failed", exc)
         raise

@@ -7,6 +7,7 @@ Kept open to a ``rounds/`` layer later: each file is read by its own function ta
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -425,7 +426,9 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False) -> Tender:
     if settings is None or not isinstance(settings.get("criteria"), str):
         problems.raise_if_any(TenderError)
         raise AssertionError  # pragma: no cover
-    model_path = (folder / settings["criteria"]).resolve()
+    # normalised, not resolved: a model reached through a link keeps its lock file and its
+    # place in a run's copy where tender.yaml says it is
+    model_path = Path(os.path.normpath(folder / settings["criteria"]))
     try:
         model = load_model(model_path, label=_rel(folder, model_path)
                            if model_path.is_relative_to(folder.parent) else None)

@@ -114,6 +114,67 @@ def test_bad_input_creates_no_run_folder(make_tender, tmp_path, capsys):
     assert not (tmp_path / "runs").exists()
 
 
+@pytest.mark.parametrize("case", ["out is a file", "out inside the tender", "no templates",
+                                  "template without parameters cell"])
+def test_bad_run_arguments_are_refused_before_anything_is_written(make_tender, tmp_path, case,
+                                                                   capsys):
+    tender = make_tender()
+    out, notebooks = tmp_path / "runs", tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", notebooks,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    expected = {"out is a file": "--out: runs folder: is a file",
+                "out inside the tender": "--out: runs folder: is inside the tender folder",
+                "no templates": "proposal.ipynb: --notebooks: missing notebook template",
+                "template without parameters cell":
+                    "committee.ipynb: parameters: the template needs exactly one cell tagged"}
+    if case == "out is a file":
+        out.write_text("not a folder", encoding="utf-8")
+    elif case == "out inside the tender":
+        out = tender / "runs"
+    elif case == "no templates":
+        notebooks = tmp_path / "nowhere"
+    else:
+        nb = nbformat.read(notebooks / "committee.ipynb", as_version=4)
+        for cell in nb.cells:
+            cell.metadata.pop("tags", None)
+        nbformat.write(nb, notebooks / "committee.ipynb")
+    before = sorted(p for p in tmp_path.rglob("*"))
+    code = main(["run", str(tender), "--out", str(out), "--notebooks", str(notebooks),
+                 "--quiet"])
+    assert code == 2
+    assert expected[case] in capsys.readouterr().err
+    assert sorted(p for p in tmp_path.rglob("*")) == before  # nothing written
+
+
+def test_a_linked_model_and_relative_paths_give_a_complete_self_contained_run(
+        make_tender, tmp_path, monkeypatch):
+    """The model reached through a link is copied where tender.yaml points and keeps its lock;
+    relative --out and --notebooks are recorded as absolute paths (the audit does not depend
+    on where the auditor stands)."""
+    from evaluation.freeze import lock_path
+
+    make_tender(sealed=True)
+    link = tmp_path / "criteria" / "1000-bygg.yaml"
+    (tmp_path / "models").mkdir()
+    link.rename(tmp_path / "models" / "v3.yaml")
+    link.symlink_to(Path("..") / "models" / "v3.yaml")
+    shutil.copy2(lock_path(ROOT / "criteria" / "1000-bygg.yaml"), lock_path(link))
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    monkeypatch.chdir(tmp_path)
+    code = main(["run", "tenders/1000-bygg", "--out", "runs", "--notebooks", "notebooks",
+                 "--jobs", "2", "--quiet"])
+    assert code == 0
+    (run,) = list((tmp_path / "runs" / "1000-bygg").iterdir())
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert "inputs/criteria/1000-bygg.yaml" in {e["path"] for e in manifest["inputs"]}
+    assert manifest["model"]["frozen"]["frozen"] is True
+    assert all(Path(e["original"]).is_absolute() for e in manifest["templates"])
+    assert all(Path(n["parameters"]["tender"]).is_absolute() for n in manifest["notebooks"])
+    monkeypatch.chdir(tmp_path / "models")
+    assert main(["audit", str(run), "--quiet", "--hashes-only"]) == 0
+
+
 def test_killed_launcher_leaves_no_folder_that_looks_complete(demo_workspace, tmp_path):
     runs = tmp_path / "runs"
     proc = subprocess.Popen(
