@@ -203,6 +203,14 @@ def _check_files(run: Path, manifest: dict[str, Any], report: AuditReport) -> No
                 bad += 1
         if not bad:
             report.good(f"{group}: {len(manifest.get(group, []))} files match the manifest")
+    listed = {e["path"] for g in ("inputs", "templates", "outputs") for e in manifest.get(g, [])}
+    extra = sorted(str(p.relative_to(run)) for p in run.rglob("*")
+                   if p.is_file() and p.name != "manifest.json"
+                   and str(p.relative_to(run)) not in listed)
+    if extra:  # notices and report.pdf are written after the run by their own commands
+        shown = ", ".join(extra[:8]) + (f" and {len(extra) - 8} more" if len(extra) > 8 else "")
+        report.note(f"in the folder but not in the manifest (written after the run, not "
+                    f"checked): {shown}")
     for group in ("inputs", "templates"):
         for entry in manifest.get(group, []):
             original = Path(entry.get("original", ""))

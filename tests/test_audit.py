@@ -206,3 +206,12 @@ def test_the_largest_difference_is_the_one_reported():
     assert len(cmp.differences) == 3
     assert cmp.largest == "/a/0: 1.0 → 1.5"
     assert cmp.largest_rel == pytest.approx(0.5 / 1.5)
+
+
+def test_files_added_to_a_run_folder_are_named_as_unchecked(run_copy, capsys):
+    run, _ = run_copy
+    (run / "notices").mkdir()
+    (run / "notices" / "extra.html").write_text("<p>x</p>", encoding="utf-8")
+    assert main(["audit", str(run), "--quiet", "--hashes-only"]) == 0
+    assert ("in the folder but not in the manifest (written after the run, not checked): "
+            "notices/extra.html") in capsys.readouterr().out
