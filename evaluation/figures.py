@@ -3,7 +3,7 @@
 Every figure is built complete (data and layout) as a plain plotly.js specification, a dict
 ``{"data": [...], "layout": {...}}``: batch notebooks show it as the ``plotly_mimetype``
 renderer would, without importing plotly (its validators and templates cost a few tenths of a
-second per kernel), and the interactive panel wraps it in a ``go.FigureWidget``.
+second per kernel), and the interactive panel wraps it in a ``go.Figure`` it shows the same way.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import figures
+from .display import figure_bundle
 from .labels import format_number
 from .labels import pick as _t
 from .reweight import Change, WeightTree, changes_between, keep_sum, rank_order
@@ -33,13 +34,27 @@ def _ids(ids: tuple[str, ...]) -> str:
     return ", ".join(ids)
 
 
+def _show(output: w.Output, figure: go.Figure) -> None:
+    """Replace what ``output`` shows by ``figure``, a static plotly mime bundle.
+
+    The whole state is one trait, so the front end always ends on the last figure sent,
+    whenever its view renders; no ``with output:`` capture, so it works from any callback.
+    """
+    output.outputs = ({"output_type": "display_data", "data": figure_bundle(figure),
+                       "metadata": {}},)
+
+
 class WeightPanel:
     """Weight sliders with a live ranking, a stacked bar chart and a winner-change signal.
 
     ``sliders`` holds one slider per main criterion and ``sub_sliders`` one per sub-criterion
-    (the direct children of each main group, shown on request); ``table``, ``figure``,
-    ``signal`` and ``heatmap`` show the outcome. For award models other than weighted points
-    the panel holds only the ``banner`` and a note (``tree`` is ``None``, no sliders).
+    (the direct children of each main group, shown on request); ``table``, ``signal`` and the
+    two charts show the outcome. ``figure`` and ``heatmap`` are plain ``go.Figure`` objects,
+    the charts' state; ``figure_view`` and ``heatmap_view`` are ``Output`` widgets showing them
+    as static plotly mime bundles, replaced whole on every change. (Not ``go.FigureWidget``:
+    its anywidget front end drops every later update once its 5 MB module took more than 2 s
+    to load.) For award models other than weighted points the panel holds only the ``banner``
+    and a note (``tree`` is ``None``, no sliders).
     """
 
     def __init__(self, evaluation: Evaluation, language: str = "nb") -> None:
@@ -78,9 +93,11 @@ class WeightPanel:
         self._events: list[Change] = []
         self._moved = ""
         self._build_sliders(tree)
-        self.figure = go.FigureWidget(figures.points_by_criterion(evaluation, lang))
+        self.figure = go.Figure(figures.points_by_criterion(evaluation, lang))
         _, summary = smaa(evaluation, SMAA_SAMPLES, DEFAULT_SEED)
-        self.heatmap = go.FigureWidget(figures.rank_acceptability_heatmap(summary, lang))
+        self.heatmap = go.Figure(figures.rank_acceptability_heatmap(summary, lang))
+        self.figure_view, self.heatmap_view = w.Output(), w.Output()
+        _show(self.heatmap_view, self.heatmap)  # built once: SMAA does not follow the sliders
         self._refresh()
         controls = w.VBox([*self.sliders.values(), self.total,
                            w.HBox([self.reset_button, self.toggle]), self.sub_box],
@@ -88,7 +105,7 @@ class WeightPanel:
         outcome = w.VBox([self.signal, self.table], layout=w.Layout(flex="1 1 30em"))
         # Side by side when there is room, the ranking below the sliders when there is not.
         row = w.HBox([controls, outcome], layout=w.Layout(flex_flow="row wrap"))
-        self.widget = w.VBox([self.banner, row, self.figure, self.heatmap])
+        self.widget = w.VBox([self.banner, row, self.figure_view, self.heatmap_view])
         self.widget.add_class("evaluation-weight-panel")
 
     def _build_sliders(self, tree: WeightTree) -> None:
@@ -215,7 +232,8 @@ class WeightPanel:
         with self.figure.batch_update():
             for k, trace in enumerate(self.figure.data):
                 trace.x = ranked
-                trace.y = scores[order, tree.n_keys + k]
+                trace.y = scores[order, tree.n_keys + k].tolist()  # JSON numbers, not bdata
+        _show(self.figure_view, self.figure)
         self.total.value = (_t(lang, "Sum av vektene: ", "Sum of the weights: ") +
                             format_number(100.0 * float(self._main.sum()), lang, 1))
         winner = ranked[0]

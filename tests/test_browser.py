@@ -204,18 +204,16 @@ def move_price_to_maximum(page: Any, server: Server, price_label: str, wins: str
     expect(price).to_have_count(1, timeout=server.left_ms())
     price.scroll_into_view_if_needed(timeout=server.left_ms())
     handle = price.locator(".noUi-handle")
-    # The FigureWidget's first render is followed by a relayout/restyle handshake between
-    # browser and kernel; an update sent while it is under way was seen to be dropped (about
-    # one dashboard run in six). A user does not move a slider within a second of the page
-    # appearing; the test waits the same moment before it does.
-    page.wait_for_load_state("networkidle", timeout=server.left_ms())
-    page.wait_for_timeout(1500)
+    # No pause: the slider is moved as soon as the chart is drawn, as a quick member would.
     handle.focus(timeout=server.left_ms())
     handle.press("End", timeout=server.left_ms())
     expect(price.locator(".widget-readout")).to_have_text("100.0", timeout=server.left_ms())
     expect(first).to_have_attribute("data-proposal", expected, timeout=server.left_ms())
-    page.wait_for_function("([el, id]) => el.data[0].x[0] === id",
-                           arg=[chart.element_handle(), expected], timeout=server.left_ms())
+    # The chart is drawn anew on every change: look it up again rather than hold an element.
+    page.wait_for_function("id => { const el = document.querySelector("
+                           "'.evaluation-weight-panel .js-plotly-plot');"
+                           " return !!el && !!el.data && el.data[0].x[0] === id; }",
+                           arg=expected, timeout=server.left_ms())
     heights = chart.evaluate("el => el.data.map(t => t.y[0])")
     assert heights[-1] > 90 and all(h == 0 for h in heights[:-1]), heights
     expect(panel.locator(".evaluation-signal")).to_contain_text(f"{wins} {expected}",
