@@ -73,7 +73,9 @@ def _dashboard(args: argparse.Namespace) -> int:
 
 def _serve(argv: list[str], cwd: Path) -> int:
     """Run Voila until it ends; Ctrl-C or SIGTERM stops it (and its kernels) cleanly."""
-    process = subprocess.Popen(argv, cwd=cwd)
+    from .cli_lab import jupyter_env
+
+    process = subprocess.Popen(argv, cwd=cwd, env=jupyter_env())
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt

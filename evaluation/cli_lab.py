@@ -4,6 +4,7 @@ package (the ``python3`` kernel of this environment)."""
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -42,6 +43,13 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
             return 2
         try:
             return subprocess.call(lab_command(Path(args.notebooks).resolve(), args.port,
-                                               args.no_browser))
+                                               args.no_browser), env=jupyter_env())
         except KeyboardInterrupt:
             return 0
+
+
+def jupyter_env() -> dict[str, str]:
+    """The environment for Jupyter: its ``python3`` kernel is this environment's."""
+    from .execute import jupyter_path
+
+    return {**os.environ, "JUPYTER_PATH": jupyter_path()}

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,18 @@ ENGINE = "evaluation"
 # on two cores), and the bits of a threaded BLAS result may depend on the thread count; fixed,
 # a re-run gives the same bits whatever the pool size. Recorded in the manifest.
 KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def jupyter_path() -> str:
+    """Return ``JUPYTER_PATH`` with this environment's ``share/jupyter`` first.
+
+    Outside a virtual environment Jupyter looks for a kernel named ``python3`` in the user's
+    folders before this environment's; one installed there for another Python (Anaconda, a
+    system Jupyter) would run the notebooks without this package, or with another version.
+    """
+    own = os.path.join(sys.prefix, "share", "jupyter")
+    rest = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != own]
+    return os.pathsep.join([own, *rest])
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from typing import Any
 
 from .changes import change_record
 from .errors import InputError, Problem, ProblemList, RunError, TenderError
-from .execute import KERNEL_ENV, Job, Outcome, execute_job, read_payload
+from .execute import KERNEL_ENV, Job, Outcome, execute_job, jupyter_path, read_payload
 from .manifest import environment, file_entry, sha256_file
 from .outputs import write_evidence, write_outputs
 from .results import dumps
@@ -176,6 +176,7 @@ def _init_worker(log: str | None) -> None:
     """Pool initializer: kernels inherit the worker's environment (:data:`KERNEL_ENV`) and its
     stderr, which goes to a log to keep their chatter off the screen."""
     os.environ.update(KERNEL_ENV)
+    os.environ["JUPYTER_PATH"] = jupyter_path()  # "python3" is this environment's kernel
     if log:
         fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         os.dup2(fd, 2)

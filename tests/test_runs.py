@@ -281,3 +281,26 @@ def test_a_kernel_that_does_not_start_is_retried_once(tmp_path, monkeypatch):
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
     outcome = execute_job(Job("ok", str(source), str(tmp_path / "out.ipynb"), {}))
     assert (outcome.ok, outcome.attempts) == (True, 2)
+
+
+def test_a_python3_kernel_installed_for_another_python_is_not_used(tmp_path, monkeypatch):
+    """Outside a virtual environment (a base conda, a user install) Jupyter looks in the
+    user's folders first: a 'python3' kernel there must not run the notebooks instead of this
+    environment's."""
+    from evaluation.execute import Job
+    from evaluation.runs import execute_jobs
+
+    data = tmp_path / "user-data"
+    spec = data / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": ["/bin/false", "{connection_file}"], "display_name": "Another Python",
+        "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(data))
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")  # as for a Python that is no venv
+    source = _notebook(tmp_path / "which.ipynb", "import sys\nsys.executable")
+    (outcome,) = execute_jobs([Job("which", str(source), str(tmp_path / "out.ipynb"), {})], 1,
+                              progress=False)
+    assert outcome.ok, outcome
+    executed = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4)
+    assert executed.cells[0].outputs[0]["data"]["text/plain"] == repr(sys.executable)
