@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -39,8 +40,9 @@ def test_dashboard_runs_voila_on_a_parameterised_copy(
     seen: dict[str, Any] = {}
 
     class Voila:
-        def __init__(self, argv: list[str], cwd: Path) -> None:
+        def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
             seen["argv"], seen["source"] = argv, parameters_cell(Path(argv[3]))
+            seen["env"] = env
 
         def wait(self) -> int:
             return 0
@@ -54,6 +56,9 @@ def test_dashboard_runs_voila_on_a_parameterised_copy(
             "--no-browser"} <= set(seen["argv"])
     assert f"tender: str = {str(demo_tender.resolve())!r}" in seen["source"]
     assert "language: str = 'nb'" in seen["source"]
+    # this environment's kernels come first, whatever the user installed as 'python3'
+    assert seen["env"]["JUPYTER_PATH"].split(os.pathsep)[0] == os.path.join(
+        sys.prefix, "share", "jupyter")
 
 
 def test_dashboard_refuses_a_bad_tender(tmp_path: Path, run: Callable[..., tuple[int, str, str]],
