@@ -9,6 +9,7 @@ input file, the notebooks read these), ``templates/``, ``proposals/<id>.ipynb``,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -284,7 +285,11 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
             queue = [job_list[-1], *job_list[:-1]]
             done = {o.name: o for o in execute_jobs(queue, jobs or available_cores(),
                                                     progress, log=log)}
-            outcomes = [done[j.name] for j in job_list]
+            target = final if all(o.ok for o in done.values()) else \
+                parent / f"{final.name}-failed"
+            # an error that names a file names it where the run folder will be
+            outcomes = [dataclasses.replace(o, error=o.error.replace(str(work), str(target)))
+                        if o.error else o for o in (done[j.name] for j in job_list)]
             evidence_files = evidence.result()
         ok = all(o.ok for o in outcomes)
         if ok:  # the kernels' stderr: kept only to help with a failed run
@@ -322,7 +327,6 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
         manifest["outputs"] = [file_entry(work / name, work) for name in
                                [*(j.name for j in job_list if (work / j.name).exists()), *derived]]
         (work / "manifest.json").write_text(dumps(manifest), encoding="utf-8")
-        target = final if ok else parent / f"{final.name}-failed"
         work.rename(target)
         return RunResult(target, ok, tuple(outcomes), manifest,
                          sha256_file(target / "manifest.json"))

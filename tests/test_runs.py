@@ -81,7 +81,8 @@ def test_failing_notebook_marks_the_run_failed_and_the_others_complete(demo_work
     shutil.copytree(demo_workspace / "notebooks", notebooks)
     template = notebooks / "proposal.ipynb"
     nb = nbformat.read(template, as_version=4)
-    bad = nbformat.v4.new_code_cell('assert proposal_id != "002", "injected failure"')
+    bad = nbformat.v4.new_code_cell(
+        'assert proposal_id != "002", f"injected failure in {run_dir}"')
     bad.id = "injected"
     nb.cells.insert(3, bad)
     nbformat.write(nb, template)
@@ -90,11 +91,12 @@ def test_failing_notebook_marks_the_run_failed_and_the_others_complete(demo_work
     err = capsys.readouterr().err
     assert code == 1
     # cell 4 of the executed notebook: papermill inserts the injected-parameters cell
-    assert ("proposals/002.ipynb, cell 4: AssertionError: injected failure in "
-            "`assert proposal_id != \"002\"") in err
     parent = tmp_path / "runs" / "1000-bygg"
     (failed,) = list(parent.iterdir())
     assert failed.name.endswith("-failed")
+    # the error names the folder where it now is, not its temporary name
+    assert (f"proposals/002.ipynb, cell 4: AssertionError: injected failure in {failed} in "
+            "`assert proposal_id != \"002\"") in err
     manifest = json.loads((failed / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "failed"
     status = {n["path"]: n["status"] for n in manifest["notebooks"]}
