@@ -1,7 +1,8 @@
 """``evaluation run``: the batch run of one tender, an auditable run folder.
 
-The folder ``runs/<tender>/<UTC time>-<short hash>/`` is written under a temporary name
-(``.<name>.partial``) and renamed when complete; a run with a failed notebook is renamed
+The folder ``runs/<tender>/<UTC time>-<short hash>/`` (the hash is over the copied inputs and
+templates) is written under a temporary name (``.<UTC time>-<random>.partial``) and renamed
+when complete; a run with a failed notebook is renamed
 ``<name>-failed``; an earlier run is never overwritten. Inside: ``inputs/`` (copies of every
 input file, the notebooks read these), ``templates/``, ``proposals/<id>.ipynb``,
 ``committee.ipynb``, ``results.json``, ``report.html`` and ``manifest.json``.
