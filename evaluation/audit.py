@@ -130,6 +130,8 @@ def read_manifest(run: Path) -> dict[str, Any]:
     for key in ("status", "run", "executed_in"):
         if key in manifest and not isinstance(manifest[key], str):
             raise bad(key, manifest[key], "text")
+    if not isinstance(manifest.get("environment", {}), dict):
+        raise bad("environment", manifest["environment"], "an object")
 
     def relative(field_: str, value: Any) -> None:
         if not isinstance(value, str) or not value or Path(value).is_absolute() or \
@@ -148,6 +150,8 @@ def read_manifest(run: Path) -> dict[str, Any]:
             if group == "notebooks":
                 if not isinstance(entry.get("status"), str):
                     raise bad(f"{where}.status", entry.get("status"), "ok or failed")
+                if not isinstance(entry.get("parameters", {}), dict):
+                    raise bad(f"{where}.parameters", entry.get("parameters"), "an object")
                 continue
             sha = entry.get("sha256")
             if not isinstance(sha, str) or len(sha) != 64 or not set(sha) <= _HEX:
@@ -204,9 +208,8 @@ def _check_files(run: Path, manifest: dict[str, Any], report: AuditReport) -> No
         if not bad:
             report.good(f"{group}: {len(manifest.get(group, []))} files match the manifest")
     listed = {e["path"] for g in ("inputs", "templates", "outputs") for e in manifest.get(g, [])}
-    extra = sorted(str(p.relative_to(run)) for p in run.rglob("*")
-                   if p.is_file() and p.name != "manifest.json"
-                   and str(p.relative_to(run)) not in listed)
+    extra = sorted(str(p.relative_to(run)) for p in run.rglob("*") if p.is_file()
+                   and str(p.relative_to(run)) not in {*listed, "manifest.json"})
     if extra:  # notices and report.pdf are written after the run by their own commands
         shown = ", ".join(extra[:8]) + (f" and {len(extra) - 8} more" if len(extra) > 8 else "")
         report.note(f"in the folder but not in the manifest (written after the run, not "
@@ -276,8 +279,13 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
     run = Path(run_dir).resolve()
     manifest = read_manifest(run)
     report = AuditReport()
-    if manifest.get("status") != "complete" or run.name.startswith("."):
-        report.fail(f"{run.name}: the run is not complete (status {manifest.get('status')!r})")
+    failed = run / "FAILED.txt"
+    if manifest.get("status") != "complete" or run.name.startswith(".") or \
+            run.name.endswith("-failed") or failed.is_file():
+        why = failed.read_text(encoding="utf-8", errors="replace").strip()[:200] \
+            if failed.is_file() else ""
+        report.fail(f"{run.name}: the run is not complete (status {manifest.get('status')!r}"
+                    + (f"; FAILED.txt: {why}" if why else "") + ")")
     else:
         _check_complete(run, manifest, report)
     _check_anchor(run, manifest, report, manifest_sha256)

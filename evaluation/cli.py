@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -130,7 +131,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"report: {result.folder / 'report.html'}")
         print(f"manifest sha256: {result.manifest_sha256} (keep it in the procurement file, "
               "outside the run folder)")
-        print(f"audit: evaluation audit {result.folder} --manifest-sha256 "
+        print(f"audit: evaluation audit {shlex.quote(str(result.folder))} --manifest-sha256 "
               f"{result.manifest_sha256}")
         return 0
     print(f"run FAILED: {result.folder}", file=sys.stderr)

@@ -9,6 +9,7 @@ Workers pass :data:`KERNEL_ENV` to their kernels (see ``runs.execute_jobs``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -90,6 +91,20 @@ def _last_started_cell(nb: Any) -> int | None:
     return started[-1] if started else None
 
 
+def _keep_stopped_copy(nb: Any, cell: int, exc: BaseException, output: str) -> None:
+    """Write the notebook whose kernel stopped during ``cell``, marked as such: papermill
+    writes nothing then, and its own bookkeeping calls that cell, and the ones never run,
+    ``completed``."""
+    text = f"{type(exc).__name__}: {exc} (the kernel stopped during this cell)"
+    nb.cells[cell].metadata.setdefault("papermill", {}).update(status="failed", exception=True)
+    nb.cells[cell].setdefault("outputs", []).append(nbformat.v4.new_output(
+        "error", ename=type(exc).__name__, evalue=str(exc), traceback=[text]))
+    for later in nb.cells[cell + 1:]:
+        later.metadata.setdefault("papermill", {})["status"] = "pending"
+    with contextlib.suppress(OSError):  # a copy that cannot be written must not stop the pool
+        nbformat.write(nb, output)
+
+
 def execute_job(job: Job) -> Outcome:
     """Execute one notebook; return its outcome (errors are returned, not raised).
 
@@ -126,8 +141,8 @@ def execute_job(job: Job) -> Outcome:
             cell = _last_started_cell(engine.current)
             if attempts == 1 and cell is None:
                 continue
-            if cell is not None:  # the executed copy shows where the kernel stopped
-                nbformat.write(engine.current, job.output)
+            if cell is not None:
+                _keep_stopped_copy(engine.current, cell, exc, job.output)
             return Outcome(job.name, False, time.perf_counter() - began, cell=cell,
                            error=f"{type(exc).__name__}: {exc}", attempts=attempts)
 

@@ -62,13 +62,17 @@ def environment() -> dict[str, Any]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
+    from .execute import KERNEL_ENV
+
     return {"evaluation": __version__, "python": sys.version.split()[0],
             "implementation": platform.python_implementation(), "platform": platform.platform(),
-            "machine": platform.machine(), "packages": versions}
+            "machine": platform.machine(), "packages": versions, "kernel_env": KERNEL_ENV}
 
 
 def same_machine(recorded: dict[str, Any]) -> bool:
     """Return whether the current environment matches the recorded one (bit-identical rule)."""
     now = environment()
-    keys = ("python", "platform", "machine", "packages", "evaluation")
+    # kernel_env: the kernels' thread settings (a run recorded without them used one BLAS
+    # thread per core, whose bits may differ)
+    keys = ("python", "platform", "machine", "packages", "evaluation", "kernel_env")
     return all(recorded.get(k) == now.get(k) for k in keys)

@@ -10,6 +10,7 @@ input file, the notebooks read these), ``templates/``, ``proposals/<id>.ipynb``,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -17,7 +18,6 @@ import os
 import secrets
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -118,10 +118,11 @@ def check_templates(folder: Path) -> list[Path]:
 def _runs_folder(out: Path, tender: Tender) -> Path:
     """Return ``out/<tender>`` after checking ``out`` can hold runs (nothing is created)."""
     resolved = out.resolve()
+    runs = (resolved / tender.id).resolve()  # where this tender's runs go
     problem = None
     if resolved.exists() and not resolved.is_dir():
         problem = "is a file, not a folder"
-    elif resolved == tender.folder or tender.folder in resolved.parents:
+    elif runs == tender.folder or tender.folder in runs.parents:
         problem = ("is inside the tender folder: the next run would copy this run's files "
                    "as inputs")
     else:
@@ -136,12 +137,24 @@ def _runs_folder(out: Path, tender: Tender) -> Path:
     return resolved / tender.id
 
 
+def _reservation(final: Path) -> Path:
+    return final.parent / f".{final.name}.reserved"
+
+
 def _free_name(parent: Path, name: str) -> Path:
+    """Return a run folder name no other run has or is about to take, and reserve it: a hidden
+    ``.<name>.reserved`` folder made atomically (two runs of the same inputs in the same
+    second must not both finish under one name). The launcher removes it after the rename."""
     candidate, n = parent / name, 1
-    while candidate.exists() or (parent / f"{candidate.name}-failed").exists():
+    while True:
+        if not (candidate.exists() or (parent / f"{candidate.name}-failed").exists()):
+            try:
+                _reservation(candidate).mkdir()
+                return candidate
+            except FileExistsError:
+                pass
         n += 1
         candidate = parent / f"{name}.{n}"
-    return candidate
 
 
 def available_cores() -> int:
@@ -208,7 +221,6 @@ def execute_jobs(jobs: list[Job], workers: int, progress: bool = True,
 
 def _in_background(fn: Callable[..., list[str]], *args: Any) -> list[str]:
     """Run ``fn`` in this thread at a lower priority, so the kernels come first."""
-    import contextlib
     import threading
 
     with contextlib.suppress(AttributeError, OSError):  # Linux: a nice value per thread
@@ -280,7 +292,7 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
         with ThreadPoolExecutor(max_workers=1) as side:  # the main process only waits otherwise
             evidence = side.submit(_in_background, write_evidence, work, tender.model,
                                    frozen.as_dict(), language)
-            log = Path(tempfile.gettempdir()) / f"evaluation-{final.name}.log"
+            log = work / "kernels.log"  # the kernels' stderr: kept only in a failed run
             # the committee notebook is the longest: started first, it does not run alone at
             # the end while the other workers idle
             queue = [job_list[-1], *job_list[:-1]]
@@ -293,10 +305,8 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
                         if o.error else o for o in (done[j.name] for j in job_list)]
             evidence_files = evidence.result()
         ok = all(o.ok for o in outcomes)
-        if ok:  # the kernels' stderr: kept only to help with a failed run
+        if ok:
             log.unlink(missing_ok=True)
-        elif log.exists():
-            shutil.move(log, work / "kernels.log")
         manifest: dict[str, Any] = {
             "manifest_version": MANIFEST_VERSION,
             "tender": tender.id,
@@ -305,7 +315,7 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
             "executed_in": str(work),
             "language": language,
             "started": started.isoformat(timespec="seconds"),
-            "environment": {**environment(), "kernel_env": KERNEL_ENV},
+            "environment": environment(),
             "model": {"id": tender.model.id, "sha256": tender.model.sha256,
                       "frozen": frozen.as_dict()},
             "changes": change_record(parent, tender),
@@ -329,11 +339,12 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
                                [*(j.name for j in job_list if (work / j.name).exists()), *derived]]
         (work / "manifest.json").write_text(dumps(manifest), encoding="utf-8")
         work.rename(target)
+        _reservation(final).rmdir()
         return RunResult(target, ok, tuple(outcomes), manifest,
                          sha256_file(target / "manifest.json"))
     except BaseException as exc:  # an interrupted or broken run must not look complete
-        log = Path(tempfile.gettempdir()) / f"evaluation-{name}.log"
-        if log.exists():
-            shutil.move(log, work / "kernels.log")
         _mark_failed(work, parent / f"{name}-failed", exc)
+        if name != work.name[1:-len(".partial")]:  # the final name was reserved
+            with contextlib.suppress(OSError):
+                _reservation(parent / name).rmdir()
         raise

@@ -39,9 +39,11 @@ class Document:
 def _compose(text: str) -> yaml.Node | None:
     """Parse with libyaml when PyYAML has it (about 15 times faster; every notebook kernel
     reads the model); a syntax error is parsed again by the pure-Python parser, whose
-    messages and line numbers the committee sees."""
+    messages and line numbers the committee sees. A text with a tab goes to the Python parser
+    at once: libyaml accepts tabs as separators, so the file would be valid or not depending
+    on how PyYAML was built."""
     fast = getattr(yaml, "CBaseLoader", None)
-    if fast is not None:
+    if fast is not None and "\t" not in text:  # libyaml accepts tabs the Python parser refuses
         try:
             return yaml.compose(text, Loader=fast)
         except yaml.YAMLError:

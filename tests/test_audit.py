@@ -112,6 +112,9 @@ def test_audit_of_the_folder_of_runs_points_to_a_run(demo_run, capsys):
     (lambda m: json.dumps({**m, "inputs": [{**m["inputs"][0], "path": "../../etc/passwd"}]}),
      "inputs[0].path: damaged manifest (found '../../etc/passwd'"),
     (lambda m: json.dumps({**m, "notebooks": "all"}), "notebooks: damaged manifest"),
+    (lambda m: json.dumps({**m, "environment": "x"}), "environment: damaged manifest"),
+    (lambda m: json.dumps({**m, "notebooks": [{**m["notebooks"][0], "parameters": None}]}),
+     "notebooks[0].parameters: damaged manifest"),
 ])
 def test_a_damaged_manifest_is_bad_input_naming_the_field(run_copy, damage, named, capsys):
     run, manifest = run_copy
@@ -215,3 +218,25 @@ def test_files_added_to_a_run_folder_are_named_as_unchecked(run_copy, capsys):
     assert main(["audit", str(run), "--quiet", "--hashes-only"]) == 0
     assert ("in the folder but not in the manifest (written after the run, not checked): "
             "notices/extra.html") in capsys.readouterr().out
+
+
+def test_a_failed_run_renamed_back_does_not_pass(run_copy, capsys):
+    """A folder named -failed, or holding FAILED.txt, is not a complete run whatever its
+    manifest says (a run that lost the race for its name keeps a 'complete' manifest)."""
+    run, _ = run_copy
+    (run / "FAILED.txt").write_text("OSError: [Errno 39] Directory not empty\n",
+                                    encoding="utf-8")
+    failed = run.rename(run.with_name(run.name + "-failed"))
+    assert main(["audit", str(failed), "--quiet", "--hashes-only"]) == 1
+    out = capsys.readouterr().out
+    assert "the run is not complete" in out and "Directory not empty" in out
+
+
+def test_a_run_recorded_without_the_kernels_thread_settings_is_held_to_the_tolerance(
+        run_copy, capsys):
+    run, manifest = run_copy
+    del manifest["environment"]["kernel_env"]
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["audit", str(run), "--quiet", "--hashes-only"]) == 0
+    assert "another machine or software: payloads must agree within" in \
+        capsys.readouterr().out

@@ -304,6 +304,17 @@ def test_both_yaml_parsers_read_the_demo_alike(monkeypatch: pytest.MonkeyPatch) 
     assert [(d.data, d.lines) for d in fast if d] == [(d.data, d.lines) for d in slow if d]
 
 
+def test_a_tab_is_refused_whichever_parser_pyyaml_has(tmp_path: Path, yaml_parser: str) -> None:
+    """libyaml accepts a tab as a separator, the Python parser does not: a file must not be
+    valid on one machine and invalid on another."""
+    path = tmp_path / "x.yaml"
+    path.write_text("a:\t1\n", encoding="utf-8")
+    problems = ProblemList()
+    assert read_yaml(path, problems) is None
+    (problem,) = problems
+    assert problem.field == "syntax" and "'\\t'" in problem.message
+
+
 def test_yaml_syntax_error_names_the_line(tmp_path: Path, yaml_parser: str) -> None:
     path = tmp_path / "x.yaml"
     path.write_text("a: 1\nb: [1,\nc: 2\n", encoding="utf-8")

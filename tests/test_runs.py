@@ -116,7 +116,8 @@ def test_bad_input_creates_no_run_folder(make_tender, tmp_path, capsys):
     assert not (tmp_path / "runs").exists()
 
 
-@pytest.mark.parametrize("case", ["out is a file", "out inside the tender", "no templates",
+@pytest.mark.parametrize("case", ["out is a file", "out inside the tender",
+                                  "out is the tender's parent", "no templates",
                                   "template without parameters cell"])
 def test_bad_run_arguments_are_refused_before_anything_is_written(make_tender, tmp_path, case,
                                                                    capsys):
@@ -126,6 +127,7 @@ def test_bad_run_arguments_are_refused_before_anything_is_written(make_tender, t
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     expected = {"out is a file": "--out: runs folder: is a file",
                 "out inside the tender": "--out: runs folder: is inside the tender folder",
+                "out is the tender's parent": "--out: runs folder: is inside the tender folder",
                 "no templates": "proposal.ipynb: --notebooks: missing notebook template",
                 "template without parameters cell":
                     "committee.ipynb: parameters: the template needs exactly one cell tagged"}
@@ -133,6 +135,8 @@ def test_bad_run_arguments_are_refused_before_anything_is_written(make_tender, t
         out.write_text("not a folder", encoding="utf-8")
     elif case == "out inside the tender":
         out = tender / "runs"
+    elif case == "out is the tender's parent":  # its runs would go in runs/<tender>: the tender
+        out = tender.parent
     elif case == "no templates":
         notebooks = tmp_path / "nowhere"
     else:
@@ -194,10 +198,11 @@ def test_killed_launcher_leaves_no_folder_that_looks_complete(demo_workspace, tm
     proc.wait()
     leftovers = list(parent.iterdir())
     assert leftovers, "the run should have started"
-    for folder in leftovers:
-        assert folder.name.startswith(".") and folder.name.endswith(".partial")
+    for folder in leftovers:  # the run's work folder, and the reservation of its name
+        assert folder.name.startswith(".") and folder.name.endswith((".partial", ".reserved"))
         assert not (folder / "manifest.json").exists()
-    assert main(["audit", str(leftovers[0]), "--quiet"]) == 2
+    (work,) = [f for f in leftovers if f.name.endswith(".partial")]
+    assert main(["audit", str(work), "--quiet"]) == 2
 
 
 def test_an_earlier_run_is_never_overwritten(demo_workspace, tmp_path):
@@ -263,7 +268,10 @@ def test_a_kernel_dying_in_a_cell_is_named_and_not_retried(tmp_path):
     assert not outcome.ok
     assert (outcome.cell, outcome.attempts) == (1, 1)
     assert "DeadKernelError" in (outcome.error or "")
-    assert (tmp_path / "out.ipynb").is_file()  # the executed copy shows where it stopped
+    executed = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4)  # kept, and marked
+    statuses = [c.metadata["papermill"]["status"] for c in executed.cells]
+    assert statuses == ["completed", "failed", "pending"]
+    assert executed.cells[1].outputs[-1]["ename"] == "DeadKernelError"
 
 
 def test_a_kernel_that_does_not_start_is_retried_once(tmp_path, monkeypatch):
@@ -306,3 +314,13 @@ def test_a_python3_kernel_installed_for_another_python_is_not_used(tmp_path, mon
     assert outcome.ok, outcome
     executed = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4)
     assert executed.cells[0].outputs[0]["data"]["text/plain"] == repr(sys.executable)
+
+
+def test_a_run_name_is_reserved_so_two_runs_in_one_second_do_not_share_it(tmp_path):
+    from evaluation.runs import _free_name
+
+    first = _free_name(tmp_path, "20261126T120000Z-519760a7")
+    second = _free_name(tmp_path, "20261126T120000Z-519760a7")  # before the first finished
+    assert (first.name, second.name) == ("20261126T120000Z-519760a7",
+                                         "20261126T120000Z-519760a7.2")
+    assert not first.exists() and not second.exists()  # only hidden reservations so far
