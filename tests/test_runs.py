@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -41,7 +40,11 @@ def test_run_folder_is_complete_and_named(demo_run):
     assert "inputs/tenders/1000-bygg/scores/anne.berg.csv" in inputs
     assert manifest["environment"]["packages"]["papermill"]
     assert manifest["environment"]["kernel_env"]["OPENBLAS_NUM_THREADS"] == "1"
-    assert not (Path(tempfile.gettempdir()) / f"evaluation-{demo_run.name}.log").exists()
+    assert not (demo_run / "kernels.log").exists()  # kept only when a run fails
+    # the notebooks executed the template copies hashed in the manifest, not the originals
+    executed = nbformat.read(str(demo_run / "proposals" / "001.ipynb"), as_version=4)
+    assert executed.metadata["papermill"]["input_path"] == \
+        f"{manifest['executed_in']}/templates/proposal.ipynb"
     assert {n["status"] for n in manifest["notebooks"]} == {"ok"}
 
 
