@@ -234,7 +234,7 @@ def _check_anchor(run: Path, manifest: dict[str, Any], report: AuditReport,
     from .runs import run_digest
 
     entries = [*manifest.get("inputs", []), *manifest.get("templates", [])]
-    digest = run_digest([(Path(e["path"]).name, e["sha256"]) for e in entries])
+    digest = run_digest(entries)
     name = manifest.get("run", run.name)
     parts = name.split("-")  # <UTC time>-<short hash>[.n][-failed]
     if (parts[1][:8] if len(parts) > 1 else "") != digest:

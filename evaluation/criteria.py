@@ -7,7 +7,6 @@ returns frozen dataclasses; nothing downstream validates again.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 import os
 from collections.abc import Iterator, Mapping
@@ -17,6 +16,7 @@ from typing import Any
 
 from .errors import CriteriaError, ProblemList
 from .labels import Label
+from .manifest import sha256_file
 from .price import MODELS
 from .yamlio import Document, Path_, read_yaml
 
@@ -552,7 +552,7 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
         id=str(mid), title=title, language=language, scale=scale, points=points,
         aggregation=aggregation, disagreement=disagreement, tie_break=tuple(tie_break),
         award_model=award_model, criteria=tuple(nodes), source=Path(os.path.abspath(path)),
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(), corridor_pct=corridor,
+        sha256=sha256_file(path), corridor_pct=corridor,
         discount_rate=discount, justifications_required=justifications == "required",
         environment_exception=exception, abnormally_low_share=low_share,
         model_test=raw.get("model_test") or {}, warnings=tuple(r.warnings),

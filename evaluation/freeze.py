@@ -10,7 +10,6 @@ refuse a model changed after freezing unless explicitly allowed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import json
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FrozenModelError
+from .manifest import sha256_file
 
 LOCK_VERSION = 1
 LOCK_SUFFIX = ".lock.json"
@@ -31,7 +31,7 @@ def lock_path(model_path: Path | str) -> Path:
 
 def model_sha256(model_path: Path | str) -> str:
     """Return the hex sha256 of the model file's raw bytes (as ``load_model`` records it)."""
-    return hashlib.sha256(Path(model_path).read_bytes()).hexdigest()
+    return sha256_file(Path(model_path))
 
 
 @dataclass(frozen=True)

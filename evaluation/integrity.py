@@ -10,7 +10,6 @@ before rejecting it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,23 @@ from typing import Any
 import pandas as pd
 
 from .errors import ProblemList
+from .manifest import sha256_file
 from .tables import Table, read_table, report_rows
 from .tables import relative_label as _rel
 
 SEAL_FILE = "seal.json"
 SEAL_VERSION = 1
+
+
+def _optional_table(folder: Path, name: str, problems: ProblemList, files: list[Path],
+                    required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Table | None:
+    """Return the table ``folder/name`` when the file exists (and is then an input file)."""
+    path = folder / name
+    if not path.exists():
+        return None
+    files.append(path)
+    return read_table(path, problems, label=_rel(folder, path), required=required,
+                      optional=optional)
 
 
 
@@ -37,12 +48,8 @@ def parse_dates(values: pd.Series) -> pd.Series:
 def read_declarations(folder: Path, problems: ProblemList, evaluators: list[str],
                       files: list[Path]) -> pd.DataFrame | None:
     """Return the impartiality declarations (``None`` when the file does not exist)."""
-    path = folder / "declarations.csv"
-    if not path.exists():
-        return None
-    files.append(path)
-    table = read_table(path, problems, label=_rel(folder, path),
-                       required=("evaluator", "date", "statement", "conflicts"))
+    table = _optional_table(folder, "declarations.csv", problems, files,
+                            ("evaluator", "date", "statement", "conflicts"))
     if table is None:
         return None
     frame = table.frame
@@ -63,16 +70,12 @@ def read_declarations(folder: Path, problems: ProblemList, evaluators: list[str]
 def read_recusals(folder: Path, problems: ProblemList, evaluators: list[str],
                   proposal_ids: list[str], files: list[Path]) -> pd.DataFrame:
     """Return the recusals: ``evaluator, proposal_id, reason`` (empty when there is no file)."""
-    path = folder / "recusals.csv"
-    empty = pd.DataFrame({"evaluator": pd.Series(dtype=str),
-                          "proposal_id": pd.Series(dtype=str), "reason": pd.Series(dtype=str)})
-    if not path.exists():
-        return empty
-    files.append(path)
-    table = read_table(path, problems, label=_rel(folder, path),
-                       required=("evaluator", "proposal_id", "reason"))
+    table = _optional_table(folder, "recusals.csv", problems, files,
+                            ("evaluator", "proposal_id", "reason"))
     if table is None:
-        return empty
+        return pd.DataFrame({"evaluator": pd.Series(dtype=str),
+                             "proposal_id": pd.Series(dtype=str),
+                             "reason": pd.Series(dtype=str)})
     frame = table.frame
     for column, known, what in (("evaluator", evaluators, "tender.yaml's evaluators"),
                                 ("proposal_id", proposal_ids, "an id from proposals.csv")):
@@ -97,13 +100,8 @@ def check_declared(table: Table, evaluator: str, declarations: pd.DataFrame | No
 def read_explanations(folder: Path, problems: ProblemList, proposal_ids: list[str],
                       files: list[Path]) -> pd.DataFrame | None:
     """Return recorded explanations of abnormally low prices (FOA § 24-9), if any."""
-    path = folder / "explanations.csv"
-    if not path.exists():
-        return None
-    files.append(path)
-    table = read_table(path, problems, label=_rel(folder, path),
-                       required=("proposal_id", "asked", "answer", "decision"),
-                       optional=("field",))
+    table = _optional_table(folder, "explanations.csv", problems, files,
+                            ("proposal_id", "asked", "answer", "decision"), ("field",))
     if table is None:
         return None
     frame = table.frame
@@ -123,10 +121,6 @@ def quality_files(folder: Path) -> list[Path]:
                                                                                       ".")))
     consensus = folder / "consensus.csv"
     return [*scores, *([consensus] if consensus.exists() else [])]
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def read_seal(folder: Path, problems: ProblemList | None = None) -> dict[str, Any] | None:
@@ -167,10 +161,10 @@ def check_seal(folder: Path, seal: dict[str, Any], problems: ProblemList) -> Non
                          "reopening with: evaluation seal TENDER --reopen \"reason\"",
                          found="a new file",
                          expected=f"the files sealed on {seal.get('sealed_at')}")
-        elif _digest(now[name]) != sealed[name]:
+        elif sha256_file(now[name]) != sealed[name]:
             problems.add(label, "sha256", "quality scores changed after they were sealed; "
                          "record a reopening with: evaluation seal TENDER --reopen \"reason\"",
-                         found=_digest(now[name])[:16], expected=f"{sealed[name][:16]} "
+                         found=sha256_file(now[name])[:16], expected=f"{sealed[name][:16]} "
                          f"(seal.json, {seal.get('sealed_at')})")
 
 
@@ -216,7 +210,7 @@ def write_seal(folder: Path, tender: Any, *, reopen: str | None = None,
     seal: dict[str, Any] = {
         "seal_version": SEAL_VERSION,
         "sealed_at": (previous or {}).get("sealed_at", now.isoformat(timespec="seconds")),
-        "files": {p.relative_to(folder).as_posix(): _digest(p) for p in quality_files(folder)},
+        "files": {p.relative_to(folder).as_posix(): sha256_file(p) for p in quality_files(folder)},
         "scores": snapshot,
         "reopenings": list((previous or {}).get("reopenings", [])),
     }

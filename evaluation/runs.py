@@ -73,18 +73,13 @@ def _copy_inputs(files: list[Path], target: Path) -> tuple[Path, list[tuple[Path
     return root, pairs
 
 
-def run_digest(named_hashes: list[tuple[str, str]]) -> str:
+def run_digest(entries: list[dict[str, Any]]) -> str:
     """Return the short hash in a run folder's name: over ``name:sha256`` of every input file
-    and template, in order (the audit recomputes it from the manifest)."""
+    and template, in the manifest's order (the audit recomputes it from the manifest)."""
     digest = hashlib.sha256()
-    for name, sha in named_hashes:
-        digest.update(f"{name}:{sha}\n".encode())
+    for entry in entries:
+        digest.update(f"{Path(entry['path']).name}:{entry['sha256']}\n".encode())
     return digest.hexdigest()[:8]
-
-
-def _run_name(files: list[Path], templates: list[Path], now: dt.datetime) -> str:
-    short = run_digest([(f.name, sha256_file(f)) for f in [*files, *templates]])
-    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{short}"
 
 
 def check_templates(folder: Path) -> list[Path]:
@@ -278,7 +273,11 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
         for t in templates:
             shutil.copy2(t, work / "templates" / t.name)
         templates_run = [work / "templates" / t.name for t in templates]
-        final = _free_name(parent, _run_name([d for _, d in pairs], templates_run, now))
+        recorded = {"inputs": [file_entry(dest, work, original=src) for src, dest in pairs],
+                    "templates": [file_entry(copy, work, original=t)
+                                  for copy, t in zip(templates_run, templates, strict=True)]}
+        short = run_digest([*recorded["inputs"], *recorded["templates"]])
+        final = _free_name(parent, f"{now.strftime('%Y%m%dT%H%M%SZ')}-{short}")
         name = final.name
         tender_copy = work / "inputs" / tender.folder.relative_to(root)
         base = {"tender": str(tender_copy), "run_dir": str(work), "language": language}
@@ -298,19 +297,18 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
             queue = [job_list[-1], *job_list[:-1]]
             done = {o.name: o for o in execute_jobs(queue, jobs or available_cores(),
                                                     progress, log=log)}
-            target = final if all(o.ok for o in done.values()) else \
-                parent / f"{final.name}-failed"
-            # an error that names a file names it where the run folder will be
-            outcomes = [dataclasses.replace(o, error=o.error.replace(str(work), str(target)))
-                        if o.error else o for o in (done[j.name] for j in job_list)]
             evidence_files = evidence.result()
-        ok = all(o.ok for o in outcomes)
+        ok = all(o.ok for o in done.values())
+        target = final if ok else parent / f"{final.name}-failed"
+        # an error that names a file names it where the run folder will be
+        outcomes = [dataclasses.replace(o, error=o.error.replace(str(work), str(target)))
+                    if o.error else o for o in (done[j.name] for j in job_list)]
         if ok:
             log.unlink(missing_ok=True)
         manifest: dict[str, Any] = {
             "manifest_version": MANIFEST_VERSION,
             "tender": tender.id,
-            "run": final.name if ok else f"{final.name}-failed",
+            "run": target.name,
             "status": "complete" if ok else "failed",
             "executed_in": str(work),
             "language": language,
@@ -319,9 +317,7 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
             "model": {"id": tender.model.id, "sha256": tender.model.sha256,
                       "frozen": frozen.as_dict()},
             "changes": change_record(parent, tender),
-            "inputs": [file_entry(dest, work, original=src) for src, dest in pairs],
-            "templates": [file_entry(work / "templates" / t.name, work, original=t)
-                          for t in templates],
+            **recorded,
             "notebooks": [{"path": o.name, "status": "ok" if o.ok else "failed",
                            "parameters": j.parameters, "seconds": round(o.seconds, 3),
                            "cell": o.cell, "error": o.error, "attempts": o.attempts}

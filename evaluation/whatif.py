@@ -82,21 +82,14 @@ def price_needed(evaluation: Evaluation, proposal_id: str, field: str,
 
     if lead(current) >= 0:
         return current
-    if benefit:
-        lo, hi = current, current * 1e3  # larger is better: search upwards
-        if lead(hi) < 0:
-            return None
-        for _ in range(iterations):
-            mid = 0.5 * (lo + hi)
-            lo, hi = (lo, mid) if lead(mid) >= 0 else (mid, hi)
-        return hi
-    lo, hi = current * 1e-9, current
-    if lead(lo) < 0:
+    # larger is better for a benefit: the search goes up from the current value, else down
+    good, bad = (current * 1e3, current) if benefit else (current * 1e-9, current)
+    if lead(good) < 0:
         return None
-    for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if lead(mid) >= 0 else (lo, mid)
-    return lo
+    for _ in range(iterations):  # keep a level-drawing end and a losing end
+        mid = 0.5 * (good + bad)
+        good, bad = (mid, bad) if lead(mid) >= 0 else (good, mid)
+    return good
 
 
 def needs(evaluation: Evaluation, proposal_id: str) -> list[Need]:
