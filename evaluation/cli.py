@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import EvaluationError, InputError, RunError
+from .labels import LANGUAGES
 
 if TYPE_CHECKING:
     from .freeze import FreezeStatus
@@ -190,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     def tender_command(name: str, help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         p.add_argument("tender", type=Path, metavar="TENDER", help="a tender folder")
-        p.add_argument("--language", choices=("nb", "en"), help="language of the output "
+        p.add_argument("--language", choices=LANGUAGES, help="language of the output "
                        "(default: the model's)")
         return p
 

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .labels import LANGUAGES
+
 Handler = Callable[[argparse.Namespace], int]
 TEMPLATE = Path(__file__).resolve().parents[1] / "notebooks" / "committee.ipynb"
 DEFAULT_PORT = 8866
@@ -104,7 +106,7 @@ def register(sub: argparse._SubParsersAction, command: Callable[[str], Callable[
     p.add_argument("tender", type=Path, metavar="TENDER", help="a tender folder")
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
                    help=f"port on 127.0.0.1 (default: {DEFAULT_PORT})")
-    p.add_argument("--language", choices=("nb", "en"), help="language of the dashboard "
+    p.add_argument("--language", choices=LANGUAGES, help="language of the dashboard "
                    "(default: the model's)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     command("dashboard")(_dashboard)

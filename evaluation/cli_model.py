@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .labels import LANGUAGES
+
 Handler = Callable[[argparse.Namespace], int]
 
 _SHORT = {
@@ -119,7 +121,7 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
                        "setting, else 2000)")
         p.add_argument("--seed", type=int, default=None, help="random seed (default: the "
                        "model's model_test setting, else 20261126)")
-        p.add_argument("--language", choices=("nb", "en"), help="language of the output "
+        p.add_argument("--language", choices=LANGUAGES, help="language of the output "
                        "(default: the model's)")
         if name == "model-test":
             p.add_argument("--format", choices=("table", "json"), default="table")

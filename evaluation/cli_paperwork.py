@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .labels import LANGUAGES
+
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -75,14 +77,14 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
                    help="folder for the sheets (default: sheets/<tender>)")
     p.add_argument("--codes", action="store_true",
                    help="show proposal codes instead of supplier names")
-    p.add_argument("--language", choices=("nb", "en"),
+    p.add_argument("--language", choices=LANGUAGES,
                    help="language of titles and guidance (default: the model's)")
     p.add_argument("--force", action="store_true", help="overwrite existing sheets")
     p = sub.add_parser("notice", help="write a draft award notice for every proposal",
                        description="write a draft award notice (HTML and Markdown) for every "
                        "proposal of a run into RUN_DIR/notices/<language>/")
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    p.add_argument("--language", choices=("nb", "en"),
+    p.add_argument("--language", choices=LANGUAGES,
                    help="language of the notices (default: the run's)")
     p.add_argument("--date", type=_date, default=None,
                    help="the date the notice is sent, YYYY-MM-DD (default: today); the "

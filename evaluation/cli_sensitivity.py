@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .labels import format_number
+from .labels import LANGUAGES, format_number
 
 
 def _table(result: dict[str, Any], language: str) -> str:
@@ -77,7 +77,7 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
     p.add_argument("--score-uncertainty", action="store_true",
                    help="also draw each score from the evaluators' own scores")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--language", choices=("nb", "en"))
+    p.add_argument("--language", choices=LANGUAGES)
 
     @command("sensitivity")
     def _sensitivity(args: argparse.Namespace) -> int:

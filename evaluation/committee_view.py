@@ -7,6 +7,7 @@ per cell and holds no logic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ class CommitteeView:
     def ranking(self) -> None:
         """Show the ranking table: points per main criterion, total, partner, exclusions."""
         ev, lang = self.evaluation, self.language
-        obj = score_object(ev, lang)
+        obj = self._scores
         rows = []
         for p in obj["proposals"]:
             row: dict[str, Any] = {"#": "–" if p["rank"] is None else str(p["rank"]),
@@ -164,6 +165,11 @@ class CommitteeView:
             show_markdown(_t(lang, "### Advarsler", "### Warnings") + "\n\n" +
                           "\n".join(f"- {w}" for w in warnings))
 
+    @cached_property
+    def _scores(self) -> dict[str, Any]:
+        """The score object (shown by ``ranking`` and published by ``result``): built once."""
+        return score_object(self.evaluation, self.language)
+
     @property
     def analysis(self) -> dict[str, Any]:
         """The sensitivity analysis (computed once, seeded: the same every run)."""
@@ -260,7 +266,7 @@ class CommitteeView:
 
     def result(self) -> dict[str, Any]:
         """Return the committee's result payload: the ``score`` object and the sensitivity."""
-        return {**score_object(self.evaluation, self.language), "sensitivity": self.analysis}
+        return {**self._scores, "sensitivity": self.analysis}
 
     def publish(self) -> None:
         """Display the result payload (the notebook's last output)."""

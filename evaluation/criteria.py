@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CriteriaError, ProblemList
-from .labels import Label
+from .labels import LANGUAGES, Label
 from .manifest import sha256_file
 from .price import MODELS
 from .yamlio import Document, Path_, read_yaml
@@ -130,6 +130,12 @@ class Model:
     @property
     def price_leaves(self) -> tuple[Criterion, ...]:
         return tuple(n for n in self.leaves if n.is_price)
+
+    @property
+    def price_fields(self) -> tuple[str, ...]:
+        """The price fields the price leaves read, in tree order, each once."""
+        return tuple(dict.fromkeys(n.price.field for n in self.price_leaves
+                                   if n.price is not None))
 
     def node(self, criterion_id: str) -> Criterion:
         for n in self.nodes():
@@ -469,7 +475,7 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
             r.warn((key,), f"unknown field of an evaluation model ignored (found {key!r})")
     mid = raw.get("id") or path.stem
     title = r.label(raw.get("title"), ("title",)) or Label(mid, mid)
-    language = r.choice(raw.get("language"), ("language",), ("nb", "en"), "nb")
+    language = r.choice(raw.get("language"), ("language",), LANGUAGES, "nb")
     scale = r.scale(raw.get("scale"), ("scale",), Scale())
     points = r.number(raw.get("points", "100"), ("points",))
     points = 100.0 if points is None else points

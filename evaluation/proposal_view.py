@@ -7,6 +7,7 @@ language; the notebook calls them one per cell and holds no logic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from .labels import pick as _t
 from .results import score_object
 from .scoring import Evaluation, evaluate_tender
 from .tender import load_tender
-from .whatif import needs, points_gap, relative_strengths
+from .whatif import Need, needs, points_gap, relative_strengths
 
 
 @dataclass
@@ -48,10 +49,20 @@ class ProposalView:
     def _i(self) -> int:
         return self.evaluation.index(self.proposal_id)
 
-    @property
+    @cached_property
     def _entry(self) -> dict[str, Any]:
+        """The proposal's entry of the score object (read by ``summary`` and ``result``)."""
         obj = score_object(self.evaluation, self.language)
         return next(p for p in obj["proposals"] if p["id"] == self.proposal_id)
+
+    @cached_property
+    def _gap(self) -> float:
+        return points_gap(self.evaluation, self.proposal_id)
+
+    @cached_property
+    def _needs(self) -> list[Need]:
+        """What one criterion alone would take (a bisection per price leaf): solved once."""
+        return needs(self.evaluation, self.proposal_id)
 
     def summary(self) -> None:
         """Show the title and the key facts: supplier, prices, total, rank, exclusion."""
@@ -182,7 +193,7 @@ class ProposalView:
         ev, lang = self.evaluation, self.language
         if ev.excluded[self._i]:
             return
-        gap = points_gap(ev, self.proposal_id)
+        gap = self._gap
         if gap <= 0:
             show_markdown(_t(lang, f"## Forsprang\n\nTilbudet leder med "
                                    f"{format_number(-gap, lang)} poeng til nestemann.",
@@ -199,7 +210,7 @@ class ProposalView:
                          "alone would have to give (prices are solved numerically, because "
                          "relative price models move every proposal's price points)."))
         rows = []
-        for need in needs(ev, self.proposal_id):
+        for need in self._needs:
             leaf = ev.model.node(need.criterion_id)
             money = need.kind == "price"
             fmt = (lambda v: format_money(v, lang, ev.tender.currency)) if money else \
@@ -232,13 +243,12 @@ class ProposalView:
 
     def result(self) -> dict[str, Any]:
         """Return the proposal's result payload (its score entry, needs and strengths)."""
-        ev = self.evaluation
-        entry = self._entry
+        entry = dict(self._entry)
         entry["needs"] = [{"criterion_id": n.criterion_id, "kind": n.kind,
                            "current": n.current, "needed": n.needed, "feasible": n.feasible}
-                          for n in needs(ev, self.proposal_id)] if not entry["excluded"] else []
-        entry["gap"] = None if entry["excluded"] else points_gap(ev, self.proposal_id)
-        entry["winner"] = ev.winner
+                          for n in self._needs] if not entry["excluded"] else []
+        entry["gap"] = None if entry["excluded"] else self._gap
+        entry["winner"] = self.evaluation.winner
         return entry
 
     def publish(self) -> None:

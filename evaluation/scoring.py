@@ -73,7 +73,9 @@ class Evaluation:
 
 
 def leaf_values(scores: Array, leaves: tuple[Criterion, ...]) -> Array:
-    """Return ``(score − scale.min)/(scale.max − scale.min)`` for each leaf column."""
+    """Return ``(score − scale.min)/(scale.max − scale.min)`` for each leaf column: each
+    criterion on its own scale, brought to 0–1 for ``total = points × Σ global_weight × value``
+    (price-models.md, "Award models" and "Quality scoring conventions")."""
     lo = np.array([leaf.scale.min for leaf in leaves])
     span = np.array([leaf.scale.range for leaf in leaves])
     return (scores - lo) / span
@@ -110,7 +112,13 @@ def exclude_below_minimum(model: Model, quality: Array, leaves: tuple[Criterion,
 
 def _normalise(model: Model, quality: Array, leaves: tuple[Criterion, ...],
                included: NDArray[np.bool_]) -> Array:
-    """Return normalised quality scores: leaves first, then groups from the deepest up."""
+    """Return normalised quality scores: leaves first, then groups from the deepest up.
+
+    ``proportional``: ``S' = S · M / max S`` (the best gets M); ``shift``:
+    ``S' = S + (M − max S)``, over the included proposals (price-models.md, "Quality scoring
+    conventions"; KOFA 2021/1000, 2023/0999). A leaf uses its scale maximum as M; a group
+    applies the same to its weighted 0–1 share (M = 1), scaling or shifting each leaf value.
+    """
     out = quality.copy()
     rows = np.flatnonzero(included)
     for j, leaf in enumerate(leaves):

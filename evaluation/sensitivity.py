@@ -145,7 +145,9 @@ def score_draws(evaluation: Evaluation, samples: int, rng: np.random.Generator) 
     evaluators' own scores for that proposal and criterion (a bootstrap of the panel).
 
     Price leaves keep their values; recused or missing scores fall back to the agreed score.
-    Normalisation is not re-applied per draw.
+    Normalisation is not re-applied per draw. SMAA with uncertain criterion values
+    (Lahdelma & Salminen 2001; Tervonen & Lahdelma 2007; price-models.md, "Sensitivity
+    methods": "optionally sample scores (evaluators' spread)").
     """
     model = evaluation.model
     rows = np.flatnonzero(evaluation.included)

@@ -161,8 +161,7 @@ def _evaluated_prices(folder: Path, problems: ProblemList, model: Model, proposa
                                                                           pd.DataFrame | None]:
     """Return the evaluated price per proposal and price field, and the schedule lines."""
     ids = proposals.frame["proposal_id"]
-    fields = [leaf.price.field for leaf in model.price_leaves if leaf.price is not None]
-    fields = list(dict.fromkeys(fields))
+    fields = list(model.price_fields)
     prices = pd.DataFrame(index=pd.Index(ids, name="proposal_id"), columns=fields,
                           dtype=np.float64)
     lines_path = folder / "prices.csv"
@@ -449,8 +448,7 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False) -> Tender:
     seal = read_seal(folder, problems)
     quality_only = settings.get("price_opening") == "after_seal" and seal is None
     if quality_only:  # quality is scored before anyone reads a price
-        fields = list(dict.fromkeys(leaf.price.field for leaf in model.price_leaves
-                                    if leaf.price is not None))
+        fields = list(model.price_fields)
         prices = pd.DataFrame(np.nan, index=pd.Index(frame["proposal_id"], name="proposal_id"),
                               columns=fields, dtype=np.float64)
         schedule = None

@@ -96,7 +96,9 @@ def needs(evaluation: Evaluation, proposal_id: str) -> list[Need]:
     """Return, per leaf, the score or price that alone would close the gap to the best rival.
 
     Quality: ``needed = score + gap / (points · w_c / (max − min))`` (exact without
-    normalisation; with best-gets-max normalisation it is a lower bound).
+    normalisation; with best-gets-max normalisation it is a lower bound). It inverts the
+    weighted-points award rule ``total = points × Σ global_weight × value`` with
+    ``value = (score − min)/(max − min)`` (price-models.md, "Award models").
     """
     i = evaluation.index(proposal_id)
     gap = points_gap(evaluation, proposal_id)

@@ -48,8 +48,7 @@ class Competitions:
 
 def price_fields(model: Model) -> tuple[str, ...]:
     """Return the model's price fields in tree order, each once."""
-    fields = [leaf.price.field for leaf in model.price_leaves if leaf.price is not None]
-    return tuple(dict.fromkeys(fields))
+    return model.price_fields
 
 
 def budgets(model: Model, settings: Settings) -> dict[str, float]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..criteria import Model
-from ..labels import Label
+from ..labels import LANGUAGES, Label
 from ..price import MODELS, is_bounded
 from .constants import AWARD_CANDIDATES, CANDIDATES, PRICE_CANDIDATES
 from .generate import _field_is_cost, budgets, price_fields
@@ -96,8 +96,7 @@ def build_variants(model: Model, settings: Settings) -> tuple[list[Variant], lis
         if leaf.price is not None and leaf.price.model != "none" else None for leaf in p_leaves)
     common = {"quality_weights": gw_q, "price_weights": gw_p, "share_weights": share,
               "budget": budget}
-    own_fields = tuple(dict.fromkeys(leaf.price.field for leaf in p_leaves
-                                     if leaf.price is not None))
+    own_fields = model.price_fields
     own = Variant(
         "own", _own_name(model), model.award_model, own_rules,
         amounts=tuple(leaf.value or 0.0 for leaf in q_leaves),
@@ -168,10 +167,10 @@ def assumptions(model: Model, settings: Settings) -> list[Label]:
     out: list[Label] = []
     for f, b in budgets(model, settings).items():
         given = f in settings.budget
-        money = {lang: format_money(b, lang) for lang in ("nb", "en")}
-        best = {lang: format_money(FIXED_BEST * b, lang) for lang in ("nb", "en")}
-        worst = {lang: format_money(FIXED_WORST * b, lang) for lang in ("nb", "en")}
-        half = {lang: format_money(0.5 * b, lang) for lang in ("nb", "en")}
+        money = {lang: format_money(b, lang) for lang in LANGUAGES}
+        best = {lang: format_money(FIXED_BEST * b, lang) for lang in LANGUAGES}
+        worst = {lang: format_money(FIXED_WORST * b, lang) for lang in LANGUAGES}
+        half = {lang: format_money(0.5 * b, lang) for lang in LANGUAGES}
         out.append(Label(
             f"{f}: budsjett {money['nb']}" + ("" if given else " (antatt: sett model_test."
                                               "budget i modellen)")
