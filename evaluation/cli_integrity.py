@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,20 +20,13 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
 
     @command("seal")
     def _seal(args: argparse.Namespace) -> int:
-        from .integrity import read_seal, write_seal
+        from .integrity import check_reopen, read_seal, write_seal
         from .tender import load_tender
 
         folder = Path(args.tender).resolve()
-        sealed = read_seal(folder) if folder.is_dir() else None
-        if sealed is not None and not (args.reopen or "").strip():
-            print(f"{args.tender}/seal.json: sealed_at: already sealed (found "
-                  f"{sealed.get('sealed_at')}, expected --reopen \"reason\" to reopen)",
-                  file=sys.stderr)
-            return 2
-        if sealed is None and args.reopen:
-            print(f"{args.tender}/seal.json: file: nothing to reopen (found no seal, expected "
-                  "a sealed tender)", file=sys.stderr)
-            return 2
+        # before validation: a sealed tender is refused whatever its scores now hold
+        check_reopen(f"{args.tender}/seal.json", read_seal(folder) if folder.is_dir() else None,
+                     args.reopen)
         tender = load_tender(folder, ignore_seal=True)  # validation of the new scores
         seal = write_seal(folder, tender, reopen=args.reopen)
         if args.reopen:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ProblemList
+from .errors import InputError, Problem, ProblemList
 from .manifest import sha256_file
 from .tables import Table, read_table, report_rows
 from .tables import relative_label as _rel
@@ -197,6 +197,19 @@ def score_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[
     return out
 
 
+def check_reopen(label: str, sealed: dict[str, Any] | None, reopen: str | None) -> None:
+    """Raise :class:`InputError` when sealing is refused: a sealed tender without a reason to
+    reopen it, or a reason to reopen a tender that is not sealed (``label``: the seal file
+    as the user named it)."""
+    if sealed is not None and not (reopen or "").strip():
+        raise InputError([Problem(label, "sealed_at", "already sealed",
+                                  found=sealed.get("sealed_at"),
+                                  expected='--reopen "reason" to reopen')])
+    if sealed is None and reopen:
+        raise InputError([Problem(label, "file", "nothing to reopen", found="no seal",
+                                  expected="a sealed tender")])
+
+
 def write_seal(folder: Path, tender: Any, *, reopen: str | None = None,
                now: dt.datetime | None = None) -> dict[str, Any]:
     """Seal the quality scores (or reseal them after a reopening) and return ``seal.json``.
@@ -214,9 +227,8 @@ def write_seal(folder: Path, tender: Any, *, reopen: str | None = None,
         "scores": snapshot,
         "reopenings": list((previous or {}).get("reopenings", [])),
     }
+    check_reopen(str(folder / SEAL_FILE), previous, reopen)
     if previous is not None:
-        if not reopen or not reopen.strip():
-            raise ValueError("already sealed: give a reason to reopen")
         seal["reopenings"].append({"at": now.isoformat(timespec="seconds"), "reason": reopen,
                                    "changes": score_changes(previous.get("scores", []),
                                                             snapshot)})
