@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from .labels import format_number
+from .labels import format_number, yes_no
 
 RESULT_MIMETYPE = "application/vnd.evaluation.result+json"
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
@@ -56,8 +56,7 @@ def style_table(frame: pd.DataFrame, language: str, *, decimals: int = 2,
     """Return a pandas Styler with language-aware number formats and a fixed table id."""
     def number(value: Any) -> str:
         if isinstance(value, bool) or value is None:
-            return "" if value is None else ("ja" if value else "nei") if language == "nb" \
-                else ("yes" if value else "no")
+            return "" if value is None else yes_no(value, language)
         if isinstance(value, int | float):
             return format_number(float(value), language, decimals)
         return str(value)

@@ -68,3 +68,8 @@ def format_percent(value: float | None, language: str, decimals: int = 1) -> str
 def pick(language: str, nb: str, en: str) -> str:
     """Return the English text for ``en``, the bokmål text otherwise."""
     return en if language == "en" else nb
+
+
+def yes_no(flag: object, language: str) -> str:
+    """Return "ja"/"nei" or "yes"/"no" for a flag."""
+    return pick(language, "ja", "yes") if flag else pick(language, "nei", "no")

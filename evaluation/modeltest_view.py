@@ -16,7 +16,7 @@ import pandas as pd
 
 from .criteria import Model, load_model
 from .display import figure_bundle, publish_result, style_table
-from .labels import format_money, format_number, format_percent
+from .labels import format_money, format_number, format_percent, yes_no
 from .labels import pick as _t
 from .modeltest import ModelTestResult, Settings, VariantSummary, read_settings, run_model_test
 
@@ -30,7 +30,7 @@ def _pct(share: float | None, language: str) -> str:
 def _yes(flag: bool | None, language: str) -> str:
     if flag is None:
         return "–"
-    return _t(language, "ja", "yes") if flag else _t(language, "nei", "no")
+    return yes_no(flag, language)
 
 
 def _percent_units(share: float | None, language: str) -> str:

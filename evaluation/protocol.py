@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ProblemList
-from .labels import format_number, format_percent
+from .labels import format_number, format_percent, yes_no
 from .labels import pick as _t
 from .manifest import sha256_file
 from .tables import read_table
@@ -43,13 +43,13 @@ def _frozen(results: dict[str, Any], manifest: dict[str, Any], lang: str) -> str
     if record is None:
         return _t(lang, "ikke registrert", "not recorded")
     if not isinstance(record, dict):
-        return _t(lang, "ja", "yes") if record else _t(lang, "nei", "no")
+        return yes_no(record, lang)
     if record.get("changed") or record.get("state") == "changed":
         word = _t(lang, "ENDRET ETTER FRYSING", "CHANGED AFTER FREEZING")
     elif record.get("frozen"):
-        word = _t(lang, "ja", "yes")
+        word = yes_no(True, lang)
     else:  # the lock file named would only be where a freeze would put it
-        return _t(lang, "nei", "no")
+        return yes_no(False, lang)
     details = ", ".join(str(record[k]) for k in ("frozen_at", "lock_file", "locked_sha256")
                         if record.get(k))
     return f"{word} ({details})" if details else word

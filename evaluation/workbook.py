@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .labels import Label
+from .labels import Label, yes_no
 from .labels import pick as _t
 from .tender import Tender
 
@@ -78,10 +78,6 @@ def write_table(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence
     return start_row + len(rows) + 1
 
 
-def _yes(value: bool, language: str) -> str:
-    return _t(language, "ja", "yes") if value else _t(language, "nei", "no")
-
-
 def _ranking(sheet: Worksheet, results: dict[str, Any], tender: Tender, lang: str) -> None:
     tops = tender.model.criteria
     header = [_t(lang, "Rang", "Rank"), "ID", _t(lang, "Leverandør", "Supplier"),
@@ -95,7 +91,7 @@ def _ranking(sheet: Worksheet, results: dict[str, Any], tender: Tender, lang: st
     for p in results["proposals"]:
         row = [p["rank"], p["id"], p["supplier"],
                *(p["criteria"][t.id]["points"] for t in tops), p["total"], p["total_pct"],
-               _yes(p["partner"], lang), _yes(p["excluded"], lang), p["exclusion_reason"] or ""]
+               yes_no(p["partner"], lang), yes_no(p["excluded"], lang), p["exclusion_reason"] or ""]
         if monetised:
             row.append(p.get("evaluated_price"))
         rows.append(row)
@@ -146,7 +142,7 @@ def _evaluators(sheet: Worksheet, results: dict[str, Any], tender: Tender, lang:
             if consensus is not None and (p["id"], leaf.id) in consensus.index:
                 agreed = str(consensus.loc[(p["id"], leaf.id), "justification"])
             rows.append([p["id"], leaf.id, leaf.title.get(lang), *individual,
-                         entry.get("spread"), _yes(bool(entry.get("disagreement")), lang),
+                         entry.get("spread"), yes_no(bool(entry.get("disagreement")), lang),
                          entry.get("score"), agreed, *reasons])
     write_table(sheet, header, rows, widths=[11, 18, 36, *([10] * len(evaluators)), 9, 9, 12,
                                              60, *([60] * len(evaluators))])
