@@ -122,13 +122,10 @@ class CommitteeView:
             return
         show_figure(figures.disagreement_heatmap(ev, lang))
         rows = []
-        consensus = ev.tender.consensus
         for i, q in zip(*np.nonzero(panel.flagged), strict=True):
             pid, leaf = ev.proposal_ids[i], leaves[q]
-            text = ""
-            if consensus is not None:
-                mask = (consensus["proposal_id"] == pid) & (consensus["criterion_id"] == leaf.id)
-                text = str(consensus.loc[mask, "justification"].iloc[0]) if mask.any() else ""
+            row = ev.tender.consensus_row(pid, leaf.id)
+            text = "" if row is None else str(row["justification"])
             scores = ", ".join(format_number(s, lang, 1) for s in panel.individual[:, i, q]
                                if np.isfinite(s))
             rows.append({_t(lang, "Tilbud", "Proposal"): pid,

@@ -93,17 +93,14 @@ def approved_text(tender: Tender, pid: str, criterion_id: str) -> tuple[str, str
     Source ``notice_text`` (committee-approved for notices), else ``justification`` (the
     consensus justification), else ``evaluators`` (the evaluators' own), else ``none``.
     """
-    consensus = tender.consensus
-    if consensus is not None:
-        row = consensus[(consensus["proposal_id"] == pid) &
-                        (consensus["criterion_id"] == criterion_id)]
-        if len(row):
-            text = str(row.iloc[0].get("notice_text", "") or "").strip()
-            if text:
-                return text, "notice_text"
-            text = str(row.iloc[0]["justification"]).strip()
-            if text:
-                return text, "justification"
+    row = tender.consensus_row(pid, criterion_id)
+    if row is not None:
+        text = str(row.get("notice_text", "") or "").strip()
+        if text:
+            return text, "notice_text"
+        text = str(row["justification"]).strip()
+        if text:
+            return text, "justification"
     scores = tender.scores
     rows = scores[(scores["proposal_id"] == pid) & (scores["criterion_id"] == criterion_id)]
     texts = list(dict.fromkeys(t.strip() for t in rows["justification"] if str(t).strip()))

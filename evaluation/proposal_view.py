@@ -164,12 +164,9 @@ class ProposalView:
         rows = []
         for leaf in ev.model.quality_leaves:
             texts = {}
-            if tender.consensus is not None:
-                mask = ((tender.consensus["proposal_id"] == self.proposal_id) &
-                        (tender.consensus["criterion_id"] == leaf.id))
-                agreed = tender.consensus.loc[mask, "justification"]
-                if len(agreed):
-                    texts[_t(lang, "Komiteen", "Committee")] = str(agreed.iloc[0])
+            agreed = tender.consensus_row(self.proposal_id, leaf.id)
+            if agreed is not None:
+                texts[_t(lang, "Komiteen", "Committee")] = str(agreed["justification"])
             mask = ((tender.scores["proposal_id"] == self.proposal_id) &
                     (tender.scores["criterion_id"] == leaf.id))
             for _, r in tender.scores[mask].iterrows():

@@ -116,7 +116,6 @@ def _evaluators(tender: Tender, lang: str) -> str:
 def _disagreements(tender: Tender, results: dict[str, Any], lang: str) -> str:
     scores = tender.scores.set_index(["proposal_id", "criterion_id"]) if len(tender.scores) \
         else None
-    consensus = tender.consensus
     rows = []
     for p in sorted(results["proposals"], key=lambda p: p["id"]):
         for leaf in tender.model.quality_leaves:
@@ -127,11 +126,8 @@ def _disagreements(tender: Tender, results: dict[str, Any], lang: str) -> str:
                 part = scores.loc[[(p["id"], leaf.id)]]
                 given = ", ".join(f"{e}: {format_number(s, lang, 1)}"
                                   for e, s in zip(part["evaluator"], part["score"], strict=True))
-            reason = ""
-            if consensus is not None:
-                hit = consensus[(consensus["proposal_id"] == p["id"]) &
-                                (consensus["criterion_id"] == leaf.id)]
-                reason = str(hit["justification"].iloc[0]) if len(hit) else ""
+            agreed = tender.consensus_row(p["id"], leaf.id)
+            reason = "" if agreed is None else str(agreed["justification"])
             rows.append([p["id"], leaf.title.get(lang), given,
                          format_number(p["criteria"][leaf.id]["score"], lang, 1), reason])
     if not rows:

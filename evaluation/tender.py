@@ -72,6 +72,14 @@ class Tender:
     def proposal_ids(self) -> list[str]:
         return list(self.proposals.index)
 
+    def consensus_row(self, proposal_id: str, criterion_id: str) -> pd.Series | None:
+        """Return the committee's agreed row for a proposal and criterion, if recorded."""
+        if self.consensus is None:
+            return None
+        hit = self.consensus[(self.consensus["proposal_id"] == proposal_id) &
+                             (self.consensus["criterion_id"] == criterion_id)]
+        return hit.iloc[0] if len(hit) else None
+
 
 
 
