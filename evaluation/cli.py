@@ -20,6 +20,7 @@ from .errors import EvaluationError, InputError, RunError
 from .labels import LANGUAGES
 
 if TYPE_CHECKING:
+    from .criteria import Model
     from .freeze import FreezeStatus
 
 Handler = Callable[[argparse.Namespace], int]
@@ -74,10 +75,10 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _frozen_status(model: Path, args: argparse.Namespace) -> FreezeStatus:
+def _frozen_status(model: Model, args: argparse.Namespace) -> FreezeStatus:
     from .freeze import check_frozen
 
-    return check_frozen(model, allow_unfrozen=args.allow_unfrozen)
+    return check_frozen(model.source, allow_unfrozen=args.allow_unfrozen, sha256=model.sha256)
 
 
 def _print_frozen(status: FreezeStatus, language: str) -> None:
@@ -93,7 +94,7 @@ def _score(args: argparse.Namespace) -> int:
     from .tender import load_tender
 
     tender = load_tender(args.tender)
-    frozen = _frozen_status(tender.model.source, args)
+    frozen = _frozen_status(tender.model, args)
     evaluation = evaluate_tender(tender)
     language = _language(args, tender.model.language)
     _print_frozen(frozen, language)

@@ -153,16 +153,18 @@ class FreezeStatus:
                 "frozen_at": self.frozen_at, "model_test": self.model_test}
 
 
-def check_frozen(model_path: Path | str, *, allow_unfrozen: bool = False) -> FreezeStatus:
+def check_frozen(model_path: Path | str, *, allow_unfrozen: bool = False,
+                 sha256: str | None = None) -> FreezeStatus:
     """Return whether ``model_path`` is the frozen model.
 
     A model whose bytes differ from its lock raises :class:`FrozenModelError` naming the lock
     file and both sha256s, unless ``allow_unfrozen``; a model without a lock is "not frozen",
-    which is allowed (it is reported, not refused).
+    which is allowed (it is reported, not refused). ``sha256``: the digest recorded when the
+    model was loaded (then the file is not read again).
     """
     path = Path(model_path)
     lock = read_lock(path)
-    digest = model_sha256(path)
+    digest = sha256 or model_sha256(path)  # given: the loaded model's, what was scored
     if lock is None:
         return FreezeStatus(path, lock_path(path), frozen=False, changed=False, sha256=digest)
     changed = lock.sha256 != digest

@@ -252,7 +252,8 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
             expected="e.g. ../../criteria/<model>.yaml")])
     templates = check_templates(Path(notebooks).resolve())
     parent = _runs_folder(Path(out), tender)
-    frozen = check_frozen(tender.model.source, allow_unfrozen=allow_unfrozen)
+    frozen = check_frozen(tender.model.source, allow_unfrozen=allow_unfrozen,
+                          sha256=tender.model.sha256)
     language = language or tender.model.language
     now = now or dt.datetime.now(dt.UTC)
     files = input_files(tender)
