@@ -27,10 +27,10 @@ _SHORT = {
 
 
 def _text_table(rows: list[dict[str, str]], head: tuple[str, ...]) -> str:
-    lines = [list(head), *([v.replace("\u00a0", " ") for v in r.values()] for r in rows)]
-    widths = [max(len(line[k]) for line in lines) for k in range(len(head))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-                     for line in lines)
+    from .labels import text_table
+
+    return "\n".join(text_table([list(head), *([v.replace("\u00a0", " ") for v in r.values()]
+                                                for r in rows)]))
 
 
 def format_model_test(result: Any, language: str) -> str:

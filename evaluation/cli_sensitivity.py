@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .labels import LANGUAGES, format_number
+from .labels import LANGUAGES, format_number, text_table
 
 
 def _table(result: dict[str, Any], language: str) -> str:
@@ -32,8 +32,7 @@ def _table(result: dict[str, Any], language: str) -> str:
             rows.append((cid, format_number(e["published"], language, 1),
                          span(e["low"], e["high"]), span(e["partners_low"], e["partners_high"]),
                          span(e["ranking_low"], e["ranking_high"])))
-        widths = [max(len(r[k]) for r in rows) for k in range(len(head))]
-        out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+        out += text_table(rows, rstrip=False)
     smaa = result["smaa"]
     if smaa.get("rank_acceptability"):
         out.append("")

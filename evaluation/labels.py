@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 LANGUAGES = ("nb", "en")
@@ -73,3 +74,10 @@ def pick(language: str, nb: str, en: str) -> str:
 def yes_no(flag: object, language: str) -> str:
     """Return "ja"/"nei" or "yes"/"no" for a flag."""
     return pick(language, "ja", "yes") if flag else pick(language, "nei", "no")
+
+
+def text_table(rows: Sequence[Sequence[str]], *, rstrip: bool = True) -> list[str]:
+    """Return the rows as plain-text lines, each column padded to its widest cell."""
+    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return [line.rstrip() for line in lines] if rstrip else lines

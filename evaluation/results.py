@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .labels import format_number
+from .labels import format_number, text_table
 from .scoring import Evaluation
 
 SCHEMA_VERSION = 1
@@ -153,9 +153,7 @@ def score_table(evaluation: Evaluation, language: str) -> str:
             "–" if p["rank"] is None else str(p["rank"]), p["id"], p["supplier"][:34],
             *(format_number(p["criteria"][t.id]["points"], language) for t in tops),
             format_number(p["total"], language), status])
-    widths = [max(len(row[k]) for row in lines) for k in range(len(head))]
-    text = "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-                     for row in lines)
+    text = "\n".join(text_table(lines))
     title = obj["title"]
     out = [title, "=" * min(len(title), 100), text]
     if obj["partners"]:
