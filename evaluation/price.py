@@ -191,7 +191,7 @@ def score_log(
     return _floored(maximum * (1.0 - loss), floor)
 
 
-def _sorted_breakpoints(
+def sorted_breakpoints(
     breakpoints: Sequence[tuple[float, float]],
 ) -> tuple[FloatArray, FloatArray]:
     points = np.asarray(breakpoints, dtype=np.float64).reshape(-1, 2)
@@ -227,7 +227,7 @@ def score_piecewise(
     """
     _check_outside(outside)
     p = _as_prices(prices)
-    xs, ys = _sorted_breakpoints(breakpoints)
+    xs, ys = sorted_breakpoints(breakpoints)
     scores = np.interp(p, xs, ys)
     if outside == "extrapolate":
         first = (ys[1] - ys[0]) / (xs[1] - xs[0])
@@ -376,7 +376,7 @@ def _slope_piecewise(
     outside: str = "clip",
 ) -> FloatArray:
     _check_outside(outside)
-    xs, ys = _sorted_breakpoints(breakpoints)
+    xs, ys = sorted_breakpoints(breakpoints)
     segment_slopes = np.abs(np.diff(ys) / np.diff(xs))
     # At a breakpoint the segment on its right counts (the last segment at the last one).
     segment = np.clip(np.searchsorted(xs, p, side="right") - 1, 0, len(xs) - 2)

@@ -9,8 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from ..price import MODELS
+from ..price import MODELS, price_slope, score_price
 from .constants import DECOY, MAX_PROPOSALS, SCENARIOS, Array, Mask
+
+# models whose points do not depend on the other proposals' prices: scored by evaluation.price
+ABSOLUTE = ("fixed_endpoints", "piecewise")
 
 
 def _ref(p: Array, mask: Mask, lowest: bool) -> Array:
@@ -34,6 +37,8 @@ def batch_price_scores(model_id: str, prices: Array, mask: Mask, *, maximum: flo
     :mod:`evaluation.price`; ``tests/test_modeltest.py`` checks that they agree.
     """
     p = np.broadcast_to(prices, np.broadcast_shapes(prices.shape, mask.shape))
+    if model_id in ABSOLUTE:  # no reference among the proposals: the catalogue's own function
+        return score_price(model_id, p, maximum=maximum, direction=direction, params=params)
     cost = direction == "cost"
     m = float(maximum)
     with np.errstate(all="ignore"):
@@ -48,15 +53,10 @@ def batch_price_scores(model_id: str, prices: Array, mask: Mask, *, maximum: flo
             low, high = _ref(p, mask, True), _ref(p, mask, False)
             share = (high - p) if cost else (p - low)
             return np.where(high == low, m, m * share / (high - low))
-        if model_id == "fixed_endpoints":
-            best, worst = float(params["best"]), float(params["worst"])
-            return np.asarray(np.clip(m * (worst - p) / (worst - best), 0.0, m))
         if model_id == "log":
             loss = -np.log(_ratio(p, _ref(p, mask, cost), cost)) / np.log(
                 float(params["zero_at"]))
             return _floor(m * (1.0 - loss), params.get("floor"))
-        if model_id == "piecewise":
-            return _piecewise(p, params)
         if model_id == "bilinear_mean":
             x = float(params["x"])
             count = mask.sum(axis=-1, keepdims=True)
@@ -74,23 +74,6 @@ def _floor(scores: Array, floor: Any) -> Array:
     return scores if floor is None else np.maximum(scores, float(floor))
 
 
-def _breakpoints(params: Mapping[str, Any]) -> tuple[Array, Array]:
-    points = np.asarray(params["breakpoints"], dtype=np.float64).reshape(-1, 2)
-    order = np.argsort(points[:, 0], kind="stable")
-    return points[order, 0], points[order, 1]
-
-
-def _piecewise(p: Array, params: Mapping[str, Any]) -> Array:
-    xs, ys = _breakpoints(params)
-    scores = np.interp(p, xs, ys)
-    if params.get("outside", "clip") == "extrapolate":
-        first = (ys[1] - ys[0]) / (xs[1] - xs[0])
-        last = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
-        scores = np.where(p < xs[0], ys[0] + first * (p - xs[0]), scores)
-        scores = np.where(p > xs[-1], ys[-1] + last * (p - xs[-1]), scores)
-    return scores
-
-
 def batch_price_slopes(model_id: str, prices: Array, mask: Mask, *, maximum: float,
                        direction: str, params: Mapping[str, Any]) -> Array:
     """Return |dS/dP| like :func:`evaluation.price.price_slope`, for many price sets at once.
@@ -99,6 +82,8 @@ def batch_price_slopes(model_id: str, prices: Array, mask: Mask, *, maximum: flo
     quality point"; 0 where the points are flat (floored, clipped, all prices equal).
     """
     p = np.broadcast_to(prices, np.broadcast_shapes(prices.shape, mask.shape))
+    if model_id in ABSOLUTE:
+        return price_slope(model_id, p, maximum=maximum, direction=direction, params=params)
     with np.errstate(all="ignore"):
         rate = _slopes(model_id, p, mask, float(maximum), direction, params)
     return np.broadcast_to(rate, p.shape)
@@ -122,21 +107,9 @@ def _slopes(model_id: str, p: Array, mask: Mask, m: float, direction: str,
     if model_id == "two_sided":
         gap = _ref(p, mask, False) - _ref(p, mask, True)
         return np.where(gap != 0, m / gap, 0.0)
-    if model_id == "fixed_endpoints":
-        best, worst = float(params["best"]), float(params["worst"])
-        inside = (p >= min(best, worst)) & (p <= max(best, worst))
-        return np.where(inside, m / abs(worst - best), 0.0)
     if model_id == "log":
         rate = np.where(p != 0, m / (p * np.log(float(params["zero_at"]))), 0.0)
         return _flat_below_floor(model_id, rate, p, mask, m, direction, params)
-    if model_id == "piecewise":
-        xs, ys = _breakpoints(params)
-        slopes = np.abs(np.diff(ys) / np.diff(xs))
-        segment = np.clip(np.searchsorted(xs, p, side="right") - 1, 0, len(xs) - 2)
-        rate = slopes[segment]
-        if params.get("outside", "clip") == "clip":
-            rate = np.where((p < xs[0]) | (p > xs[-1]), 0.0, rate)
-        return np.asarray(rate)
     if model_id == "bilinear_mean":
         x = float(params["x"])
         count = mask.sum(axis=-1, keepdims=True)

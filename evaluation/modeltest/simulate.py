@@ -9,9 +9,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..criteria import Model
+from ..price import sorted_breakpoints
 from .constants import MAX_PROPOSALS, Array, Mask
 from .generate import Competitions
-from .kernels import _breakpoints, batch_price_scores, batch_price_slopes, scenario_masks
+from .kernels import batch_price_scores, batch_price_slopes, scenario_masks
 from .variants import Variant
 
 
@@ -275,7 +276,7 @@ def _clipped(model: Model, variant: Variant, batch: Competitions, base: Mask) ->
         if spec.model == "fixed_endpoints":
             lo, hi = sorted((float(spec.params["best"]), float(spec.params["worst"])))
         elif spec.model == "piecewise" and spec.params.get("outside", "clip") == "clip":
-            xs, _ = _breakpoints(spec.params)
+            xs, _ = sorted_breakpoints(spec.params["breakpoints"])
             lo, hi = float(xs[0]), float(xs[-1])
         elif spec.model in ("linear", "log") and spec.params.get("floor") is not None:
             raw = batch_price_scores(spec.model, p, base, maximum=leaf.scale.max,
