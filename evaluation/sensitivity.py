@@ -22,13 +22,7 @@ from numpy.typing import NDArray
 from .criteria import Criterion, Model
 from .scoring import Evaluation
 from .smaa import SmaaResult, run_smaa, sample_dirichlet, sample_intervals, sample_ranges
-from .stability import (
-    linear_totals,
-    partner_pairs,
-    ranking_pairs,
-    stable_interval,
-    winner_pairs,
-)
+from .stability import stability_intervals
 
 Array = NDArray[np.float64]
 DEFAULT_SAMPLES = 10_000
@@ -89,8 +83,6 @@ def stability(evaluation: Evaluation) -> dict[str, Any] | None:
         return None
     order = _order_positions(evaluation)
     n_partners = min(len(evaluation.partners), len(order))
-    kinds = {"winner": winner_pairs(order), "partners": partner_pairs(order, n_partners),
-             "ranking": ranking_pairs(order)}
     rows = np.flatnonzero(evaluation.included)
     share = np.nan_to_num(evaluation.values[rows]) @ evaluation.global_weights
     out: dict[str, Any] = {}
@@ -100,14 +92,14 @@ def stability(evaluation: Evaluation) -> dict[str, Any] | None:
     for g, siblings in groups:
         local = np.array([(s.weight or 0.0) / 100.0 for s in siblings])
         values = node_values(evaluation, siblings)
-        constant = share - g * (values @ local)
+        found = stability_intervals(values, local, order, n_partners,
+                                    offset=share - g * (values @ local), scale=g)
         for k, node in enumerate(siblings):
-            u, v = linear_totals(values, local, k)
             entry: dict[str, Any] = {"published": 100.0 * local[k]}
-            for kind, pairs in kinds.items():
-                lo, hi = stable_interval(constant + g * u, g * v, float(local[k]), pairs)
-                key = ("low", "high") if kind == "winner" else (f"{kind}_low", f"{kind}_high")
-                entry[key[0]], entry[key[1]] = 100.0 * lo, 100.0 * hi
+            for key in ("low", "high", "partners_low", "partners_high", "ranking_low",
+                        "ranking_high"):
+                field = f"winner_{key}" if key in ("low", "high") else key
+                entry[key] = 100.0 * float(getattr(found, field)[k])
             (out if len(node.path) == 1 else leaves_out)[node.id] = entry
     out["leaves"] = leaves_out
     return out

@@ -125,7 +125,8 @@ class StabilityIntervals:
 
 
 def stability_intervals(
-    values: FloatArray, weights: FloatArray, order: IntArray, n_partners: int = 1
+    values: FloatArray, weights: FloatArray, order: IntArray, n_partners: int = 1, *,
+    offset: FloatArray | float = 0.0, scale: float = 1.0,
 ) -> StabilityIntervals:
     r"""Return the stability interval of every criterion's weight for the winner, the
     ``n_partners`` selected and the full ``order`` (best first).
@@ -133,11 +134,13 @@ def stability_intervals(
     .. math::
 
         [\text{low}_k, \text{high}_k] = \{t : T_i(t) \ge T_j(t)\ \forall (i, j)\},
-        \qquad T_i(t) = u_{ik} + v_{ik} t \ \text{(see linear\_totals)}
+        \qquad T_i(t) = c_i + g\,(u_{ik} + v_{ik} t) \ \text{(see linear\_totals)}
 
     ``values`` is ``(m, n)`` partial values, ``weights`` ``(n,)`` summing to 1. Each interval
     contains the published weight; multiply by 100 for percentage points. Ties and pairs out of
-    order are treated as in :func:`stable_interval`. Source: Triantaphyllou & Sánchez 1997.
+    order are treated as in :func:`stable_interval`. For sibling criteria inside a tree,
+    ``offset`` ``c`` is each proposal's total from outside the group and ``scale`` ``g`` the
+    group's global weight (a flat model: 0 and 1). Source: Triantaphyllou & Sánchez 1997.
     """
     a = np.asarray(values, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
@@ -146,5 +149,6 @@ def stability_intervals(
     for k in range(len(w)):
         u, v = linear_totals(a, w, k)
         for kind, pairs in enumerate(kinds):
-            bounds[kind, :, k] = stable_interval(u, v, float(w[k]), pairs)
+            bounds[kind, :, k] = stable_interval(offset + scale * u, scale * v, float(w[k]),
+                                                 pairs)
     return StabilityIntervals(*bounds.reshape(-1, len(w)))
