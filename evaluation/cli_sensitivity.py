@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .labels import LANGUAGES, format_number, text_table
+from .labels import LANGUAGES, format_number, format_range, text_table
 
 
 def _table(result: dict[str, Any], language: str) -> str:
@@ -24,14 +24,12 @@ def _table(result: dict[str, Any], language: str) -> str:
                 "ranking" if en else "rangering")
         rows = [head]
 
-        def span(lo: float, hi: float) -> str:
-            return f"{format_number(lo, language, 1)}–{format_number(hi, language, 1)}"
-
         for cid, e in [(k, v) for k, v in stab.items() if k != "leaves"] + \
                 [(f"  {k}", v) for k, v in stab["leaves"].items()]:
             rows.append((cid, format_number(e["published"], language, 1),
-                         span(e["low"], e["high"]), span(e["partners_low"], e["partners_high"]),
-                         span(e["ranking_low"], e["ranking_high"])))
+                         format_range(e["low"], e["high"], language),
+                         format_range(e["partners_low"], e["partners_high"], language),
+                         format_range(e["ranking_low"], e["ranking_high"], language)))
         out += text_table(rows, rstrip=False)
     smaa = result["smaa"]
     if smaa.get("rank_acceptability"):

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import figures
 from .display import publish_result, show_figure, show_markdown, show_table
-from .labels import format_money, format_number
+from .labels import format_money, format_number, format_range
 from .labels import pick as _t
 from .results import score_object
 from .scoring import Evaluation, evaluate_tender
@@ -195,9 +195,6 @@ class CommitteeView:
             show_markdown(_t(lang, "_Stabilitetsintervaller gjelder bare vektet poengsum._",
                              "_Stability intervals apply to weighted points only._"))
         else:
-            def span(lo: float, hi: float) -> str:
-                return f"{format_number(lo, lang, 1)}–{format_number(hi, lang, 1)}"
-
             rows = []
             for cid, entry in [*((k, v) for k, v in stab.items() if k != "leaves"),
                                *stab["leaves"].items()]:
@@ -207,11 +204,11 @@ class CommitteeView:
                              _t(lang, "Publisert vekt", "Published weight"):
                                  format_number(entry["published"], lang, 1),
                              _t(lang, "Samme vinner", "Same winner"):
-                                 span(entry["low"], entry["high"]),
+                                 format_range(entry["low"], entry["high"], lang),
                              _t(lang, "Samme partnere", "Same partners"):
-                                 span(entry["partners_low"], entry["partners_high"]),
+                                 format_range(entry["partners_low"], entry["partners_high"], lang),
                              _t(lang, "Samme rangering", "Same ranking"):
-                                 span(entry["ranking_low"], entry["ranking_high"])})
+                                 format_range(entry["ranking_low"], entry["ranking_high"], lang)})
             show_table(pd.DataFrame(rows), lang, uuid="stability")
         smaa = result["smaa"]
         if smaa.get("rank_acceptability"):

@@ -71,6 +71,14 @@ def pick(language: str, nb: str, en: str) -> str:
     return en if language == "en" else nb
 
 
+def format_range(low: float | None, high: float | None, language: str,
+                 decimals: int = 1) -> str:
+    """Return ``low–high`` in the language's number format, "–" when either end is missing."""
+    if low is None or high is None:
+        return "–"
+    return f"{format_number(low, language, decimals)}–{format_number(high, language, decimals)}"
+
+
 def yes_no(flag: object, language: str) -> str:
     """Return "ja"/"nei" or "yes"/"no" for a flag."""
     return pick(language, "ja", "yes") if flag else pick(language, "nei", "no")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ProblemList
-from .labels import format_number, format_percent, yes_no
+from .labels import format_number, format_percent, format_range, yes_no
 from .labels import pick as _t
 from .manifest import sha256_file
 from .tables import read_table
@@ -151,12 +151,6 @@ def _ranking(results: dict[str, Any], lang: str) -> str:
                                    f"Selected partners: {partners}.")) + "</p>")
 
 
-def _span(entry: dict[str, Any], low: str, high: str, lang: str) -> str:
-    if entry.get(low) is None or entry.get(high) is None:
-        return "–"
-    return f"{format_number(entry[low], lang, 1)}–{format_number(entry[high], lang, 1)}"
-
-
 def _sensitivity(tender: Tender, results: dict[str, Any], lang: str) -> str:
     """Return the run's sensitivity summary: stability intervals and SMAA confidence."""
     m = tender.model
@@ -183,9 +177,8 @@ def _sensitivity(tender: Tender, results: dict[str, Any], lang: str) -> str:
         keys = sorted(stability, key=lambda c: (order.index(c) if c in ids else len(order), c))
         rows = [[m.node(c).title.get(lang) if c in ids else c,
                  format_number(stability[c].get("published"), lang, 1),
-                 _span(stability[c], "low", "high", lang),
-                 _span(stability[c], "partners_low", "partners_high", lang),
-                 _span(stability[c], "ranking_low", "ranking_high", lang)]
+                 *(format_range(stability[c].get(f"{k}low"), stability[c].get(f"{k}high"), lang)
+                   for k in ("", "partners_", "ranking_"))]
                 for c in keys if isinstance(stability[c], dict) and "published" in stability[c]]
         parts.append(_table([_t(lang, "Hovedkriterium", "Main criterion"),
                              _t(lang, "Publisert", "Published"),
