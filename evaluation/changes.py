@@ -16,21 +16,22 @@ from .integrity import score_changes, score_snapshot
 from .manifest import find_tender_copy
 
 
-def previous_run(parent: Path) -> Path | None:
-    """Return the latest complete run folder under ``parent`` (runs/<tender>/), if any."""
-    candidates = []
-    for folder in parent.iterdir() if parent.is_dir() else []:
-        if folder.name.startswith(".") or folder.name.endswith("-failed"):
-            continue
+def previous_run(parent: Path) -> tuple[Path, dict[str, Any]] | None:
+    """Return the latest complete run folder under ``parent`` (runs/<tender>/) and its
+    manifest, if any (the names sort by time: the newest complete one is the first found)."""
+    folders = sorted((f for f in (parent.iterdir() if parent.is_dir() else [])
+                      if not f.name.startswith(".") and not f.name.endswith("-failed")),
+                     key=lambda f: f.name, reverse=True)
+    for folder in folders:
         manifest = folder / "manifest.json"
         if manifest.is_file():
             try:
-                status = json.loads(manifest.read_text(encoding="utf-8")).get("status")
+                data = json.loads(manifest.read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError):
                 continue
-            if status == "complete":
-                candidates.append(folder)
-    return max(candidates, key=lambda p: p.name) if candidates else None
+            if isinstance(data, dict) and data.get("status") == "complete":
+                return folder, data
+    return None
 
 
 def _same(a: float, b: float) -> bool:
@@ -65,11 +66,11 @@ def change_record(parent: Path, tender: Any) -> dict[str, Any]:
     """Return the change record of a new run against the previous complete run in ``parent``."""
     from .tender import load_tender
 
-    previous = previous_run(parent)
-    if previous is None:
+    found = previous_run(parent)
+    if found is None:
         return {"previous_run": None}
+    previous, manifest = found
     try:
-        manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
         copy = find_tender_copy(previous, manifest)
         if copy is None:
             raise FileNotFoundError(f"{previous}/inputs: no tender copy")
