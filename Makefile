@@ -26,6 +26,7 @@ demo: bytecode
 lint: $(STAMP)
 	$(BIN)/ruff check evaluation tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # pytest runs last so its summary closes the output
 test: lint bytecode

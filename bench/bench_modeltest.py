@@ -17,8 +17,8 @@ TARGET_SECONDS = 10.0
 
 def bench() -> list[str]:
     """Return the printed lines: the time of each run and its ratio to the 10 s target."""
-    from evaluation.criteria import load_model
-    from evaluation.modeltest import PRICE_CANDIDATES, read_settings, run_model_test
+    from evaluation.analysis.modeltest import PRICE_CANDIDATES, read_settings, run_model_test
+    from evaluation.data.criteria import load_model
 
     model = load_model(ROOT / "criteria" / "1000-bygg.yaml")
     lines = []

@@ -43,8 +43,8 @@ def _floor(tmp: Path, repeat: int = 3) -> float:
 def _floor_in_pool(tmp: Path, jobs: int, count: int) -> float:
     """Return the median time per trivial notebook run through the run's own pool, with the
     same parallelism as the run (the floor under the same conditions)."""
-    from evaluation.execute import Job
-    from evaluation.runs import execute_jobs
+    from evaluation.runs.execute import Job
+    from evaluation.runs.pool import execute_jobs
 
     source = tmp / "trivial.ipynb"
     outcomes = execute_jobs([Job(f"t{k}", str(source), str(tmp / f"pool-{k}.ipynb"), {})
@@ -53,7 +53,7 @@ def _floor_in_pool(tmp: Path, jobs: int, count: int) -> float:
 
 
 def _naive(tmp: Path) -> float:
-    from evaluation.tender import load_tender
+    from evaluation.data.tender import load_tender
 
     ids = sorted(load_tender(TENDER).proposal_ids)
     papermill = str(Path(sys.executable).parent / "papermill")

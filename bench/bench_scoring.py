@@ -59,8 +59,8 @@ def write_tender(root: Path) -> Path:
 def bench() -> list[str]:
     """Return the printed lines: times, targets and the ratio to the pandas floor."""
     from evaluation.cli import main
-    from evaluation.scoring import evaluate_tender
-    from evaluation.tender import load_tender
+    from evaluation.core.scoring import evaluate_tender
+    from evaluation.data.tender import load_tender
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_tender(Path(tmp))

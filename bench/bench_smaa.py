@@ -72,8 +72,9 @@ def _peers(values: np.ndarray) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
 
 def bench() -> list[str]:
     """Return the printed lines: times, per-draw times, ratios and targets."""
-    from evaluation.smaa import ranks_from_values, run_smaa, sample_dirichlet
-    from evaluation.stability import stability_intervals
+    from evaluation.analysis.sampling import sample_dirichlet
+    from evaluation.analysis.smaa import ranks_from_values, run_smaa
+    from evaluation.analysis.stability import stability_intervals
 
     rng = np.random.default_rng(20261126)
     values = rng.random((PROPOSALS, CRITERIA))

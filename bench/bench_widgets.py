@@ -23,9 +23,9 @@ TARGET_MS = 30.0
 def build_tender(root: Path) -> Any:
     """Return a synthetic tender (four quality groups of three leaves, a price group of two
     leaves) with ``PROPOSALS`` proposals, built in memory around a model file in ``root``."""
-    from evaluation.criteria import load_model
-    from evaluation.labels import Label
-    from evaluation.tender import Tender
+    from evaluation.common.labels import Label
+    from evaluation.core.tender import Tender
+    from evaluation.data.criteria import load_model
 
     rng = np.random.default_rng(20261126)
     groups = [{"id": f"g{g}", "title": f"Group {g}", "weight": 20,
@@ -88,8 +88,8 @@ def bench() -> list[str]:
     """
     import comm
 
-    from evaluation.scoring import evaluate_tender
-    from evaluation.widgets import SMAA_SAMPLES, WeightPanel
+    from evaluation.core.scoring import evaluate_tender
+    from evaluation.views.panel import SMAA_SAMPLES, WeightPanel
 
     with tempfile.TemporaryDirectory() as tmp:
         evaluation = evaluate_tender(build_tender(Path(tmp)))

@@ -10,9 +10,10 @@ from typing import Any
 
 import yaml
 
-from evaluation.results import score_object
-from evaluation.scoring import Evaluation, evaluate_tender
-from evaluation.tender import load_tender
+from evaluation.core.evaluation import Evaluation
+from evaluation.core.results import score_object
+from evaluation.core.scoring import evaluate_tender
+from evaluation.data.tender import load_tender
 
 
 def write_csv(path: Path, rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None
@@ -84,9 +85,9 @@ def tender_in_memory(model_path: Path, proposals: Mapping[str, Mapping[str, floa
     import numpy as np
     import pandas as pd
 
-    from evaluation.criteria import load_model
-    from evaluation.labels import Label
-    from evaluation.tender import Tender
+    from evaluation.common.labels import Label
+    from evaluation.core.tender import Tender
+    from evaluation.data.criteria import load_model
 
     model = load_model(model_path)
     ids = list(proposals)

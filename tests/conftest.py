@@ -116,7 +116,7 @@ def demo_run(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
     Executing notebooks is slow; tests that write into a run folder copy it first.
     """
-    from evaluation.runs import start_run
+    from evaluation.launch.run import start_run
 
     result = start_run(demo_workspace / "tenders" / "1000-bygg",
                        out=tmp_path_factory.mktemp("runs"), jobs=2, progress=False,

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from evaluation.scoring import evaluate_tender
-from evaluation.tender import load_tender
+from evaluation.core.scoring import evaluate_tender
+from evaluation.data.tender import load_tender
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from evaluation.execute import read_payload, recorded_parameters
+from evaluation.runs.execute import read_payload, recorded_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = sorted((ROOT / "notebooks").glob("*.ipynb"))

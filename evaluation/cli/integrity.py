@@ -1,0 +1,43 @@
+"""``evaluation seal TENDER [--reopen REASON]``: seal quality scores before prices are opened."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> None:
+    """Add ``seal`` to the command line."""
+    p = sub.add_parser("seal", help="seal the quality scores (sha256 of every score file and "
+                       "consensus.csv) before prices are opened",
+                       description="seal the quality scores before prices are opened; "
+                       "--reopen records a reopening, its reason and the changed scores")
+    p.add_argument("tender", type=Path, metavar="TENDER")
+    p.add_argument("--reopen", metavar="REASON", default=None,
+                   help="reopen a sealed tender: record the reason and every changed score")
+
+    @command("seal")
+    def _seal(args: argparse.Namespace) -> int:
+        from evaluation.data.records import read_seal
+        from evaluation.data.tender import load_tender
+        from evaluation.process.seal import check_reopen, write_seal
+
+        folder = Path(args.tender).resolve()
+        # before validation: a sealed tender is refused whatever its scores now hold
+        check_reopen(f"{args.tender}/seal.json", read_seal(folder) if folder.is_dir() else None,
+                     args.reopen)
+        tender = load_tender(folder, ignore_seal=True)  # validation of the new scores
+        seal = write_seal(folder, tender, reopen=args.reopen)
+        if args.reopen:
+            changes = seal["reopenings"][-1]["changes"]
+            print(f"reopened and resealed {folder / 'seal.json'}: {len(changes)} changed "
+                  f"score(s) recorded with the reason")
+            for c in changes:
+                print(f"  {c['who']} · {c['proposal_id']} · {c['criterion_id']}: "
+                      f"{c['old']} → {c['new']}")
+        else:
+            print(f"sealed {len(seal['files'])} quality file(s) at {seal['sealed_at']}: "
+                  f"{folder / 'seal.json'}")
+        return 0

@@ -1,0 +1,77 @@
+"""``evaluation run TENDER`` and ``evaluation audit RUN_DIR``: a run folder and its audit."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from evaluation.cli import add_tender_command, full_sha256, positive_int, print_frozen
+
+
+def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> None:
+    """Add ``run`` and ``audit`` to the command line."""
+    p = add_tender_command(sub, "run", "execute every notebook of a tender into a new, "
+                           "auditable run folder")
+    p.add_argument("--jobs", type=positive_int, default=None,
+                   help="notebooks at once (default: the cores this process may use)")
+    p.add_argument("--out", type=Path, default=Path("runs"), help="runs folder (default: runs)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--notebooks", type=Path, default=None,
+                   help="folder of notebook templates (default: the workbook's notebooks/)")
+    p.add_argument("--allow-unfrozen", action="store_true", help="proceed with a model "
+                   "changed after it was frozen (the report says so, in red)")
+    p = sub.add_parser("audit", help="verify a run folder's hashes and re-execute its notebooks",
+                       description="verify a run folder's hashes and re-execute its notebooks")
+    p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    p.add_argument("--jobs", type=positive_int, default=None,
+                   help="notebooks at once (default: the cores this process may use)")
+    p.add_argument("--hashes-only", action="store_true",
+                   help="check the manifest's hashes without re-executing the notebooks")
+    p.add_argument("--manifest-sha256", type=full_sha256, default=None, metavar="SHA256",
+                   help="the manifest's sha256 printed by `run` and kept outside the folder")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    @command("run")
+    def _run(args: argparse.Namespace) -> int:
+        from evaluation.launch.run import start_run
+        from evaluation.runs.folder import NOTEBOOKS
+
+        result = start_run(args.tender, out=args.out, jobs=args.jobs, language=args.language,
+                           progress=not args.quiet, notebooks=args.notebooks or NOTEBOOKS,
+                           allow_unfrozen=args.allow_unfrozen)
+        from evaluation.process.freeze import FreezeStatus
+
+        print_frozen(FreezeStatus.from_dict(result.manifest["model"]["frozen"]),
+                     args.language or result.manifest["language"])
+        if result.ok:
+            print(f"run complete: {result.folder}")
+            print(f"report: {result.folder / 'report.html'}")
+            print(f"manifest sha256: {result.manifest_sha256} (keep it in the procurement file, "
+                  "outside the run folder)")
+            print(f"audit: evaluation audit {shlex.quote(str(result.folder))} --manifest-sha256 "
+                  f"{result.manifest_sha256}")
+            return 0
+        print(f"run FAILED: {result.folder}", file=sys.stderr)
+        for o in result.outcomes:
+            if not o.ok:
+                cell = f", cell {o.cell}" if o.cell is not None else ""
+                print(f"  {o.name}{cell}: {o.error}", file=sys.stderr)
+        return 1
+
+    @command("audit")
+    def _audit(args: argparse.Namespace) -> int:
+        from evaluation.runs.audit import audit_run
+
+        report = audit_run(args.run_dir, jobs=args.jobs, progress=not args.quiet,
+                           rerun=not args.hashes_only, manifest_sha256=args.manifest_sha256)
+        for line in report.lines:
+            print(line)
+        verdict = ("AUDIT FAILED: " if not report.ok else "AUDIT PASSED: " if report.rerun else
+                   "HASHES PASSED (notebooks not re-executed; run the audit without --hashes-only "
+                   "for the full verdict): ")
+        print(verdict + str(args.run_dir))
+        return 0 if report.ok else 1

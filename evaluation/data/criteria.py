@@ -1,0 +1,420 @@
+"""The evaluation model: criteria tree, weights, scales, price models and rules.
+
+``load_model`` reads ``criteria/<model>.yaml``, checks every rule of the data contract once and
+returns frozen dataclasses; nothing downstream validates again.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from evaluation.common.errors import CriteriaError, ProblemList
+from evaluation.common.hashing import sha256_file
+from evaluation.common.labels import LANGUAGES, Label
+from evaluation.core.model import (
+    AGGREGATIONS,
+    AWARD_MODELS,
+    NORMALISATIONS,
+    TIE_BREAK_KEYWORDS,
+    WEIGHT_TOLERANCE,
+    Criterion,
+    Model,
+    PriceSpec,
+    Scale,
+)
+from evaluation.core.price_models import MODELS
+from evaluation.data.yamlio import Document, Path_, read_yaml
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Typed access to a YAML document that records problems instead of raising."""
+
+    def __init__(self, doc: Document, problems: ProblemList) -> None:
+        self.doc, self.problems = doc, problems
+        self.warnings: list[str] = []
+
+    def warn(self, path: Path_, message: str) -> None:
+        name = ".".join(str(p) for p in path) or "(top)"
+        self.warnings.append(f"{self.doc.file}:{self.doc.line(path)}: {name}: {message}")
+
+    def add(self, path: Path_, message: str, found: object = None, expected: object = None
+            ) -> None:
+        name = ".".join(str(p) for p in path) or "(top)"
+        self.problems.add(self.doc.file, name, message, line=self.doc.line(path),
+                          found=found, expected=expected)
+
+    def number(self, raw: Any, path: Path_, *, expected: str = "a number") -> float | None:
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            try:
+                value = float(raw.replace(",", ".").replace("%", "").strip())
+            except ValueError:
+                value = math.nan
+            if math.isfinite(value):
+                return value
+        self.add(path, "not a number", found=raw, expected=expected)
+        return None
+
+    def label(self, raw: Any, path: Path_) -> Label | None:
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            return Label(raw, raw)
+        if isinstance(raw, dict) and set(raw) <= {"nb", "en"} and raw:
+            nb, en = raw.get("nb"), raw.get("en")
+            if all(isinstance(t, str) or t is None for t in (nb, en)):
+                return Label(nb or en or "", en or nb or "")
+        self.add(path, "a text must be a string or {nb: ..., en: ...}", found=raw)
+        return None
+
+    def choice(self, raw: Any, path: Path_, options: tuple[str, ...], default: str) -> str:
+        if raw is None:
+            return default
+        if raw not in options:
+            self.add(path, "unknown value", found=raw, expected=" | ".join(options))
+            return default
+        return str(raw)
+
+    def scale(self, raw: Any, path: Path_, default: Scale) -> Scale:
+        if raw is None:
+            return default
+        if not isinstance(raw, dict):
+            self.add(path, "a scale must be {min: ..., max: ...}", found=raw)
+            return default
+        lo = self.number(raw.get("min", str(default.min)), (*path, "min"))
+        hi = self.number(raw.get("max", str(default.max)), (*path, "max"))
+        if lo is None or hi is None:
+            return default
+        if lo >= hi:
+            self.add(path, "scale min must be below max", found=f"min {lo:g}, max {hi:g}",
+                     expected="min < max")
+            return default
+        return Scale(lo, hi)
+
+
+def _parse_price(r: _Reader, raw: Any, path: Path_, weighted: bool) -> PriceSpec | None:
+    if not isinstance(raw, dict):
+        r.add(path, "price must be a mapping with model, field and parameters", found=raw)
+        return None
+    model = raw.get("model")
+    if model is None and not weighted:
+        # monetised, surcharge and value_for_money use the evaluated price itself
+        model = "none"
+        return PriceSpec(model, str(raw.get("field") or ""), "cost", {})
+    if model not in MODELS:
+        r.add((*path, "model"), "unknown price model", found=model,
+              expected=" | ".join(MODELS))
+        return None
+    info = MODELS[model]
+    field_name = raw.get("field")
+    if not isinstance(field_name, str) or not field_name:
+        r.add((*path, "field"), "missing: the column of proposals.csv (or the field of "
+              "prices.csv lines) holding this price", found=field_name)
+    direction = r.choice(raw.get("direction"), (*path, "direction"), ("cost", "benefit"),
+                         info.directions[0])
+    if direction not in info.directions:
+        r.add((*path, "direction"), f"price model {model} scores only "
+              f"{' or '.join(info.directions)} numbers", found=direction)
+    params: dict[str, Any] = {}
+    known = {"model", "field", "direction", *info.required, *info.optional}
+    for key in raw:
+        if key not in known:
+            r.add((*path, key), f"unknown parameter for price model {model}", found=key,
+                  expected=" | ".join((*info.required, *info.optional)) or "none")
+    for key in info.required:
+        if raw.get(key) is None:
+            r.add((*path, key), f"missing parameter of price model {model}", found="nothing",
+                  expected=key)
+    for key in (*info.required, *info.optional):
+        value = raw.get(key)
+        if value is None:
+            continue
+        if key == "breakpoints":
+            points = _parse_breakpoints(r, value, (*path, key))
+            if points is not None:
+                params[key] = points
+        elif key == "outside":
+            params[key] = r.choice(value, (*path, key), ("clip", "extrapolate"), "clip")
+        else:
+            number = r.number(value, (*path, key))
+            if number is not None:
+                params[key] = number
+    if model == "log" and params.get("zero_at", 2.0) <= 1.0:
+        r.add((*path, "zero_at"), "the multiple of the best price scoring 0 must exceed 1",
+              found=params["zero_at"], expected="> 1")
+    if model == "fixed_endpoints" and params.get("best") == params.get("worst") is not None:
+        r.add((*path, "worst"), "best and worst prices must differ", found=params["worst"])
+    if model == "bilinear_mean" and not 0 < params.get("x", 0.85) < 1:
+        r.add((*path, "x"), "the share of points at the mean must lie between 0 and 1",
+              found=params["x"], expected="0 < x < 1")
+    return PriceSpec(model, str(field_name or ""), direction, params)
+
+
+def _check_price_scale(r: _Reader, price: PriceSpec, scale: Scale, path: Path_) -> None:
+    """Check parameters that only make sense against the leaf's scale and direction."""
+    p = price.params
+    if price.model == "fixed_endpoints" and "best" in p and "worst" in p:
+        if price.direction == "cost" and p["best"] >= p["worst"]:
+            r.add((*path, "best"), "for a cost the best price must be below the worst",
+                  found=f"best {p['best']:g}, worst {p['worst']:g}", expected="best < worst")
+        if price.direction == "benefit" and p["best"] <= p["worst"]:
+            r.add((*path, "best"), "for a benefit the best number must exceed the worst",
+                  found=f"best {p['best']:g}, worst {p['worst']:g}", expected="best > worst")
+    if "floor" in p and not p["floor"] <= scale.max:
+        r.add((*path, "floor"), "the floor must lie on the leaf's scale", found=p["floor"],
+              expected=f"<= {scale.max:g}")
+    for i, (_, score) in enumerate(p.get("breakpoints", ())):
+        if not scale.contains(score):
+            r.add((*path, "breakpoints", i, 1), "breakpoint score outside the leaf's scale",
+                  found=score, expected=f"{scale.min:g} to {scale.max:g}")
+
+
+def _parse_breakpoints(r: _Reader, raw: Any, path: Path_) -> tuple[tuple[float, float], ...] | None:
+    pairs: list[tuple[float, float]] = []
+    if not isinstance(raw, list) or len(raw) < 2:
+        r.add(path, "breakpoints must be a list of at least two [price, score] pairs", found=raw)
+        return None
+    for i, pair in enumerate(raw):
+        if not (isinstance(pair, list) and len(pair) == 2):
+            r.add((*path, i), "a breakpoint must be [price, score]", found=pair)
+            return None
+        x, y = r.number(pair[0], (*path, i, 0)), r.number(pair[1], (*path, i, 1))
+        if x is None or y is None:
+            return None
+        pairs.append((x, y))
+    if len({x for x, _ in pairs}) != len(pairs):
+        r.add(path, "breakpoint prices must differ", found=[x for x, _ in pairs])
+        return None
+    return tuple(sorted(pairs))
+
+
+_NODE_KEYS = {"id", "title", "weight", "weight_range", "scale", "guidance", "tags",
+              "normalisation", "minimum", "price", "criteria", "value", "description"}
+
+
+def _parse_node(r: _Reader, raw: Any, path: Path_, parent: tuple[str, ...], default: Scale,
+                points: float, weighted: bool) -> Criterion | None:
+    if not isinstance(raw, dict):
+        r.add(path, "a criterion must be a mapping with id, title and weight", found=raw)
+        return None
+    for key in raw:
+        if key not in _NODE_KEYS:
+            r.warn((*path, key), f"unknown field of a criterion ignored (found {key!r})")
+    cid = raw.get("id")
+    if not isinstance(cid, str) or not cid.strip():
+        r.add((*path, "id"), "every criterion needs an id", found=cid)
+        cid = f"?{path}"
+    title = r.label(raw.get("title"), (*path, "title"))
+    if title is None:
+        r.add((*path, "title"), "every criterion needs a title", found="nothing")
+        title = Label(cid, cid)
+    weight = r.number(raw.get("weight"), (*path, "weight"), expected="a weight from 0 to 100")
+    if weight is not None and weight < 0:
+        r.add((*path, "weight"), "negative weight", found=weight, expected=">= 0")
+    scale = r.scale(raw.get("scale"), (*path, "scale"), default)
+    own_path = (*parent, cid)
+    children: list[Criterion] = []
+    sub = raw.get("criteria")
+    if sub is not None:
+        if not isinstance(sub, list) or not sub:
+            r.add((*path, "criteria"), "a group needs a non-empty list of criteria", found=sub)
+        else:
+            for i, child in enumerate(sub):
+                node = _parse_node(r, child, (*path, "criteria", i), own_path, scale, points,
+                                   weighted)
+                if node is not None:
+                    children.append(node)
+    price = None
+    if raw.get("price") is not None:
+        if sub is not None:
+            r.add((*path, "price"), "a group cannot carry a price model; put it on a leaf")
+        else:
+            price = _parse_price(r, raw["price"], (*path, "price"), weighted)
+            if price is not None:
+                _check_price_scale(r, price, scale, (*path, "price"))
+    normalisation = r.choice(raw.get("normalisation"), (*path, "normalisation"), NORMALISATIONS,
+                             "none")
+    if price is not None and normalisation != "none":
+        r.add((*path, "normalisation"), "price leaves are scored by their price model, not "
+              "normalised", found=normalisation, expected="none")
+    minimum = r.number(raw.get("minimum"), (*path, "minimum"))
+    if minimum is not None:
+        if price is not None:
+            r.add((*path, "minimum"), "a price leaf cannot carry a quality threshold",
+                  found=minimum)
+        elif sub is None and not scale.contains(minimum):
+            r.add((*path, "minimum"), "threshold outside the criterion's scale", found=minimum,
+                  expected=f"{scale.min:g} to {scale.max:g}")
+        elif sub is not None and not 0 <= minimum <= points:
+            r.add((*path, "minimum"), "a group threshold is points of the model's total and "
+                  "must lie within it", found=minimum, expected=f"0 to {points:g}")
+    weight_range = None
+    if raw.get("weight_range") is not None:
+        wr = raw["weight_range"]
+        if not (isinstance(wr, list) and len(wr) == 2):
+            r.add((*path, "weight_range"), "must be [low, high]", found=wr)
+        else:
+            lo = r.number(wr[0], (*path, "weight_range", 0))
+            hi = r.number(wr[1], (*path, "weight_range", 1))
+            if lo is not None and hi is not None:
+                if not 0 <= lo <= hi <= 100:
+                    r.add((*path, "weight_range"), "must satisfy 0 <= low <= high <= 100",
+                          found=[lo, hi])
+                elif weight is not None and not lo <= weight <= hi:
+                    r.add((*path, "weight_range"), "the published weight lies outside its "
+                          "announced range", found=weight, expected=f"{lo:g} to {hi:g}")
+                else:
+                    weight_range = (lo, hi)
+    tags_raw = raw.get("tags") or []
+    if not isinstance(tags_raw, list) or not all(isinstance(t, str) for t in tags_raw):
+        r.add((*path, "tags"), "tags must be a list of words", found=tags_raw)
+        tags_raw = []
+    value = r.number(raw.get("value"), (*path, "value"), expected="an amount")
+    if value is not None and value < 0:
+        r.add((*path, "value"), "a monetised value must not be negative", found=value)
+    return Criterion(
+        id=cid, title=title, weight=weight, path=own_path, children=tuple(children),
+        scale=scale, weight_range=weight_range,
+        guidance=r.label(raw.get("guidance"), (*path, "guidance")), tags=tuple(tags_raw),
+        normalisation=normalisation, minimum=minimum, price=price, value=value,
+    )
+
+
+def _check_tree(r: _Reader, nodes: list[Criterion], paths: list[Path_], award_model: str,
+                seen: dict[str, Path_]) -> None:
+    weights = [n.weight for n in nodes]
+    given = [w for w in weights if w is not None]
+    if len(given) != len(weights) and (given or award_model in ("weighted_points", "surcharge")):
+        for n, p in zip(nodes, paths, strict=True):
+            if n.weight is None:
+                r.add((*p, "weight"), "missing weight", found="nothing",
+                      expected="a weight from 0 to 100")
+    elif given and abs(sum(given) - 100.0) > WEIGHT_TOLERANCE:
+        names = ", ".join(f"{n.id} {n.weight:g}" for n in nodes)
+        r.add(paths[0][:-1] or ("criteria",), f"weights of siblings must sum to 100 ({names})",
+              found=sum(given), expected="100")
+    for n, p in zip(nodes, paths, strict=True):
+        if n.id in seen:
+            r.add((*p, "id"), "duplicate criterion id (first used at line "
+                  f"{r.doc.line(seen[n.id])})", found=n.id, expected="a unique id")
+        else:
+            seen[n.id] = p
+        if n.children:
+            _check_tree(r, list(n.children), [(*p, "criteria", i) for i in range(len(n.children))],
+                        award_model, seen)
+
+
+_MODEL_KEYS = {"id", "title", "language", "scale", "points", "aggregation", "disagreement",
+               "tie_break", "award_model", "corridor_pct", "discount_rate", "justifications",
+               "environment_exception", "abnormally_low", "model_test", "criteria",
+               "description", "fictional"}
+
+
+def load_model(path: Path | str, *, label: str | None = None) -> Model:
+    """Return the validated model in ``path``; raise :class:`CriteriaError` with every problem."""
+    path = Path(path)
+    problems = ProblemList()
+    doc = read_yaml(path, problems, label=label)
+    if doc is None:
+        problems.raise_if_any(CriteriaError)
+        raise AssertionError  # pragma: no cover - read_yaml records a problem on failure
+    r, raw = _Reader(doc, problems), doc.data
+    for key in raw:
+        if key not in _MODEL_KEYS:
+            r.warn((key,), f"unknown field of an evaluation model ignored (found {key!r})")
+    mid = raw.get("id") or path.stem
+    title = r.label(raw.get("title"), ("title",)) or Label(mid, mid)
+    language = r.choice(raw.get("language"), ("language",), LANGUAGES, "nb")
+    scale = r.scale(raw.get("scale"), ("scale",), Scale())
+    points = r.number(raw.get("points", "100"), ("points",))
+    points = 100.0 if points is None else points
+    if points <= 0:
+        r.add(("points",), "the maximum total must be positive", found=points)
+        points = 100.0
+    aggregation = r.choice(raw.get("aggregation"), ("aggregation",), AGGREGATIONS, "consensus")
+    disagreement = r.number(raw.get("disagreement", "0.3"), ("disagreement",))
+    disagreement = 0.3 if disagreement is None else disagreement
+    if disagreement > 1:  # "30" or "30 %" mean a percentage
+        disagreement /= 100.0
+    if not 0 < disagreement <= 1:
+        r.add(("disagreement",), "share of the scale range must lie in (0, 1]",
+              found=disagreement)
+    award_model = r.choice(raw.get("award_model"), ("award_model",), AWARD_MODELS,
+                           "weighted_points")
+    corridor = r.number(raw.get("corridor_pct"), ("corridor_pct",))
+    discount = r.number(raw.get("discount_rate"), ("discount_rate",))
+    if discount is not None and not -1 < discount < 1:
+        r.add(("discount_rate",), "a yearly discount rate is a share such as 0.04",
+              found=discount, expected="-1 < rate < 1")
+    low_share = r.number(raw.get("abnormally_low", "0.7"), ("abnormally_low",))
+    low_share = 0.7 if low_share is None else low_share
+    if not 0 < low_share < 1:
+        r.add(("abnormally_low",), "share of the median under which a price is abnormally low",
+              found=low_share, expected="0 < share < 1")
+    justifications = r.choice(raw.get("justifications"), ("justifications",),
+                              ("required", "optional"), "required")
+    exception = raw.get("environment_exception")
+    if isinstance(exception, dict):
+        exception = exception.get("reason")
+    if exception is not None and (not isinstance(exception, str) or not exception.strip()):
+        r.add(("environment_exception",), "an exception from FOA § 7-9 needs its reason",
+              found=exception)
+        exception = None
+    tie_break = raw.get("tie_break") or ["quality", "price"]
+    if isinstance(tie_break, str):
+        tie_break = [tie_break]
+    nodes: list[Criterion] = []
+    crit = raw.get("criteria")
+    if not isinstance(crit, list) or not crit:
+        r.add(("criteria",), "a model needs a list of criteria", found=crit)
+        crit = []
+    for i, item in enumerate(crit):
+        node = _parse_node(r, item, ("criteria", i), (), scale, points,
+                           award_model == "weighted_points")
+        if node is not None:
+            nodes.append(node)
+    if nodes:
+        _check_tree(r, nodes, [("criteria", i) for i in range(len(nodes))], award_model, {})
+    ids = {n.id for top in nodes for n in top.walk()}
+    for i, key in enumerate(tie_break):
+        if key not in TIE_BREAK_KEYWORDS and key not in ids:
+            r.add(("tie_break", i), "unknown tie-break key", found=key,
+                  expected="quality | price | a criterion id")
+    for top in nodes:
+        for n in top.walk():
+            if n.is_leaf:
+                continue
+            has_price = any(leaf.price for leaf in n.walk() if leaf.is_leaf)
+            if n.minimum is not None and has_price:
+                r.add(("criteria",), f"criterion {n.id}: a group threshold can only count "
+                      "quality criteria", found="a price leaf in the group")
+            if n.normalisation != "none" and has_price:
+                r.add(("criteria",), f"criterion {n.id}: normalisation applies to quality "
+                      "groups only", found=n.normalisation, expected="none")
+    if award_model == "value_for_money" and corridor is None:
+        corridor = 0.0
+    leaves = [n for top in nodes for n in top.walk() if n.is_leaf]
+    if award_model == "monetised":
+        for n in leaves:
+            if n.price is None and n.value is None:
+                r.add(("criteria",), f"criterion {n.id}: a monetised model needs the amount "
+                      "deducted at the scale maximum", found="no value", expected="value: <NOK>")
+    if award_model != "weighted_points" and sum(1 for n in leaves if n.price) != 1:
+        r.add(("award_model",), f"award model {award_model} needs exactly one price leaf",
+              found=sum(1 for n in leaves if n.price))
+    problems.raise_if_any(CriteriaError)
+    return Model(
+        id=str(mid), title=title, language=language, scale=scale, points=points,
+        aggregation=aggregation, disagreement=disagreement, tie_break=tuple(tie_break),
+        award_model=award_model, criteria=tuple(nodes), source=Path(os.path.abspath(path)),
+        sha256=sha256_file(path), corridor_pct=corridor,
+        discount_rate=discount, justifications_required=justifications == "required",
+        environment_exception=exception, abnormally_low_share=low_share,
+        model_test=raw.get("model_test") or {}, warnings=tuple(r.warnings),
+    )

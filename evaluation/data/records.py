@@ -1,0 +1,165 @@
+"""Evaluation integrity records: impartiality declarations, recusals, the seal on quality
+scores before prices are opened, reopenings, and explanations of abnormally low prices.
+
+Legal frame (legal.md): FOA § 7-5 applies forvaltningsloven §§ 6–10 to everyone who takes
+part in the evaluation; quality should be scored without knowing the price and be shown not to
+have moved afterwards; FOA § 24-9 requires asking for an explanation of an abnormally low price
+before rejecting it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evaluation.common.errors import ProblemList
+from evaluation.common.hashing import sha256_file
+from evaluation.data.tables import Table, read_table, report_rows
+from evaluation.data.tables import relative_label as _rel
+
+SEAL_FILE = "seal.json"
+SEAL_VERSION = 1
+
+
+def _optional_table(folder: Path, name: str, problems: ProblemList, files: list[Path],
+                    required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Table | None:
+    """Return the table ``folder/name`` when the file exists (and is then an input file)."""
+    path = folder / name
+    if not path.exists():
+        return None
+    files.append(path)
+    return read_table(path, problems, label=_rel(folder, path), required=required,
+                      optional=optional)
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Return dates written ``2026-11-26`` or ``26.11.2026`` (NaT where neither)."""
+    iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    nordic = pd.to_datetime(values, format="%d.%m.%Y", errors="coerce")
+    return iso.fillna(nordic)
+
+
+def read_declarations(folder: Path, problems: ProblemList, evaluators: list[str],
+                      files: list[Path]) -> pd.DataFrame | None:
+    """Return the impartiality declarations (``None`` when the file does not exist)."""
+    table = _optional_table(folder, "declarations.csv", problems, files,
+                            ("evaluator", "date", "statement", "conflicts"))
+    if table is None:
+        return None
+    frame = table.frame
+    bad = [i for i, e in enumerate(frame["evaluator"]) if e not in evaluators]
+    report_rows(problems, table, bad, "evaluator", "declaration of an evaluator not listed in "
+                "tender.yaml", found=frame["evaluator"].iloc[bad],
+                expected=" | ".join(evaluators) or "no evaluators")
+    dates = parse_dates(frame["date"])
+    bad = [i for i in range(len(frame)) if pd.isna(dates.iloc[i])]
+    report_rows(problems, table, bad, "date", "not a date", found=frame["date"].iloc[bad],
+                expected="YYYY-MM-DD or DD.MM.YYYY")
+    bad = [i for i in range(len(frame)) if frame["statement"].iloc[i] == ""]
+    report_rows(problems, table, bad, "statement", "empty declaration", found=[""] * len(bad),
+                expected="the evaluator's statement of impartiality (FOA § 7-5)")
+    return frame.assign(date=dates.dt.date)
+
+
+def read_recusals(folder: Path, problems: ProblemList, evaluators: list[str],
+                  proposal_ids: list[str], files: list[Path]) -> pd.DataFrame:
+    """Return the recusals: ``evaluator, proposal_id, reason`` (empty when there is no file)."""
+    table = _optional_table(folder, "recusals.csv", problems, files,
+                            ("evaluator", "proposal_id", "reason"))
+    if table is None:
+        return pd.DataFrame({"evaluator": pd.Series(dtype=str),
+                             "proposal_id": pd.Series(dtype=str),
+                             "reason": pd.Series(dtype=str)})
+    frame = table.frame
+    for column, known, what in (("evaluator", evaluators, "tender.yaml's evaluators"),
+                                ("proposal_id", proposal_ids, "an id from proposals.csv")):
+        bad = [i for i, v in enumerate(frame[column]) if v not in known]
+        report_rows(problems, table, bad, column, "unknown " + column.replace("_id", ""),
+                    found=frame[column].iloc[bad], expected=what)
+    bad = [i for i in range(len(frame)) if frame["reason"].iloc[i] == ""]
+    report_rows(problems, table, bad, "reason", "a recusal needs its reason (forvaltningsloven "
+                "§§ 6–10)", found=[""] * len(bad), expected="the reason")
+    return frame[["evaluator", "proposal_id", "reason"]]
+
+
+def check_declared(table: Table, evaluator: str, declarations: pd.DataFrame | None,
+                   problems: ProblemList) -> None:
+    """Refuse an evaluator's scores when declarations exist but not the evaluator's."""
+    if declarations is not None and evaluator not in set(declarations["evaluator"]):
+        problems.add(table.file, "evaluator", "scores from an evaluator without an impartiality "
+                     "declaration in declarations.csv (FOA § 7-5)", found=evaluator,
+                     expected="a declaration row for this evaluator")
+
+
+def read_explanations(folder: Path, problems: ProblemList, proposal_ids: list[str],
+                      files: list[Path]) -> pd.DataFrame | None:
+    """Return recorded explanations of abnormally low prices (FOA § 24-9), if any."""
+    table = _optional_table(folder, "explanations.csv", problems, files,
+                            ("proposal_id", "asked", "answer", "decision"), ("field",))
+    if table is None:
+        return None
+    frame = table.frame
+    bad = [i for i, v in enumerate(frame["proposal_id"]) if v not in proposal_ids]
+    report_rows(problems, table, bad, "proposal_id", "unknown proposal",
+                found=frame["proposal_id"].iloc[bad], expected="an id from proposals.csv")
+    return frame
+
+
+# --- the seal ----------------------------------------------------------------------------
+
+
+def quality_files(folder: Path) -> list[Path]:
+    """Return the files holding quality scores: every score file and consensus.csv."""
+    scores = sorted(p for p in (folder / "scores").glob("*")
+                    if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith(("~$",
+                                                                                      ".")))
+    consensus = folder / "consensus.csv"
+    return [*scores, *([consensus] if consensus.exists() else [])]
+
+
+def read_seal(folder: Path, problems: ProblemList | None = None) -> dict[str, Any] | None:
+    """Return the tender's seal (``seal.json``), or ``None`` if it was never sealed.
+
+    A seal that cannot be read is a problem (recorded, or raised as a ``TenderError``).
+    """
+    from evaluation.common.errors import TenderError
+
+    path = folder / SEAL_FILE
+    if not path.exists():
+        return None
+    own = ProblemList() if problems is None else problems
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+            raise ValueError("expected an object with files")
+        return dict(data)
+    except (UnicodeDecodeError, ValueError) as exc:
+        own.add(_rel(folder, path), "file", f"unreadable seal: {exc}",
+                found="damaged JSON", expected="the seal.json written by evaluation seal")
+    if problems is None:
+        own.raise_if_any(TenderError)
+    return None
+
+
+def check_seal(folder: Path, seal: dict[str, Any], problems: ProblemList) -> None:
+    """Record a problem for every quality file that differs from the seal."""
+    sealed = seal.get("files", {})
+    now = {p.relative_to(folder).as_posix(): p for p in quality_files(folder)}
+    for name in sorted(set(sealed) | set(now)):
+        label = _rel(folder, folder / name)
+        if name not in now:
+            problems.add(label, "file", "sealed quality file is missing",
+                         found="nothing", expected=f"the file sealed on {seal.get('sealed_at')}")
+        elif name not in sealed:
+            problems.add(label, "file", "quality file added after sealing; record a "
+                         "reopening with: evaluation seal TENDER --reopen \"reason\"",
+                         found="a new file",
+                         expected=f"the files sealed on {seal.get('sealed_at')}")
+        elif sha256_file(now[name]) != sealed[name]:
+            problems.add(label, "sha256", "quality scores changed after they were sealed; "
+                         "record a reopening with: evaluation seal TENDER --reopen \"reason\"",
+                         found=sha256_file(now[name])[:16], expected=f"{sealed[name][:16]} "
+                         f"(seal.json, {seal.get('sealed_at')})")

@@ -1,0 +1,235 @@
+"""Reads the committee's tables (CSV or Excel) as text, keeping where every row came from.
+
+CSV files may use ``,`` or ``;`` as separator and be UTF-8 with or without a byte-order mark;
+numbers may use a decimal comma. Everything is read as text so that ``007`` stays ``007``;
+columns are typed by the code that knows them (:func:`parse_numbers`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evaluation.common.errors import ProblemList
+
+MAX_PROBLEMS_PER_KIND = 20  # beyond this a file gets one summary line per kind of problem
+
+
+@dataclass
+class Table:
+    """A table read as text, with the physical location of every row for messages."""
+
+    file: str
+    frame: pd.DataFrame
+    text: str | None = None  # CSV source, to map rows to physical lines only when needed
+    sheet_rows: list[str] | None = None  # Excel: "[sheet]:row" for each row
+    _lines: list[int] | None = field(default=None, repr=False)
+
+    def where(self, row: int) -> int | str:
+        """Return the line (CSV) or ``[sheet]:row`` (Excel) of data row ``row`` (0-based)."""
+        if self.sheet_rows is not None:
+            return self.sheet_rows[row]
+        if self._lines is None:
+            self._lines = _record_lines(self.text or "", self.separator)
+        return self._lines[row] if row < len(self._lines) else row + 2
+
+    @property
+    def separator(self) -> str:
+        return self.frame.attrs.get("separator", ",")
+
+
+def relative_label(folder: Path, path: Path) -> str:
+    """Name a file for messages as the user would: relative to the tender's parent folder."""
+    try:
+        return str(path.relative_to(folder.parent))
+    except ValueError:
+        return str(path)
+
+
+def _record_lines(text: str, separator: str) -> list[int]:
+    """Return the first physical line of each data record (quoted fields may span lines)."""
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    starts: list[int] = []
+    previous_end = 0
+    for record in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if record:  # pandas skips blank lines too
+            starts.append(start)
+    return starts[1:]  # drop the header
+
+
+def _long_records(text: str, separator: str) -> list[tuple[int, int, int]]:
+    """Return ``(line, values, columns)`` of each record with more values than the header."""
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    out: list[tuple[int, int, int]] = []
+    width, previous_end = None, 0
+    for record in reader:
+        start, previous_end = previous_end + 1, reader.line_num
+        if not record:
+            continue
+        if width is None:
+            width = len(record)
+        elif len(record) > width:
+            out.append((start, len(record), width))
+    return out
+
+
+def _detect_separator(header: str) -> str:
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def read_table(path: Path, problems: ProblemList, *, label: str, required: tuple[str, ...],
+               optional: tuple[str, ...] = (), allow_empty_rows: bool = True) -> Table | None:
+    """Return the table in ``path`` (``.csv`` or ``.xlsx``), or ``None`` after recording why not.
+
+    Missing required columns are reported; unknown extra columns are kept (sheets generated
+    by ``evaluation sheets`` carry criterion titles beside the scores).
+    """
+    if not path.is_file():
+        problems.add(label, "file", "missing file", found="nothing",
+                     expected=f"a table with columns {', '.join(required)}")
+        return None
+    if path.stat().st_size == 0:
+        problems.add(label, "file", "empty file", found="0 bytes",
+                     expected=f"at least a header line: {','.join(required)}")
+        return None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        table = _read_excel(path, problems, label, required)
+    else:
+        table = _read_csv(path, problems, label)
+    if table is None:
+        return None
+    missing = [c for c in required if c not in table.frame.columns]
+    if missing:
+        problems.add(label, ", ".join(missing), "missing column",
+                     line=1 if table.sheet_rows is None else None,
+                     found=", ".join(map(str, table.frame.columns)) or "no columns",
+                     expected=", ".join((*required, *optional)))
+        return None
+    return table
+
+
+def _read_csv(path: Path, problems: ProblemList, label: str) -> Table | None:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.add(label, "encoding", "not UTF-8; save the file as UTF-8 (CSV UTF-8 in Excel)",
+                     found=f"byte 0x{raw[exc.start]:02x} at offset {exc.start}", expected="UTF-8")
+        return None
+    if not text.strip():
+        problems.add(label, "file", "empty file", found=f"{len(raw)} bytes of white space",
+                     expected="at least a header line")
+        return None
+    separator = _detect_separator(text.splitlines()[0])
+    # Checked before pandas, which fails on a long row, or, when every data row is one value
+    # longer than the header, silently takes the first column as the index (shifting all).
+    long_rows = _long_records(text, separator)
+    if long_rows:
+        for line, count, width in long_rows[:MAX_PROBLEMS_PER_KIND]:
+            example = ', e.g. "7,5"' if separator == "," else ""
+            problems.add(label, "row", "more values than columns (a value containing "
+                         f"{separator!r} must be in quotes{example})", line=line,
+                         found=f"{count} values", expected=f"{width}, as in the header")
+        if len(long_rows) > MAX_PROBLEMS_PER_KIND:
+            problems.add(label, "row", f"{len(long_rows) - MAX_PROBLEMS_PER_KIND} more rows "
+                         "with more values than columns")
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False,
+                            skip_blank_lines=True)
+    except (pd.errors.ParserError, ValueError) as exc:
+        problems.add(label, "format", f"not a readable CSV table: {str(exc).strip()}")
+        return None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    frame.attrs["separator"] = separator
+    return Table(label, frame, text=text)
+
+
+def _read_excel(path: Path, problems: ProblemList, label: str,
+                required: tuple[str, ...]) -> Table | None:
+    import openpyxl  # deferred: only Excel inputs pay for it
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        problems.add(label, "file", f"not a readable Excel workbook: {exc}")
+        return None
+    try:
+        for sheet in book.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            header = next(rows, None)
+            if header is None:
+                continue
+            names = [str(h).strip() if h is not None else "" for h in header]
+            if not set(required) <= set(names):
+                continue
+            records: list[list[str]] = []
+            where: list[str] = []
+            for number, row in enumerate(rows, start=2):
+                if row is None or all(v is None or str(v).strip() == "" for v in row):
+                    continue
+                records.append([_cell_text(v) for v in row[: len(names)]] +
+                               [""] * max(0, len(names) - len(row)))
+                where.append(f"[{sheet.title}]:{number}")
+            frame = pd.DataFrame(records, columns=names, dtype=str)
+            frame = frame.loc[:, [n for n in names if n]]
+            return Table(label, frame, sheet_rows=where)
+    finally:
+        book.close()
+    problems.add(label, "sheet", "no worksheet has the required header row",
+                 found=", ".join(s.title for s in book.worksheets),
+                 expected=f"a sheet with columns {', '.join(required)}")
+    return None
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_numbers(values: pd.Series) -> pd.Series:
+    """Return ``values`` as floats, NaN where not a number; accepts ``7,5`` and ``1 234,5``."""
+    fast = pd.to_numeric(values, errors="coerce")
+    slow = fast.isna() & (values.astype(str) != "")
+    if not slow.any():
+        return fast.astype(np.float64)
+    result = fast.astype(np.float64)
+    result[slow] = _parse_written_numbers(values[slow])
+    return result
+
+
+def _parse_written_numbers(values: pd.Series) -> pd.Series:
+    """Parse numbers as people write them: decimal comma, spaces as thousands separators."""
+    text = values.astype(str).str.replace("\u00a0", "", regex=False)
+    text = text.str.replace(" ", "", regex=False)
+    # A comma is a decimal comma unless a dot is present too ("1,234.5" written in English).
+    has_dot = text.str.contains(".", regex=False)
+    text = text.where(has_dot, text.str.replace(",", ".", regex=False))
+    text = text.where(~has_dot, text.str.replace(",", "", regex=False))
+    return pd.to_numeric(text, errors="coerce").astype(np.float64)
+
+
+def report_rows(problems: ProblemList, table: Table, rows: np.ndarray | list[int], field_: str,
+                message: str, *, found: pd.Series | list[object] | None = None,
+                expected: object = None) -> None:
+    """Record one problem per bad row (at most :data:`MAX_PROBLEMS_PER_KIND`, then a summary)."""
+    rows = list(rows)
+    found_list = list(found) if found is not None else [None] * len(rows)
+    for row, value in zip(rows[:MAX_PROBLEMS_PER_KIND], found_list, strict=False):
+        problems.add(table.file, field_, message, line=table.where(int(row)), found=value,
+                     expected=expected)
+    if len(rows) > MAX_PROBLEMS_PER_KIND:
+        problems.add(table.file, field_, f"{len(rows) - MAX_PROBLEMS_PER_KIND} more rows with "
+                     f"the same problem: {message}")

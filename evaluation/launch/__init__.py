@@ -1,0 +1,3 @@
+"""The run launcher: validates a tender, executes its notebooks into a new run folder, then
+writes the results, workbook, report and model-test evidence.
+"""

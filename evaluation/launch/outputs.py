@@ -1,0 +1,50 @@
+"""What a complete run writes besides the executed notebooks: results.json and report.html.
+
+Called by the launcher once every notebook succeeded; returns the files written (relative to
+the run folder) so the manifest hashes them. Features that add run outputs (results.xlsx, the
+model-test evidence, the protocol) hook in here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from evaluation.common.payload import dumps
+
+
+def write_outputs(run: Path, tender_copy: Path, payload: dict[str, Any], language: str,
+                  manifest: dict[str, Any]) -> list[str]:
+    """Write the run's derived outputs into ``run`` and return their relative paths."""
+    from evaluation.data.tender import load_tender
+    from evaluation.paperwork.protocol import protocol_html
+    from evaluation.paperwork.report import export_report
+    from evaluation.paperwork.workbook import write_results_workbook
+    from evaluation.process.freeze import model_banner
+
+    (run / "results.json").write_text(dumps(payload["results"]), encoding="utf-8")
+    tender = load_tender(tender_copy)
+    frozen = manifest.get("model", {}).get("frozen")
+    write_results_workbook(run / "results.xlsx", payload["results"], tender, language)
+    export_report(run / "committee.ipynb", run / "report.html",
+                  title=tender.title.get(language), language=language,
+                  appendix_html=protocol_html(run, tender, payload["results"], manifest,
+                                              language),
+                  banner_html=model_banner(frozen, language))
+    return ["results.json", "results.xlsx", "report.html"]
+
+
+def write_evidence(run: Path, model: Any, frozen: dict[str, Any] | None,
+                   language: str) -> list[str]:
+    """Write the outputs that do not depend on the notebooks (the model-test evidence).
+
+    The launcher runs this beside the notebook pool, so it adds no time to a run; it also
+    imports what :func:`write_outputs` needs, which then starts at once when the pool ends.
+    """
+    from evaluation.launch.evidence import export_run_model_test
+
+    written = [export_run_model_test(run, model, frozen, language)]
+    from evaluation.paperwork import protocol, workbook  # noqa: F401  (imported ahead, see above)
+    from evaluation.process import freeze  # noqa: F401
+
+    return written

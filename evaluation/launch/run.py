@@ -1,0 +1,187 @@
+"""``evaluation run``: the batch run of one tender, an auditable run folder.
+
+The folder ``runs/<tender>/<UTC time>-<short hash>/`` (the hash is over the copied inputs and
+templates) is written under a temporary name (``.<UTC time>-<random>.partial``) and renamed
+when complete; a run with a failed notebook is renamed
+``<name>-failed``; an earlier run is never overwritten. Inside: ``inputs/`` (copies of every
+input file, the notebooks read these), ``templates/``, ``proposals/<id>.ipynb``,
+``committee.ipynb``, ``results.json``, ``report.html`` and ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import os
+import secrets
+import shutil
+from collections.abc import Callable
+from concurrent.futures import (
+    ThreadPoolExecutor,
+)
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from evaluation.common.errors import InputError, Problem, RunError, TenderError
+from evaluation.common.hashing import sha256_file
+from evaluation.common.payload import dumps
+from evaluation.data.tender import load_tender
+from evaluation.launch.outputs import write_evidence, write_outputs
+from evaluation.runs.changes import change_record
+from evaluation.runs.execute import (
+    Job,
+    Outcome,
+    read_payload,
+)
+from evaluation.runs.folder import (
+    NOTEBOOKS,
+    check_templates,
+    copy_inputs,
+    input_files,
+    mark_failed,
+    reservation,
+    reserve_name,
+    run_digest,
+    runs_folder,
+)
+from evaluation.runs.manifest import environment, file_entry
+from evaluation.runs.pool import available_cores, execute_jobs
+
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Where a run went and how it ended."""
+
+    folder: Path
+    ok: bool
+    outcomes: tuple[Outcome, ...]
+    manifest: dict[str, Any]
+    manifest_sha256: str = ""
+
+
+def _in_background(fn: Callable[..., list[str]], *args: Any) -> list[str]:
+    """Run ``fn`` in this thread at a lower priority, so the kernels come first."""
+    import threading
+
+    with contextlib.suppress(AttributeError, OSError):  # Linux: a nice value per thread
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    return fn(*args)
+
+
+def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | None = None,
+              language: str | None = None, progress: bool = True,
+              now: dt.datetime | None = None, notebooks: Path = NOTEBOOKS,
+              allow_unfrozen: bool = False) -> RunResult:
+    """Validate the tender, execute every notebook and return the finished run folder.
+
+    A model changed after it was frozen is refused before any folder is created
+    (:class:`~evaluation.common.errors.FrozenModelError`) unless ``allow_unfrozen``.
+    """
+    from evaluation.process.freeze import check_frozen
+
+    tender = load_tender(tender_path)  # validation first: bad input never creates a folder
+    if Path(str((tender.settings or {}).get("criteria", ""))).is_absolute():
+        raise TenderError([Problem(
+            f"{tender.id}/tender.yaml", "criteria", "a run needs the model's path relative to "
+            "the tender folder, so that the run folder is complete on its own",
+            found=str((tender.settings or {})["criteria"]),
+            expected="e.g. ../../criteria/<model>.yaml")])
+    templates = check_templates(Path(notebooks).resolve())
+    parent = runs_folder(Path(out), tender)
+    frozen = check_frozen(tender.model.source, allow_unfrozen=allow_unfrozen,
+                          sha256=tender.model.sha256)
+    language = language or tender.model.language
+    now = now or dt.datetime.now(dt.UTC)
+    files = input_files(tender)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        work = parent / f".{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(4)}.partial"
+        work.mkdir()  # the final name comes from the copies' hashes
+    except OSError as exc:
+        raise InputError([Problem("--out", "runs folder", "cannot be written",
+                                  found=f"{parent} ({exc.strerror or exc})",
+                                  expected="a folder this user may write to")]) from None
+    name = work.name[1:-len(".partial")]
+    try:
+        # the notebooks execute the copies, and the run is named after the copies' hashes:
+        # an original saved during the run changes neither
+        root, pairs = copy_inputs(files, work / "inputs")
+        (work / "templates").mkdir()
+        for t in templates:
+            shutil.copy2(t, work / "templates" / t.name)
+        templates_run = [work / "templates" / t.name for t in templates]
+        recorded = {"inputs": [file_entry(dest, work, original=src) for src, dest in pairs],
+                    "templates": [file_entry(copy, work, original=t)
+                                  for copy, t in zip(templates_run, templates, strict=True)]}
+        short = run_digest([*recorded["inputs"], *recorded["templates"]])
+        final = reserve_name(parent, f"{now.strftime('%Y%m%dT%H%M%SZ')}-{short}")
+        name = final.name
+        tender_copy = work / "inputs" / tender.folder.relative_to(root)
+        base = {"tender": str(tender_copy), "run_dir": str(work), "language": language}
+        job_list = [Job(f"proposals/{pid}.ipynb", str(templates_run[0]),
+                        str(work / "proposals" / f"{pid}.ipynb"), {**base, "proposal_id": pid})
+                    for pid in sorted(tender.proposal_ids)]
+        job_list.append(Job("committee.ipynb", str(templates_run[1]), str(work / "committee.ipynb"),
+                            {**base, "interactive": False}))
+        (work / "proposals").mkdir()
+        started = dt.datetime.now(dt.UTC)
+        with ThreadPoolExecutor(max_workers=1) as side:  # the main process only waits otherwise
+            evidence = side.submit(_in_background, write_evidence, work, tender.model,
+                                   frozen.as_dict(), language)
+            log = work / "kernels.log"  # the kernels' stderr: kept only in a failed run
+            # the committee notebook is the longest: started first, it does not run alone at
+            # the end while the other workers idle
+            queue = [job_list[-1], *job_list[:-1]]
+            done = {o.name: o for o in execute_jobs(queue, jobs or available_cores(),
+                                                    progress, log=log)}
+            evidence_files = evidence.result()
+        ok = all(o.ok for o in done.values())
+        target = final if ok else parent / f"{final.name}-failed"
+        # an error that names a file names it where the run folder will be
+        outcomes = [dataclasses.replace(o, error=o.error.replace(str(work), str(target)))
+                    if o.error else o for o in (done[j.name] for j in job_list)]
+        if ok:
+            log.unlink(missing_ok=True)
+        manifest: dict[str, Any] = {
+            "manifest_version": MANIFEST_VERSION,
+            "tender": tender.id,
+            "run": target.name,
+            "status": "complete" if ok else "failed",
+            "executed_in": str(work),
+            "language": language,
+            "started": started.isoformat(timespec="seconds"),
+            "environment": environment(),
+            "model": {"id": tender.model.id, "sha256": tender.model.sha256,
+                      "frozen": frozen.as_dict()},
+            "changes": change_record(parent, tender),
+            **recorded,
+            "notebooks": [{"path": o.name, "status": "ok" if o.ok else "failed",
+                           "parameters": j.parameters, "seconds": round(o.seconds, 3),
+                           "cell": o.cell, "error": o.error, "attempts": o.attempts}
+                          for j, o in zip(job_list, outcomes, strict=True)],
+        }
+        derived: list[str] = []
+        if ok:
+            payload = read_payload(work / "committee.ipynb")
+            if payload is None:
+                raise RunError("committee.ipynb: no result payload in the executed notebook")
+            derived = write_outputs(work, tender_copy, payload, language, manifest)
+        derived += evidence_files
+        manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        manifest["outputs"] = [file_entry(work / name, work) for name in
+                               [*(j.name for j in job_list if (work / j.name).exists()), *derived]]
+        (work / "manifest.json").write_text(dumps(manifest), encoding="utf-8")
+        work.rename(target)
+        reservation(final).rmdir()
+        return RunResult(target, ok, tuple(outcomes), manifest,
+                         sha256_file(target / "manifest.json"))
+    except BaseException as exc:  # an interrupted or broken run must not look complete
+        mark_failed(work, parent / f"{name}-failed", exc)
+        if name != work.name[1:-len(".partial")]:  # the final name was reserved
+            with contextlib.suppress(OSError):
+                reservation(parent / name).rmdir()
+        raise

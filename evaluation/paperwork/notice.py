@@ -1,0 +1,368 @@
+"""``evaluation notice RUN_DIR``: a draft award notice for every proposal (HTML and Markdown).
+
+FOA § 25-1 (§ 10-1 below the threshold): a written notice to every participant at the same
+time, naming the selected supplier(s), giving the selected proposal's characteristics and
+relative advantages measured against the award criteria, why they outweigh a higher price
+(KOFA 2017/122), and the standstill period. The numbers are the run's (``results.json``); the
+text about a proposal is the committee-approved ``notice_text`` of ``consensus.csv``, because
+a justification written for the file may hold business secrets (forvaltningsloven § 13(1)
+nr. 2). Where the draft falls back to justifications it says so at the top. Under a relative
+price model published price points and totals let a losing bidder compute rivals' prices
+(``price_leak``): ``price_points="auto"`` leaves them out then. Notices are written to
+``RUN_DIR/notices/<language>/<proposal_id>.{html,md}``; every string is escaped (paper.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from evaluation.analysis.whatif import relative_strengths
+from evaluation.common.errors import EvaluationError
+from evaluation.common.labels import format_date, format_number, format_percent
+from evaluation.common.labels import pick as _t
+from evaluation.core.evaluation import Evaluation
+from evaluation.core.scoring import evaluate_tender
+from evaluation.core.tender import Tender
+from evaluation.data.tender import load_tender
+from evaluation.paperwork.paper import Block, Document, render_html, render_markdown
+from evaluation.process.standstill import standstill_end
+
+PRICE_POINTS = ("auto", "show", "omit")
+
+
+class NoticeError(EvaluationError, ValueError):
+    """A run folder that cannot give notices (incomplete, or its inputs no longer match)."""
+
+
+@dataclass(frozen=True)
+class RunData:
+    """A finished run folder, its tender (from the run's own input copies) and its numbers."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    results: dict[str, Any]
+    tender: Tender
+    evaluation: Evaluation
+
+    def proposal(self, pid: str) -> dict[str, Any]:
+        return next(p for p in self.results["proposals"] if p["id"] == pid)
+
+
+def tender_copy(run: Path, manifest: dict[str, Any]) -> Path:
+    """Return the run's copy of the tender folder (recorded paths rebased onto ``run``)."""
+    from evaluation.runs.manifest import find_tender_copy
+
+    found = find_tender_copy(run, manifest)
+    if found is None:
+        raise NoticeError(f"{run}: inputs/: no tender copy (found no tender.yaml, expected a "
+                          "complete run folder)")
+    return found
+
+
+def open_run(run: Path | str) -> RunData:
+    """Return a complete run folder's data; the tender is re-scored from its input copies."""
+    run = Path(run).resolve()
+    try:
+        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        results = json.loads((run / "results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NoticeError(f"{run}: not a complete run folder ({exc})") from exc
+    tender = load_tender(tender_copy(run, manifest))
+    evaluation = evaluate_tender(tender)
+    if (evaluation.winner, list(evaluation.partners)) != (results.get("winner"),
+                                                          results.get("partners")):
+        raise NoticeError(f"{run}: the input copies no longer give the run's results; run "
+                          "`evaluation audit` on the folder")
+    return RunData(run, manifest, results, tender, evaluation)
+
+
+def _score(value: float | None, language: str) -> str:
+    if value is None or math.isnan(value):
+        return "–"
+    decimals = next((d for d in (0, 1, 2) if abs(value * 10**d - round(value * 10**d)) < 1e-9), 2)
+    return format_number(value, language, decimals)
+
+
+def approved_text(tender: Tender, pid: str, criterion_id: str) -> tuple[str, str]:
+    """Return the text about a proposal on a criterion and its source.
+
+    Source ``notice_text`` (committee-approved for notices), else ``justification`` (the
+    consensus justification), else ``evaluators`` (the evaluators' own), else ``none``.
+    """
+    row = tender.consensus_row(pid, criterion_id)
+    if row is not None:
+        text = str(row.get("notice_text", "") or "").strip()
+        if text:
+            return text, "notice_text"
+        text = str(row["justification"]).strip()
+        if text:
+            return text, "justification"
+    scores = tender.scores
+    rows = scores[(scores["proposal_id"] == pid) & (scores["criterion_id"] == criterion_id)]
+    texts = list(dict.fromkeys(t.strip() for t in rows["justification"] if str(t).strip()))
+    return (" / ".join(texts), "evaluators") if texts else ("", "none")
+
+
+def _omit_prices(data: RunData, price_points: str) -> bool:
+    if price_points not in PRICE_POINTS:
+        raise NoticeError(f"unknown --price-points {price_points!r} "
+                          f"(expected {' | '.join(PRICE_POINTS)})")
+    leak = bool(data.results.get("diagnostics", {}).get("price_leak"))
+    return price_points == "omit" or (price_points == "auto" and leak)
+
+
+def _cell(p: dict[str, Any], cid: str, is_price: bool, omit: bool, lang: str) -> str:
+    if is_price and omit:
+        return _t(lang, "utelatt", "omitted")
+    entry = p["criteria"].get(cid, {})
+    score, points = entry.get("score"), entry.get("points")
+    if p["excluded"] and score is None:
+        return "–"
+    return _score(score, lang) + ("" if points is None else
+                                  f" ({format_number(points, lang, 2)} p)")
+
+
+def _points(p: dict[str, Any], data: RunData, price: bool) -> float:
+    leaves = data.tender.model.price_leaves if price else data.tender.model.quality_leaves
+    values = [p["criteria"][leaf.id].get("points") for leaf in leaves]
+    return float(sum(v for v in values if v is not None))
+
+
+def _priced(p: dict[str, Any], data: RunData) -> bool:
+    """Return whether the proposal's price was scored (not before the seal, not excluded)."""
+    if not p["prices"] or any(v is None for v in p["prices"].values()):
+        return False
+    return data.tender.model.award_model != "weighted_points" or all(
+        p["criteria"][leaf.id].get("points") is not None for leaf in data.tender.model.price_leaves)
+
+
+def _price_paragraph(data: RunData, own: dict[str, Any], ref: dict[str, Any], omit: bool,
+                     lang: str) -> str:
+    """Return why the selected proposal's advantages outweigh its price (or that it is cheaper)."""
+    n = format_number
+    q = _points(ref, data, False) - _points(own, data, False)
+    if own.get("evaluated_price") is not None and ref.get("evaluated_price") is not None:
+        dearer = False  # monetised models fold quality into the evaluated price
+        for f, price in ref["prices"].items():
+            dearer = dearer or (price or 0) > (own["prices"].get(f) or 0)
+    else:
+        dearer = _points(ref, data, True) < _points(own, data, True) - 1e-12
+    who = _t(lang, f"Tilbud {ref['id']}", f"Proposal {ref['id']}")
+    if not dearer:
+        return _t(lang, f"{who} har ikke høyere pris enn ditt tilbud.",
+                  f"{who} is not dearer than your proposal.")
+    if omit:
+        return _t(lang, f"{who} har høyere pris enn ditt tilbud. Fordelene på kvalitetskriteriene "
+                        f"({n(q, lang, 2)} kvalitetspoeng mer enn ditt tilbud) veide tyngre enn "
+                        "prisforskjellen i den samlede vurderingen. Prispoeng og summer er ikke "
+                        "oppgitt (se merknaden øverst).",
+                  f"{who} is dearer than your proposal. Its advantages on the quality criteria "
+                  f"({n(q, 'en', 2)} quality points more than your proposal) outweighed the "
+                  "price difference in the overall assessment. Price points and totals are "
+                  "not given (see the note at the top).")
+    p = _points(own, data, True) - _points(ref, data, True)
+    total = _t(lang, f"{n(ref['total'], lang, 2)} mot {n(own['total'], lang, 2)}",
+               f"{n(ref['total'], lang, 2)} against {n(own['total'], lang, 2)}")
+    return _t(lang, f"{who} har høyere pris enn ditt tilbud og fikk {n(p, lang, 2)} færre "
+                    f"prispoeng, men {n(q, lang, 2)} flere kvalitetspoeng, og dermed flest "
+                    f"poeng samlet ({total}): kvalitetsfordelene veier tyngre enn "
+                    "prisforskjellen.",
+              f"{who} is dearer than your proposal and received {n(p, lang, 2)} fewer price "
+              f"points, but {n(q, lang, 2)} more quality points, and so the higher total "
+              f"({total}): its quality advantages outweigh the price difference.")
+
+
+def _comparison(doc: Document, data: RunData, own: dict[str, Any], ref: dict[str, Any],
+                omit: bool, lang: str, sources: dict[str, set[str]]) -> None:
+    """Add the per-criterion characteristics of ``ref`` beside the recipient's own."""
+    model, tender = data.tender.model, data.tender
+    doc.add("h3", _t(lang, f"Tilbud {ref['id']} – {ref['supplier']}",
+                     f"Proposal {ref['id']} – {ref['supplier']}"))
+    for leaf in model.quality_leaves:
+        ref_text, ref_source = approved_text(tender, ref["id"], leaf.id)
+        own_text, own_source = approved_text(tender, own["id"], leaf.id)
+        for pid, source in ((ref["id"], ref_source), (own["id"], own_source)):
+            if source != "notice_text":
+                sources.setdefault(pid, set()).add(leaf.title.get(lang))
+        doc.add("strong", f"{leaf.title.get(lang)}: " + _t(
+            lang, f"tilbud {ref['id']} {_score(ref['criteria'][leaf.id]['score'], lang)}, "
+                  f"ditt tilbud {_score(own['criteria'][leaf.id]['score'], lang)}",
+            f"proposal {ref['id']} {_score(ref['criteria'][leaf.id]['score'], lang)}, "
+            f"your proposal {_score(own['criteria'][leaf.id]['score'], lang)}"))
+        doc.add("p", _t(lang, f"Tilbud {ref['id']}: ", f"Proposal {ref['id']}: ") +
+                (ref_text or "–"))
+        doc.add("p", _t(lang, "Ditt tilbud: ", "Your proposal: ") + (own_text or "–"))
+    if own["excluded"] or ref["excluded"]:
+        return
+    diffs = relative_strengths(data.evaluation, ref["id"], own["id"])
+    shown = [(cid, d) for cid, d in diffs if not (omit and model.node(cid).is_price)]
+    ahead = [f"{model.node(c).title.get(lang)} (+{format_number(d, lang, 2)} p)"
+             for c, d in shown if d > 1e-9]
+    behind = [f"{model.node(c).title.get(lang)} ({format_number(-d, lang, 2)} p)"
+              for c, d in reversed(shown) if d < -1e-9]
+    if ahead:
+        doc.add("p", _t(lang, f"Relative fordeler for tilbud {ref['id']} (poeng mer enn ditt "
+                              "tilbud): ", f"Relative advantages of proposal {ref['id']} "
+                                           "(points more than your proposal): ") +
+                "; ".join(ahead) + ".")
+    if behind:
+        doc.add("p", _t(lang, "Ditt tilbud fikk flere poeng på: ",
+                        "Your proposal received more points on: ") + "; ".join(behind) + ".")
+    if (ref["rank"] or 0) < (own["rank"] or 0) and _priced(ref, data) and _priced(own, data):
+        doc.add("p", _price_paragraph(data, own, ref, omit, lang))
+
+
+def build_notice(data: RunData, pid: str, language: str, sent: dt.date, *,
+                 price_points: str = "auto", rule: str = "next-working-day") -> Document:
+    """Return the draft award notice to the supplier of proposal ``pid``."""
+    lang, tender, model = language, data.tender, data.tender.model
+    omit = _omit_prices(data, price_points)
+    own = data.proposal(pid)
+    partners = [data.proposal(p) for p in data.results["partners"]]
+    refs = [p for p in partners if p["id"] != pid]
+    title = tender.title.get(lang)
+    doc = Document(_t(lang, f"Meddelelse om tildelingsbeslutning – {title}",
+                      f"Notice of award decision – {title}"), lang)
+    doc.add("h1", _t(lang, "Meddelelse om tildelingsbeslutning (UTKAST)",
+                     "Notice of award decision (DRAFT)"))
+    top = len(doc.blocks)  # banners about the text sources go here, once they are known
+    doc.add("p", _t(lang, f"Konkurranse: {title}", f"Competition: {title}"))
+    doc.add("p", _t(lang, f"Til: {own['supplier']} (tilbud {pid})",
+                    f"To: {own['supplier']} (proposal {pid})"))
+    doc.add("p", _t(lang, f"Dato: {format_date(sent, lang)}", f"Date: {format_date(sent, lang)}"))
+    if omit:
+        doc.add("note", _t(lang, "Prispoeng og totalsummer er utelatt: med modellens relative "
+                                 "prisformel ville de latt mottakeren regne ut konkurrentenes "
+                                 "priser.", "Price points and totals are left out: under the "
+                           "model's relative price formula they would let the recipient "
+                           "compute rivals' prices."))
+    doc.add("h2", _t(lang, "Beslutning", "Decision"))
+    doc.add("p", _t(lang, f"Oppdragsgiver har besluttet å velge {len(partners)} "
+                          "leverandør(er):", f"The contracting authority has decided to "
+                                             f"select {len(partners)} supplier(s):"))
+    doc.bullets([f"{p['supplier']} ({_t(lang, 'tilbud', 'proposal')} {p['id']})"
+                 for p in partners])
+    i = data.evaluation.index(pid)
+    reason = data.evaluation.exclusion_reason[i]
+    ranked = [p for p in data.results["proposals"] if not p["excluded"]]
+    if own["partner"]:
+        doc.add("strong", _t(lang, "Ditt tilbud er valgt.", "Your proposal has been selected."))
+    elif own["excluded"]:
+        doc.add("strong", _t(lang, "Ditt tilbud er ikke med i rangeringen: ",
+                             "Your proposal is not ranked: ") +
+                (reason.get(lang) if reason else own["exclusion_reason"] or "–"))
+    else:
+        doc.add("strong", _t(lang, f"Ditt tilbud ble rangert som nummer {own['rank']} av "
+                                   f"{len(ranked)} og er ikke valgt.",
+                             f"Your proposal was ranked {own['rank']} of {len(ranked)} and has "
+                             "not been selected."))
+    doc.add("h2", _t(lang, "Evaluering etter tildelingskriteriene",
+                     "Evaluation against the award criteria"))
+    doc.add("p", _t(lang, "Karakterer og poeng (i parentes) per kriterium, etter de kunngjorte "
+                          "kriteriene og vektene.", "Scores and points (in brackets) per "
+                    "criterion, under the published criteria and weights."))
+    shown = [own, *refs]
+    header = [_t(lang, "Kriterium", "Criterion"), _t(lang, "Vekt", "Weight"),
+              _t(lang, f"Ditt tilbud ({pid})", f"Your proposal ({pid})"),
+              *(_t(lang, f"Tilbud {p['id']}", f"Proposal {p['id']}") for p in refs)]
+    rows = [[leaf.title.get(lang), format_percent(100 * model.global_weight(leaf.id), lang, 1),
+             *(_cell(p, leaf.id, leaf.is_price, omit, lang) for p in shown)]
+            for leaf in model.leaves]
+    if omit:
+        rows.append([_t(lang, "Sum kvalitet", "Quality total"), "",
+                     *(("–" if p["excluded"] else format_number(_points(p, data, False), lang, 2))
+                       for p in shown)])
+    else:
+        rows.append([_t(lang, "Sum", "Total"), "", *(format_number(p["total"], lang, 2)
+                                                      for p in shown)])
+    rows.append([_t(lang, "Rangering", "Rank"), "", *("–" if p["rank"] is None else
+                                                        str(p["rank"]) for p in shown)])
+    doc.table(header, rows)
+    sources: dict[str, set[str]] = {}
+    if refs:
+        doc.add("h2", _t(lang, "De valgte tilbudenes egenskaper og relative fordeler",
+                         "The selected proposals' characteristics and relative advantages"))
+        for ref in refs:
+            _comparison(doc, data, own, ref, omit, lang, sources)
+    else:
+        doc.add("h2", _t(lang, "Ditt tilbuds egenskaper", "Your proposal's characteristics"))
+        for leaf in model.quality_leaves:
+            text, source = approved_text(tender, pid, leaf.id)
+            if source != "notice_text":
+                sources.setdefault(pid, set()).add(leaf.title.get(lang))
+            doc.add("p", f"{leaf.title.get(lang)}: {text or '–'}")
+    doc.add("h2", _t(lang, "Karensperiode", "Standstill period"))
+    if tender.standstill_days is None:
+        doc.add("p", _t(lang, "Karensperioden er ikke angitt (standstill_days i tender.yaml).",
+                        "The standstill period is not set (standstill_days in tender.yaml)."))
+    else:
+        doc.add("p", standstill_end(sent, tender.standstill_days, rule).explain(lang))
+        doc.add("p", _t(lang, "Kontrakt inngås ikke før karensperioden er ute.",
+                        "No contract is signed before the standstill period has ended."))
+    doc.add("p", _t(lang, "Med vennlig hilsen", "Yours sincerely"))
+    doc.add("p", _t(lang, "[navn, stilling]", "[name, position]"))
+    doc.add("small", _t(lang, f"Utkast laget av evaluation fra kjøringen "
+                              f"{data.manifest.get('run', data.folder.name)}; tallene er "
+                              "kjøringens (results.json). Komiteen godkjenner teksten før "
+                              "utsending.", f"Draft made by evaluation from the run "
+                        f"{data.manifest.get('run', data.folder.name)}; the numbers are the "
+                        "run's (results.json). The committee approves the text before it is "
+                        "sent."))
+    for k, block in enumerate(_source_banners(sources, pid, lang)):
+        doc.blocks.insert(top + k, block)
+    return doc
+
+
+def _source_banners(sources: dict[str, set[str]], pid: str, lang: str) -> list[Block]:
+    out = []
+    others = sorted(p for p in sources if p != pid)
+    if others:
+        criteria = sorted(set().union(*(sources[p] for p in others)))
+        out.append(Block("banner", _t(
+            lang, "UTKAST – KONTROLLER FØR UTSENDING: teksten om tilbud " + ", ".join(others) +
+            " er hentet fra komiteens eller evaluatorenes begrunnelser, ikke fra en godkjent "
+            "meddelelsestekst (kolonnen notice_text i consensus.csv), for: " +
+            "; ".join(criteria) + ". Begrunnelser skrevet for saksmappen kan inneholde "
+            "forretningshemmeligheter (forvaltningsloven § 13 første ledd nr. 2).",
+            "DRAFT – CHECK BEFORE SENDING: the text about proposal(s) " + ", ".join(others) +
+            " is taken from the committee's or the evaluators' justifications, not from an "
+            "approved notice text (the notice_text column of consensus.csv), for: " +
+            "; ".join(criteria) + ". Justifications written for the file may hold business "
+            "secrets (Public Administration Act § 13(1) no. 2).")))
+    if pid in sources:
+        out.append(Block("banner", _t(
+            lang, "Teksten om ditt eget tilbud er hentet fra begrunnelsene (ingen godkjent "
+            "meddelelsestekst) for: " + "; ".join(sorted(sources[pid])) + ".",
+            "The text about your own proposal is taken from the justifications (no approved "
+            "notice text) for: " + "; ".join(sorted(sources[pid])) + ".")))
+    return out
+
+
+def _file_name(pid: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", pid).lstrip(".")
+    return name or "_"
+
+
+def write_notices(run: Path | str, *, language: str | None = None,
+                  date: dt.date | None = None, price_points: str = "auto",
+                  rule: str = "next-working-day") -> list[Path]:
+    """Write a draft notice per proposal under ``RUN_DIR/notices/<language>/``; return paths."""
+    data = open_run(run)
+    language = language or str(data.results.get("language") or data.tender.model.language)
+    sent = date or dt.date.today()
+    target = data.folder / "notices" / language
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for p in data.results["proposals"]:
+        doc = build_notice(data, p["id"], language, sent, price_points=price_points, rule=rule)
+        for suffix, text in ((".html", render_html(doc)), (".md", render_markdown(doc))):
+            path = target / f"{_file_name(p['id'])}{suffix}"
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

@@ -1,0 +1,3 @@
+"""The procedure's rules over time: freezing the model, sealing quality scores before prices,
+and the standstill period.
+"""

@@ -1,0 +1,84 @@
+"""Displays prose, tables, figures and the result payload from notebooks.
+
+Batch notebooks draw figures as the ``plotly_mimetype`` renderer does (one
+``application/vnd.plotly.v1+json`` bundle), without importing plotly's renderer machinery,
+which pulls in nbformat and jsonschema (about a second per kernel).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from evaluation.common.labels import format_number, yes_no
+from evaluation.common.payload import PAYLOAD_SCHEMA, PLOTLY_MIMETYPE, RESULT_MIMETYPE
+
+
+def _display(bundle: Mapping[str, Any]) -> None:
+    from IPython.display import display
+
+    display(dict(bundle), raw=True)
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown prose."""
+    _display({"text/markdown": text, "text/plain": text})
+
+
+def figure_bundle(figure: Any) -> dict[str, Any]:
+    """Return the mime bundle the ``plotly_mimetype`` renderer would produce for ``figure``
+    (a plotly.js specification dict, or a plotly figure object)."""
+    if isinstance(figure, dict):
+        spec = json.loads(json.dumps(figure, allow_nan=False))
+    else:
+        from plotly.io.json import to_json_plotly
+
+        spec = json.loads(to_json_plotly(figure.to_plotly_json()))
+    spec.setdefault("config", {})
+    spec["config"].update({"displaylogo": False, "responsive": True})
+    return {PLOTLY_MIMETYPE: spec, "text/plain": "<plotly figure>"}
+
+
+def show_figure(figure: Any) -> None:
+    """Display a plotly figure as a static mime bundle (no widget, works in batch runs)."""
+    _display(figure_bundle(figure))
+
+
+def style_table(frame: pd.DataFrame, language: str, *, decimals: int = 2,
+                formats: Mapping[str, Callable[[Any], str]] | None = None,
+                uuid: str = "t") -> Any:
+    """Return a pandas Styler with language-aware number formats and a fixed table id."""
+    def number(value: Any) -> str:
+        if isinstance(value, bool) or value is None:
+            return "" if value is None else yes_no(value, language)
+        if isinstance(value, int | float):
+            return format_number(float(value), language, decimals)
+        return str(value)
+
+    # escape: supplier names and committee text are data, never markup
+    styler = frame.style.format(number, na_rep="–", escape="html")
+    for column, fmt in (formats or {}).items():
+        if column in frame.columns:
+            styler = styler.format(fmt, subset=[column], na_rep="–", escape="html")
+    styler = styler.set_uuid(uuid).hide(axis="index")
+    return styler.set_table_attributes('class="evaluation-table"')
+
+
+def show_table(frame: pd.DataFrame, language: str, **kwargs: Any) -> None:
+    """Display a formatted table (HTML, with a plain-text fallback)."""
+    styler = style_table(frame, language, **kwargs)
+    _display({"text/html": styler.to_html(), "text/plain": frame.to_string(index=False)})
+
+
+def publish_result(notebook: str, parameters: Mapping[str, Any],
+                   results: Mapping[str, Any]) -> None:
+    """Display the notebook's result payload, which the launcher and the audit extract."""
+    from evaluation.common.payload import clean
+
+    payload = {"schema_version": PAYLOAD_SCHEMA, "notebook": notebook,
+               "parameters": dict(parameters), "results": clean(dict(results))}
+    _display({RESULT_MIMETYPE: payload,
+              "text/plain": f"result payload of {notebook} ({len(json.dumps(payload))} bytes)"})

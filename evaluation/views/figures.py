@@ -1,0 +1,192 @@
+"""Plotly figures of an evaluation, in bokmål or English. Pure: they build, never show.
+
+Every figure is built complete (data and layout) as a plain plotly.js specification, a dict
+``{"data": [...], "layout": {...}}``: batch notebooks show it as the ``plotly_mimetype``
+renderer would, without importing plotly (its validators and templates cost a few tenths of a
+second per kernel), and the interactive panel wraps it in a ``go.Figure`` it shows the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from evaluation.common.labels import pick as _t
+from evaluation.core.evaluation import Evaluation
+
+PALETTE = ("#1f4e79", "#2e8540", "#c0504d", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f",
+           "#9bbb59")
+_AXIS = {"gridcolor": "#ebf0f8", "zerolinecolor": "#ebf0f8", "linecolor": "#ebf0f8",
+         "automargin": True}
+# plotly's "plotly_white" look, written out: a template name means nothing to plotly.js
+LAYOUT: dict[str, Any] = {"font": {"family": "sans-serif", "size": 13, "color": "#2a3f5f"},
+                          "paper_bgcolor": "white", "plot_bgcolor": "white",
+                          "colorway": list(PALETTE), "xaxis": dict(_AXIS),
+                          "yaxis": dict(_AXIS),
+                          "margin": {"l": 60, "r": 20, "t": 60, "b": 60}, "height": 420}
+Figure = dict[str, Any]
+
+
+def _figure(**layout: Any) -> Figure:
+    """Return an empty figure with the workbook's layout and ``layout`` on top."""
+    merged = {**LAYOUT, **layout}
+    for axis in ("xaxis", "yaxis"):
+        merged[axis] = _titled({**_AXIS, **layout.get(axis, {})})
+    return {"data": [], "layout": _titled(merged)}
+
+
+def _titled(part: dict[str, Any]) -> dict[str, Any]:
+    """Return ``part`` with a string ``title`` as ``{"text": ...}`` (plotly.js 3 takes no
+    string titles; plotly's Python classes convert them, a plain specification must)."""
+    if isinstance(part.get("title"), str):
+        return {**part, "title": {"text": part["title"]}}
+    return part
+
+
+def _add(fig: Figure, kind: str, **trace: Any) -> None:
+    fig["data"].append({"type": kind, **trace})
+
+
+def points_by_criterion(evaluation: Evaluation, language: str,
+                        totals: dict[str, np.ndarray] | None = None,
+                        order: list[str] | None = None) -> Figure:
+    """Return a stacked bar of each included proposal's points per main criterion."""
+    model = evaluation.model
+    order = order or list(evaluation.order)
+    idx = [evaluation.index(p) for p in order]
+    points = totals or {top.id: evaluation.node_points[top.id] for top in model.criteria}
+    labels = [f"{p}" for p in order]
+    fig = _figure(**{"barmode": "stack",
+                            "title": _t(language, "Poeng per hovedkriterium",
+                                        "Points per main criterion"),
+                            "yaxis": {"title": _t(language, "Poeng", "Points"),
+                                      "range": [0, model.points]},
+                            "xaxis": {"title": _t(language, "Tilbud (rangert)",
+                                                  "Proposal (ranked)"), "type": "category"},
+                            "legend": {"orientation": "h", "y": -0.25}})
+    for k, top in enumerate(model.criteria):
+        _add(fig, "bar", name=top.title.get(language), x=labels,
+                    y=[float(points[top.id][i]) for i in idx],
+                    marker={"color": PALETTE[k % len(PALETTE)]})
+    return fig
+
+
+def price_against_quality(evaluation: Evaluation, language: str) -> Figure:
+    """Return a scatter of evaluated price (sum of price fields) against quality points."""
+    model = evaluation.model
+    rows = np.flatnonzero(evaluation.included)
+    is_price = np.array([leaf.is_price for leaf in evaluation.leaves], dtype=bool)
+    quality = model.points * (np.nan_to_num(evaluation.values[:, ~is_price]) @
+                              evaluation.global_weights[~is_price])
+    price = np.nansum(evaluation.prices, axis=1)
+    partner = [evaluation.proposal_ids[i] in evaluation.partners for i in rows]
+    fig = _figure(**{"title": _t(language, "Pris mot kvalitet",
+                                                  "Price against quality"),
+                            "xaxis": {"title": _t(language, "Evaluert pris (sum, "
+                                                  f"{evaluation.tender.currency})",
+                                                  f"Evaluated price (sum, "
+                                                  f"{evaluation.tender.currency})")},
+                            "yaxis": {"title": _t(language, "Kvalitetspoeng",
+                                                  "Quality points")}})
+    _add(fig, "scatter", x=[float(price[i]) for i in rows], y=[float(quality[i]) for i in rows],
+                    mode="markers+text", text=[evaluation.proposal_ids[i] for i in rows],
+                    textposition="top center",
+                    marker={"size": 14, "color": [PALETTE[1] if p else PALETTE[0]
+                                                  for p in partner]},
+                    hovertemplate="%{text}<br>%{x:,.0f}<br>%{y:.2f}<extra></extra>",
+                    name=_t(language, "Tilbud", "Proposals"))
+    return fig
+
+
+def proposal_against_field(evaluation: Evaluation, proposal_id: str,
+                           language: str) -> Figure:
+    """Return grouped bars: the proposal's points per main criterion, the winner's, the mean."""
+    model = evaluation.model
+    i = evaluation.index(proposal_id)
+    rows = np.flatnonzero(evaluation.included)
+    names = [top.title.get(language) for top in model.criteria]
+    fig = _figure(**{"barmode": "group",
+                            "title": _t(language, "Vektede poeng mot vinneren og feltet",
+                                        "Weighted points against the winner and the field"),
+                            "yaxis": {"title": _t(language, "Poeng", "Points")},
+                            "legend": {"orientation": "h", "y": -0.25}})
+    series = [(_t(language, f"Tilbud {proposal_id}", f"Proposal {proposal_id}"), i, PALETTE[0])]
+    if evaluation.winner and evaluation.winner != proposal_id:
+        series.append((_t(language, f"Vinner {evaluation.winner}",
+                          f"Winner {evaluation.winner}"),
+                       evaluation.index(evaluation.winner), PALETTE[1]))
+    for name, row, color in series:
+        _add(fig, "bar", name=name, x=names, marker={"color": color},
+                    y=[float(np.nan_to_num(evaluation.node_points[t.id][row]))
+                       for t in model.criteria])
+    if rows.size:
+        _add(fig, "bar", name=_t(language, "Gjennomsnitt", "Mean of the field"), x=names,
+                    marker={"color": PALETTE[6]},
+                    y=[float(np.mean(evaluation.node_points[t.id][rows]))
+                       for t in model.criteria])
+    return fig
+
+
+def realised_weights(evaluation: Evaluation, language: str) -> Figure:
+    """Return bars of nominal against realised weights per leaf criterion."""
+    diag = evaluation.diagnostics
+    leaves = evaluation.leaves
+    names = [leaf.title.get(language) for leaf in leaves]
+    fig = _figure(**{"barmode": "group", "height": 460,
+                            "title": _t(language, "Nominelle og realiserte vekter",
+                                        "Nominal and realised weights"),
+                            "yaxis": {"title": "%"},
+                            "legend": {"orientation": "h", "y": -0.45}})
+    _add(fig, "bar", name=_t(language, "Nominell vekt", "Nominal weight"), x=names,
+                y=[100 * diag["nominal_weights"][leaf.id] for leaf in leaves],
+                marker={"color": PALETTE[0]})
+    _add(fig, "bar", name=_t(language, "Realisert vekt", "Realised weight"), x=names,
+                y=[100 * diag["realised_weights"][leaf.id] for leaf in leaves],
+                marker={"color": PALETTE[4]})
+    return fig
+
+
+def disagreement_heatmap(evaluation: Evaluation, language: str) -> Figure:
+    """Return a heatmap of evaluators' spread (share of the scale) per proposal and criterion."""
+    leaves = evaluation.model.quality_leaves
+    ranges = np.array([leaf.scale.range for leaf in leaves])
+    share = evaluation.panel.spread / ranges if len(leaves) else evaluation.panel.spread
+    fig = _figure(**{"title": _t(language, "Sprik mellom evaluatorene "
+                                                  "(andel av skalaen)",
+                                                  "Spread between evaluators (share of the "
+                                                  "scale)"),
+                            "xaxis": {"type": "category"}, "yaxis": {"type": "category"}})
+    _add(fig, "heatmap", z=np.round(np.nan_to_num(share) * 100, 1).tolist(),
+                    x=[leaf.title.get(language) for leaf in leaves],
+                    y=list(evaluation.proposal_ids), colorscale="Oranges", zmin=0, zmax=100,
+                    colorbar={"title": {"text": "%"}},
+                    hovertemplate="%{y} · %{x}: %{z} %<extra></extra>")
+    return fig
+
+
+def rank_acceptability_heatmap(summary: dict[str, Any], language: str) -> Figure:
+    """Return a heatmap of SMAA-2 rank acceptability: each proposal's share of the weight
+    draws that put it at each rank (``summary`` is the ``smaa`` object of
+    ``evaluation sensitivity --format json``)."""
+    from evaluation.common.labels import format_percent
+
+    table = summary.get("rank_acceptability") or {}
+    ids = list(table)
+    z = [[float(b) for b in table[p]] for p in ids]
+    ranks = [_t(language, f"Plass {r}", f"Rank {r}") for r in range(1, len(ids) + 1)]
+    text = [[format_percent(100 * b, language, 0) for b in row] for row in z]
+    sampler = summary.get("sampler") or "–"
+    samples = summary.get("samples")
+    fig = _figure(**{"height": max(260, 90 + 32 * len(ids)),
+                            "title": _t(language, "Rangakseptabilitet (SMAA-2): andel av "
+                                        f"{samples} vekttrekk ({sampler}) per plass",
+                                        "Rank acceptability (SMAA-2): share of "
+                                        f"{samples} weight draws ({sampler}) per rank"),
+                            "xaxis": {"type": "category", "side": "top"},
+                            "yaxis": {"type": "category", "autorange": "reversed",
+                                      "title": _t(language, "Tilbud", "Proposal")}})
+    _add(fig, "heatmap", z=z, x=ranks, y=ids, text=text, texttemplate="%{text}",
+                    colorscale="Blues", zmin=0, zmax=1, showscale=False,
+                    hovertemplate="%{y} · %{x}: %{text}<extra></extra>")
+    return fig

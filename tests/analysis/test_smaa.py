@@ -1,0 +1,384 @@
+"""Tests for evaluation.smaa: the R package smaa example (C11), JSMAA (C12) and invariants."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.typing import NDArray
+
+from evaluation.analysis.sampling import sample_dirichlet, sample_intervals, sample_ranges
+from evaluation.analysis.smaa import SmaaResult, ranks_from_values, run_smaa
+
+RSMAA = Path(__file__).resolve().parents[3] / "shared" / "reference" / "data" / "rsmaa"
+
+
+def read_dget(path: Path) -> NDArray[np.float64]:
+    """Return the array in an R ``dget`` file: ``structure(c(...), .Dim = c(...L), ...)``."""
+    with gzip.open(path, "rt") as file:
+        text = file.read()
+    body = text[text.index("c(") + 2 : text.index(")")]
+    data = np.array([float(number) for number in body.split(",")])
+    found = re.search(r"\.Dim = c\(([^)]*)\)", text)
+    assert found is not None, f"{path} has no .Dim"
+    shape = [int(size.strip().rstrip("L")) for size in found.group(1).split(",")]
+    return data.reshape(shape, order="F")  # R stores arrays column-major
+
+
+@pytest.fixture(scope="module")
+def thrombo() -> SmaaResult:
+    """The R package smaa 0.3-2 thrombolytics example, no preference information."""
+    meas = read_dget(RSMAA / "thrombo-meas.txt.gz")
+    weights = read_dget(RSMAA / "thrombo-weights-nopref.txt.gz")
+    assert (10000, 2, 3) == meas.shape
+    assert (10000, 3) == weights.shape
+    return run_smaa(meas, weights)
+
+
+def test_thrombo_rank_acceptability(thrombo: SmaaResult) -> None:
+    expected = np.array([[0.3504, 0.6496], [0.6496, 0.3504]])
+    np.testing.assert_allclose(thrombo.rank_acceptability, expected, rtol=0, atol=5e-5)
+
+
+def test_thrombo_central_weights(thrombo: SmaaResult) -> None:
+    expected = np.array([[0.1865097, 0.2772205, 0.5362698], [0.4073100, 0.3641477, 0.2285423]])
+    np.testing.assert_allclose(thrombo.central_weights, expected, rtol=0, atol=5e-8)
+
+
+def test_thrombo_confidence_factors(thrombo: SmaaResult) -> None:
+    np.testing.assert_allclose(thrombo.confidence, [0.6682, 0.8956], rtol=0, atol=5e-5)
+
+
+def test_thrombo_ranking_entropy(thrombo: SmaaResult) -> None:
+    assert 0.9344248 == pytest.approx(thrombo.ranking_entropy, abs=5e-8)
+
+
+def test_thrombo_pairwise_and_samples(thrombo: SmaaResult) -> None:
+    np.testing.assert_allclose(thrombo.pairwise_winning, [[0.0, 0.3504], [0.6496, 0.0]])
+    assert 10000 == thrombo.samples
+
+
+def test_thrombo_fixed_weights() -> None:
+    meas = read_dget(RSMAA / "thrombo-meas.txt.gz")
+    result = run_smaa(meas, np.array([0.5, 0.2, 0.3]))
+    np.testing.assert_allclose(result.rank_acceptability[0], [0.1279, 0.8721], rtol=0, atol=5e-5)
+    np.testing.assert_allclose(result.central_weights, [[0.5, 0.2, 0.3]] * 2)
+
+
+# C12: JSMAA benefit-risk test. Columns: Paroxetine, Fluoxetine, Sertraline, Venlafaxine;
+# rows: efficacy (log-normal, benefit), diarrhea, dizziness, headache, insomnia, nausea (cost).
+JSMAA_MEAN = np.array(
+    [
+        [0.086, 0.0, 0.095, 0.113],
+        [9.2, 11.7, 15.4, 5.5],
+        [10.6, 7.2, 7.5, 15.7],
+        [21.2, 16.6, 20.2, 12.8],
+        [14.3, 13.7, 15.0, 11.2],
+        [18.3, 18.6, 19.5, 31.0],
+    ]
+)
+JSMAA_SD = np.array(
+    [
+        [0.056, 0.0, 0.044, 0.048],
+        [1.86, 2.5, 2.65, 2.32],
+        [1.58, 1.45, 1.48, 4.44],
+        [5.15, 3.27, 3.78, 2.45],
+        [2.93, 1.89, 3.21, 3.98],
+        [3.7, 1.79, 2.6, 1.68],
+    ]
+)
+
+
+def jsmaa_values(draws: int, rng: np.random.Generator) -> NDArray[np.float64]:
+    """Return ``(draws, 4, 6)`` linear partial values on the 95 % scales of C12."""
+    measured = rng.normal(JSMAA_MEAN.T, JSMAA_SD.T, size=(draws, 4, 6))
+    measured[:, :, 0] = np.exp(measured[:, :, 0])
+    worst = (JSMAA_MEAN - 1.96 * JSMAA_SD).min(axis=1)
+    best = (JSMAA_MEAN + 1.96 * JSMAA_SD).max(axis=1)
+    worst[0], best[0] = np.exp(worst[0]), np.exp(best[0])
+    values = (measured - worst) / (best - worst)
+    values[:, :, 1:] = 1.0 - values[:, :, 1:]  # adverse events: fewer is better
+    return values
+
+
+def test_jsmaa_benefit_risk() -> None:
+    rng = np.random.default_rng(2007)
+    result = run_smaa(jsmaa_values(20_000, rng), sample_dirichlet(6, 20_000, rng))
+    expected = np.array(
+        [
+            [0.25, 0.29, 0.27, 0.19],
+            [0.20, 0.28, 0.30, 0.22],
+            [0.17, 0.25, 0.29, 0.30],
+            [0.39, 0.18, 0.15, 0.29],
+        ]
+    )
+    np.testing.assert_allclose(result.rank_acceptability, expected, rtol=0, atol=0.02)
+    np.testing.assert_allclose(result.confidence, [0.44, 0.48, 0.34, 0.74], rtol=0, atol=0.03)
+
+
+def reference_smaa(values: NDArray[np.float64], weights: NDArray[np.float64]) -> SmaaResult:
+    """Return SMAA-2 computed the slow, obvious way: a stable sort of each draw's totals.
+
+    ``values`` is ``(m, n)`` or ``(K, m, n)``; sums are taken without BLAS, so equal
+    proposals get equal totals and tie.
+    """
+    per_draw = values if values.ndim == 3 else values[None]
+    totals = (weights[:, None, :] * per_draw).sum(axis=2)
+    order = np.argsort(-totals, axis=1, kind="stable")
+    ranks = np.argsort(order, axis=1)
+    m = per_draw.shape[1]
+    acceptability = np.array([[np.mean(ranks[:, i] == r) for r in range(m)] for i in range(m)])
+    pairwise = np.array([[np.mean(ranks[:, i] < ranks[:, j]) for j in range(m)] for i in range(m)])
+    central = np.full((m, weights.shape[1]), np.nan)
+    confidence = np.full(m, np.nan)
+    for i in np.flatnonzero(acceptability[:, 0] > 0):
+        central[i] = weights[order[:, 0] == i].mean(axis=0)
+        first = np.argsort(-(per_draw * central[i]).sum(axis=2), axis=1, kind="stable")[:, 0]
+        confidence[i] = np.mean(first == i)
+    _, counts = np.unique(order, axis=0, return_counts=True)
+    share = counts / len(order)
+    return SmaaResult(
+        rank_acceptability=acceptability,
+        central_weights=central,
+        confidence=confidence,
+        pairwise_winning=pairwise,
+        standard_error=np.sqrt(acceptability * (1 - acceptability) / len(weights)),
+        samples=len(weights),
+        ranking_entropy=float(-(share * np.log2(share)).sum()),
+    )
+
+
+# Values on a coarse grid, so that equal rows (exact ties) are common and near ties are not.
+grid_values = st.integers(2, 7).flatmap(
+    lambda m: st.integers(1, 5).flatmap(
+        lambda n: st.lists(
+            st.lists(st.integers(0, 4), min_size=n, max_size=n), min_size=m, max_size=m
+        )
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(grid_values, st.integers(1, 400), st.integers(0, 2**32 - 1))
+def test_matches_reference_implementation(rows: list[list[int]], draws: int, seed: int) -> None:
+    values = np.array(rows, dtype=np.float64) / 4
+    weights = sample_dirichlet(values.shape[1], draws, np.random.default_rng(seed))
+    expected = reference_smaa(values, weights)
+    actual = run_smaa(values, weights)
+    for field in ("rank_acceptability", "pairwise_winning", "standard_error", "confidence"):
+        np.testing.assert_allclose(getattr(actual, field), getattr(expected, field), atol=1e-12)
+    np.testing.assert_allclose(actual.central_weights, expected.central_weights, atol=1e-12)
+    assert expected.ranking_entropy == pytest.approx(actual.ranking_entropy, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 7), st.integers(1, 4), st.integers(1, 300), st.integers(0, 2**32 - 1))
+def test_per_draw_values_match_reference(m: int, n: int, draws: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 3, (draws, m, n)) / 2  # equal proposals in many draws
+    weights = sample_dirichlet(n, draws, rng)
+    expected, actual = reference_smaa(values, weights), run_smaa(values, weights)
+    for field in ("rank_acceptability", "pairwise_winning", "confidence", "central_weights"):
+        np.testing.assert_allclose(getattr(actual, field), getattr(expected, field), atol=1e-12)
+    assert expected.ranking_entropy == pytest.approx(actual.ranking_entropy, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(grid_values, st.integers(1, 300), st.integers(0, 2**32 - 1))
+def test_indices_are_distributions(rows: list[list[int]], draws: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = np.array(rows, dtype=np.float64) / 4 + rng.normal(0, 0.1, (draws, len(rows), 1))
+    result = run_smaa(values, sample_dirichlet(values.shape[2], draws, rng))
+    b = result.rank_acceptability
+    np.testing.assert_allclose(b.sum(axis=0), 1.0)
+    np.testing.assert_allclose(b.sum(axis=1), 1.0)
+    wins = b[:, 0] > 0
+    np.testing.assert_allclose(result.central_weights[wins].sum(axis=1), 1.0)
+    assert np.isnan(result.central_weights[~wins]).all()
+    assert np.isnan(result.confidence[~wins]).all()
+    assert ((result.confidence[wins] >= 0) & (result.confidence[wins] <= 1)).all()
+    np.testing.assert_array_equal(result.standard_error, np.sqrt(b * (1 - b) / draws))
+    c = result.pairwise_winning
+    np.testing.assert_allclose(c + c.T, 1.0 - np.eye(len(rows)))
+    assert 0.0 <= result.ranking_entropy <= np.log2(draws) + 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(2, 6),
+    st.integers(1, 6),
+    st.integers(0, 5),
+    st.floats(0.001, 0.5),
+    st.integers(0, 2**32 - 1),
+)
+def test_dominated_proposal_never_wins(m: int, n: int, where: int, gap: float, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = rng.random((m, n))
+    dominated = where % m
+    better = (dominated + 1) % m
+    values[dominated] = values[better] - gap  # worse on every criterion
+    result = run_smaa(values, sample_dirichlet(n, 500, rng))
+    assert 0.0 == result.rank_acceptability[dominated, 0]
+    assert 0.0 == result.pairwise_winning[dominated, better]
+
+
+def test_equal_proposals_tie_to_the_lower_index() -> None:
+    values = np.array([[0.2, 0.9], [0.5, 0.5], [0.2, 0.9]])
+    result = run_smaa(values, sample_dirichlet(2, 1000, np.random.default_rng(1)))
+    assert 0.0 == result.pairwise_winning[2, 0]
+    assert 0.0 == result.rank_acceptability[2, 0]
+    np.testing.assert_array_equal([[3, 1, 2]], ranks_from_values(np.array([[1.0, 2.0, 2.0]])))
+
+
+@pytest.mark.parametrize("per_draw", [False, True])
+def test_identical_proposals_tie_among_many(per_draw: bool) -> None:
+    # OpenBLAS sums equal rows of a 300-row matrix with 1-ulp differences; ties must survive.
+    rng = np.random.default_rng(0)
+    values = rng.integers(0, 3, (300, 5)) / 2
+    weights = sample_dirichlet(5, 2000, rng)
+    result = run_smaa(np.broadcast_to(values, (2000, 300, 5)) if per_draw else values, weights)
+    _, group = np.unique(values, axis=0, return_inverse=True)
+    twins = group.ravel()[:, None] == group.ravel()
+    later = np.triu(twins, 1).T  # [j, i]: j > i and the same values
+    assert (result.pairwise_winning[later] == 0.0).all()
+
+
+def test_ranks_from_values_handles_signs_and_zero() -> None:
+    totals = np.array([-1.0, -0.0, 0.0, -2.0, 1e-300, -1e-300])
+    np.testing.assert_array_equal([5, 2, 3, 6, 1, 4], ranks_from_values(totals))
+
+
+def test_fixed_values_have_zero_or_one_confidence() -> None:
+    values = np.array([[1.0, 0.0], [0.0, 1.0], [0.45, 0.45]])
+    result = run_smaa(values, sample_dirichlet(2, 4000, np.random.default_rng(5)))
+    np.testing.assert_array_equal([1.0, 1.0], result.confidence[:2])
+    assert np.isnan(result.confidence[2])  # dominated by the mix of the other two: never wins
+
+
+def test_same_seed_same_result() -> None:
+    def run(seed: int) -> SmaaResult:
+        rng = np.random.default_rng(seed)
+        values = rng.random((40, 7, 4))
+        return run_smaa(values, sample_dirichlet(4, 40, rng))
+
+    first, second = run(11), run(11)
+    for field in ("rank_acceptability", "central_weights", "confidence", "pairwise_winning"):
+        np.testing.assert_array_equal(getattr(first, field), getattr(second, field))
+    assert first.ranking_entropy == second.ranking_entropy
+
+
+def test_blocks_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    values, weights = rng.random((9, 5)), sample_dirichlet(5, 1000, rng)
+    whole = run_smaa(values, weights)
+    monkeypatch.setattr("evaluation.analysis.smaa.CHUNK_ELEMENTS", 70)  # blocks of 7 draws
+    blocked = run_smaa(values, weights)
+    for field in ("rank_acceptability", "pairwise_winning", "confidence"):
+        np.testing.assert_array_equal(getattr(whole, field), getattr(blocked, field))
+    np.testing.assert_allclose(whole.central_weights, blocked.central_weights)
+    assert whole.ranking_entropy == blocked.ranking_entropy
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 50), st.integers(0, 2**32 - 1))
+def test_dirichlet_draws_lie_on_the_simplex(n: int, samples: int, seed: int) -> None:
+    draws = sample_dirichlet(n, samples, np.random.default_rng(seed))
+    assert (samples, n) == draws.shape
+    assert (draws >= 0).all()
+    np.testing.assert_allclose(draws.sum(axis=1), 1.0)
+
+
+def test_dirichlet_is_uniform_on_the_simplex() -> None:
+    draws = sample_dirichlet(3, 200_000, np.random.default_rng(42))
+    np.testing.assert_allclose(draws.mean(axis=0), 1 / 3, atol=0.003)
+    # Each weight is Beta(1, n - 1): P(w > 1/2) = (1/2)^(n-1). Normalised uniforms give 1/6.
+    assert 0.25 == pytest.approx(np.mean(draws[:, 0] > 0.5), abs=0.005)
+
+
+bounds = st.integers(2, 8).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.floats(0.0, 0.3), min_size=n, max_size=n),
+        st.lists(st.floats(0.0, 0.8), min_size=n, max_size=n),
+    )
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(bounds, st.sampled_from(["auto", "rejection", "hit-and-run"]), st.integers(0, 2**16))
+def test_sample_ranges_respects_the_bounds(
+    lows_widths: tuple[list[float], list[float]], method: str, seed: int
+) -> None:
+    low = np.array(lows_widths[0])
+    high = low + np.array(lows_widths[1])
+    if low.sum() > 1 + 1e-9 or np.minimum(high, 1).sum() < 1 - 1e-9:
+        with pytest.raises(ValueError, match="no weights fit"):
+            sample_ranges(low, high, 10, np.random.default_rng(seed), method=method)
+        return
+    try:
+        weights, rate = sample_ranges(low, high, 200, np.random.default_rng(seed), method=method)
+    except ValueError as error:  # rejection found nothing in its pilot: it must say so
+        assert "hit-and-run" in str(error)
+        assert "rejection" == method
+        return
+    assert (200, len(low)) == weights.shape
+    assert 0 < rate <= 1
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    assert (weights >= low - 1e-9).all()
+    assert (weights <= high + 1e-9).all()
+
+
+def test_empty_ranges_raise() -> None:
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="criterion 1 is empty"):
+        sample_ranges(np.array([0.2, 0.5]), np.array([0.8, 0.4]), 5, rng)
+    with pytest.raises(ValueError, match=r"lower weight bounds sum to 1\.1"):
+        sample_ranges(np.array([0.6, 0.5]), np.array([0.8, 0.9]), 5, rng)
+    with pytest.raises(ValueError, match=r"upper weight bounds sum to 0\.9"):
+        sample_ranges(np.array([0.1, 0.1]), np.array([0.4, 0.5]), 5, rng)
+    with pytest.raises(ValueError, match="method must be one of"):
+        sample_ranges(np.array([0.1, 0.1]), np.array([0.9, 0.9]), 5, rng, method="gibbs")
+
+
+def test_pinned_ranges_give_the_one_point() -> None:
+    rng = np.random.default_rng(0)
+    weights, rate = sample_ranges(np.array([0.2, 0.3, 0.5]), np.array([0.2, 0.3, 0.9]), 4, rng)
+    np.testing.assert_allclose(weights, [[0.2, 0.3, 0.5]] * 4)
+    assert 1.0 == rate
+
+
+def test_hit_and_run_agrees_with_exact_rejection() -> None:
+    low = np.array([0.0, 0.1, 0.05, 0.2, 0.0])
+    high = np.array([0.5, 0.3, 0.15, 0.6, 0.1])
+    exact, rate = sample_ranges(low, high, 50_000, np.random.default_rng(1), method="rejection")
+    chain, one = sample_ranges(low, high, 50_000, np.random.default_rng(2), method="hit-and-run")
+    assert 0 < rate < 1
+    assert 1.0 == one
+    np.testing.assert_allclose(chain.mean(axis=0), exact.mean(axis=0), atol=0.004)
+    np.testing.assert_allclose(chain.std(axis=0), exact.std(axis=0), atol=0.004)
+    quantiles = [0.1, 0.5, 0.9]
+    np.testing.assert_allclose(
+        np.quantile(chain, quantiles, axis=0), np.quantile(exact, quantiles, axis=0), atol=0.006
+    )
+
+
+def test_sample_ranges_is_deterministic() -> None:
+    low, high = np.full(6, 0.1), np.full(6, 0.25)
+    for method in ("rejection", "hit-and-run"):
+        first = sample_ranges(low, high, 300, np.random.default_rng(9), method=method)
+        second = sample_ranges(low, high, 300, np.random.default_rng(9), method=method)
+        np.testing.assert_array_equal(first[0], second[0])
+        assert first[1] == second[1]
+
+
+def test_sample_intervals_around_twenty_published_weights() -> None:
+    published = sample_dirichlet(20, 1, np.random.default_rng(4))[0]
+    weights, rate = sample_intervals(published, 0.02, 20_000, np.random.default_rng(5))
+    assert 0.02 <= rate < 1  # exact rejection, though Dirichlet(1) alone could not do it
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    assert (np.abs(weights - published) <= 0.02 + 1e-12).all()
+    assert (weights >= 0).all()

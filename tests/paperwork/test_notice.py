@@ -1,0 +1,162 @@
+"""Tests for evaluation.notice, evaluation.standstill and evaluation.paper: draft award notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import edit
+from fakes import fake_run, unseal
+
+from evaluation.paperwork.notice import NoticeError, build_notice, open_run, write_notices
+from evaluation.paperwork.paper import Document, md_escape, render_html, render_markdown
+from evaluation.process.standstill import standstill_end
+
+DAY = dt.date(2026, 12, 15)  # + 10 days = Christmas Day, a Friday
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize(("sent", "days", "end", "skipped"), [
+    (dt.date(2026, 12, 15), 10, dt.date(2026, 12, 28), 3),  # 25th, 26th (Sat), 27th (Sun)
+    (dt.date(2026, 11, 23), 10, dt.date(2026, 12, 3), 0),  # a Thursday: no move
+    (dt.date(2026, 11, 25), 10, dt.date(2026, 12, 7), 2),  # Saturday → Monday
+    (dt.date(2026, 5, 7), 10, dt.date(2026, 5, 18), 1),  # 17 May, a Sunday
+    (dt.date(2026, 3, 24), 10, dt.date(2026, 4, 7), 4),  # 3 April Good Friday … Easter Monday
+    (dt.date(2026, 5, 4), 10, dt.date(2026, 5, 15), 1),  # 14 May, Ascension Day
+])
+def test_standstill_moves_past_weekends_and_norwegian_holidays(sent, days, end, skipped):
+    result = standstill_end(sent, days)
+    assert end == result.end
+    assert skipped == len(result.skipped)
+    assert sent + dt.timedelta(days=days) == result.nominal_end
+
+
+def test_standstill_calendar_days_rule_and_explanation():
+    assert dt.date(2026, 12, 25) == standstill_end(DAY, 10, "calendar-days").end
+    text = standstill_end(DAY, 10).explain("nb")
+    assert "Første juledag" in text and "mandag 28.12.2026" in text and "lørdag" in text
+    text = standstill_end(DAY, 10).explain("en")
+    assert "Christmas Day" in text and "Monday 2026-12-28" in text
+    assert "not verified" in text
+    with pytest.raises(ValueError, match="unknown standstill rule"):
+        standstill_end(DAY, 10, "banking-days")
+
+
+def test_renderers_escape_every_string():
+    doc = Document(SCRIPT, "en")
+    for kind in ("h1", "p", "strong", "banner", "small"):
+        doc.add(kind, SCRIPT)
+    doc.table([SCRIPT], [[SCRIPT]])
+    doc.bullets([SCRIPT])
+    page = render_html(doc)
+    assert "<script" not in page and page.count("&lt;script&gt;") == 9
+    markdown = render_markdown(doc)
+    assert "<script" not in markdown and "&lt;script&gt;" in markdown
+    assert r"a\|b" == md_escape("a|b") and r"\- x" == md_escape("- x")
+    assert r"12\. x" == md_escape("12. x") and "12. x" == md_escape("12. x", block_start=False)
+    assert r"\[x\](http://y)" == md_escape("[x](http://y)")
+
+
+@pytest.fixture
+def notice_run(make_tender, tmp_path):
+    return fake_run(tmp_path, unseal(make_tender()))
+
+
+def test_notice_names_the_partners_and_compares_per_criterion(notice_run):
+    doc = build_notice(open_run(notice_run), "002", "nb", DAY)
+    text = render_markdown(doc)
+    assert "Byggpuls\\-konsortiet" not in text  # a hyphen mid-line is not escaped
+    assert "Byggpuls-konsortiet (Fjellvang Teknikk AS og Sensorlia AS) (tilbud 001)" in text
+    assert "Havlysing Eiendomsforvaltning AS (tilbud 003)" in text
+    assert "rangert som nummer 4 av 5" in text
+    for title in ("Redusert drifts- og vedlikeholdskostnad", "Energisparing", "Livsløpsutslipp",
+                  "Kompetanse hos teamet som tilbys til denne kontrakten"):
+        assert title in text
+    # the winner's approved notice text beside the recipient's own consensus justification
+    assert "Tilbud 001: Tilbudet dokumenterer store og godt underbygde gevinster" in text
+    assert "Ditt tilbud: Median 5. Moderate gevinster fra bedre arbeidsrutiner" in text
+    assert "Relative fordeler for tilbud 001" in text and "Energisparing (+5,40 p)" in text
+    assert "Tilbud 001 har høyere pris enn ditt tilbud" in text
+    assert "Karensperioden utløper mandag 28.12.2026" in text
+
+
+def test_price_points_are_omitted_when_they_leak_prices(notice_run):
+    data = open_run(notice_run)
+    assert data.results["diagnostics"]["price_leak"]  # the demo's linear price model
+    auto = render_markdown(build_notice(data, "002", "nb", DAY))
+    assert "Prispoeng og totalsummer er utelatt" in auto
+    assert "68,04" not in auto and "utelatt | utelatt" in auto  # no winner total, no price pts
+    shown = render_markdown(build_notice(data, "002", "nb", DAY, price_points="show"))
+    assert "68,04" in shown and "færre prispoeng" in shown
+    assert "utelatt" not in shown
+    with pytest.raises(NoticeError, match="price-points"):
+        build_notice(data, "002", "nb", DAY, price_points="sometimes")
+
+
+def test_excluded_and_selected_proposals(notice_run):
+    data = open_run(notice_run)
+    excluded = render_markdown(build_notice(data, "006", "en", DAY))
+    assert "Your proposal is not ranked: Competence of the team assigned to this contract: " \
+           "3.00 below the minimum 4.00" in excluded
+    selected = render_markdown(build_notice(data, "001", "en", DAY))
+    assert "Your proposal has been selected." in selected
+    assert "Proposal 003 – Havlysing Eiendomsforvaltning AS" in selected
+
+
+def test_fallback_to_justifications_is_flagged_at_the_top(make_tender, demo_tender, tmp_path):
+    folder = unseal(make_tender())
+    consensus = pd.read_csv(folder / "consensus.csv", dtype=str, keep_default_na=False)
+    consensus.loc[consensus["proposal_id"] == "001", "notice_text"] = ""
+    consensus.to_csv(folder / "consensus.csv", index=False)
+    data = open_run(fake_run(tmp_path, folder))
+    doc = build_notice(data, "002", "nb", DAY)
+    banners = [b.text for b in doc.blocks[:4] if b.kind == "banner"]
+    assert any("teksten om tilbud 001 er hentet fra" in b and "§ 13" in b for b in banners)
+    assert not any("tilbud 003" in b for b in banners)  # 003 has approved notice texts
+    clean = build_notice(open_run(fake_run(tmp_path / "b", demo_tender)), "001", "nb", DAY)
+    assert not [b for b in clean.blocks if b.kind == "banner"]
+
+
+def test_supplier_script_is_escaped_in_every_notice(make_tender, tmp_path):
+    folder = unseal(make_tender())
+    edit(folder / "proposals.csv", "Havlysing Eiendomsforvaltning AS", SCRIPT)
+    run = fake_run(tmp_path, folder)
+    paths = write_notices(run, language="en", date=DAY)
+    assert 12 == len(paths)
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert "<script" not in text
+        assert "&lt;script&gt;" in text  # every notice names the selected partner 003
+
+
+def test_notices_are_written_inside_the_run_folder(notice_run, run):
+    status, out, _ = run("notice", notice_run, "--language", "en", "--date", "2026-12-15")
+    assert 0 == status
+    written = out.split()
+    assert 12 == len(written)
+    assert all(p.startswith(str(notice_run / "notices" / "en")) for p in written)
+    status, _, err = run("notice", notice_run.parent / "nothing")
+    assert 2 == status and "not a complete run folder" in err
+
+
+def test_changed_inputs_are_refused(notice_run):
+    edit(notice_run / "inputs" / "tenders" / "1000-bygg" / "tender.yaml",
+         "partners: 2", "partners: 1")
+    with pytest.raises(NoticeError, match="no longer give the run's results"):
+        open_run(notice_run)
+
+
+@pytest.mark.notebooks
+def test_demo_run_notices_in_both_languages(demo_run, tmp_path):
+    run = shutil.copytree(demo_run, tmp_path / demo_run.name)
+    for language in ("nb", "en"):
+        paths = write_notices(run, language=language, date=DAY)
+        assert {f"{p}.{s}" for p in ("001", "002", "003", "004", "005", "006")
+                for s in ("html", "md")} == {p.name for p in paths}
+    winner = (run / "notices" / "en" / "004.html").read_text(encoding="utf-8")
+    assert "Byggpuls-konsortiet (Fjellvang Teknikk AS og Sensorlia AS) (proposal 001)" in winner
+    assert re.search(r"Energy savings: proposal 001 8, your proposal \d", winner)
+    assert "2026-12-28" in winner
