@@ -15,9 +15,10 @@ from evaluation.core import award
 from evaluation.core.aggregation import build_panel
 from evaluation.core.evaluation import Evaluation
 from evaluation.core.model import Criterion, Model
-from evaluation.core.normalise import normalise_scores
+from evaluation.core.normalise import best_score, normalise_scores
 from evaluation.core.price_models import score_price
 from evaluation.core.tender import Tender
+from evaluation.core.weights import leaf_weights, local_weights
 
 Array = NDArray[np.float64]
 
@@ -33,26 +34,73 @@ def leaf_values(scores: Array, leaves: tuple[Criterion, ...]) -> Array:
     return (scores - lo) / span
 
 
+def weighted_sum(values: Array, weights: Array) -> Array:
+    """Return :math:`\\sum_c x_{ic} w_c` per proposal: ``values`` ``(..., m, c)``, ``weights``
+    ``(..., c)`` (leading axes: other weight vectors or draws), giving ``(..., m)``."""
+    if weights.ndim == 1:
+        return values @ weights
+    if values.ndim == 2:
+        return weights @ values.T
+    return np.matmul(values, weights[..., None])[..., 0]
+
+
+def minimum_points(model: Model, quality: Array, leaves: tuple[Criterion, ...],
+                   local: Array | None = None) -> list[tuple[Criterion, Array]]:
+    """Return, for every node with a ``minimum``, what each proposal has against it.
+
+    A leaf's ``minimum`` is a score on its scale; a group's is points of the model's total,
+    before normalisation, :math:`\\text{points}\\sum_{l \\in G} g_l v_l` (design.md, "Resolved
+    details"): it moves with the weights. ``local`` are the nodes' local shares
+    (:func:`evaluation.core.weights.local_weights`, the published ones by default), with
+    leading axes for many weight vectors.
+    """
+    local = local_weights(model) if local is None else local
+    column = {leaf.id: j for j, leaf in enumerate(leaves)}
+    values = leaf_values(quality, leaves)
+    weights = leaf_weights(model, local, leaves)
+    out = []
+    for node in model.nodes():
+        if node.minimum is None:
+            continue
+        if node.is_leaf:
+            got = quality[..., column[node.id]]
+        else:
+            cols = [column[n.id] for n in node.walk() if n.is_leaf]
+            got = model.points * weighted_sum(values[..., cols], weights[..., cols])
+        out.append((node, got))
+    return out
+
+
+def is_below(node: Criterion, got: Array) -> NDArray[np.bool_]:
+    """Return where ``got`` falls under the node's minimum (a 1e-9 allowance for rounding:
+    points exactly at the minimum pass; NaN, a proposal not scored, is not below)."""
+    assert node.minimum is not None
+    below: NDArray[np.bool_] = np.asarray(got < node.minimum - 1e-9)
+    return below
+
+
+def below_minimum(model: Model, quality: Array, leaves: tuple[Criterion, ...],
+                  local: Array | None = None) -> NDArray[np.bool_]:
+    """Return, per proposal (and weight vector), whether it falls below any minimum."""
+    found = [is_below(node, got) for node, got in minimum_points(model, quality, leaves, local)]
+    batch = np.broadcast_shapes(quality.shape[:-1], *(f.shape for f in found))
+    below = np.zeros(batch, dtype=bool)
+    for f in found:
+        below |= f
+    return below
+
+
 def exclude_below_minimum(model: Model, quality: Array, leaves: tuple[Criterion, ...]
                           ) -> list[Label | None]:
     """Return, per proposal, why it falls below a minimum (``None`` if it does not).
 
     A leaf's ``minimum`` is a score on its scale; a group's is points of the model's total,
-    before normalisation (design.md, "Resolved details").
+    before normalisation (design.md, "Resolved details"; :func:`minimum_points`).
     """
     reasons: list[list[tuple[str, str]]] = [[] for _ in range(quality.shape[0])]
-    column = {leaf.id: j for j, leaf in enumerate(leaves)}
-    values = leaf_values(quality, leaves)
-    weights = np.array([model.global_weight(leaf.id) for leaf in leaves])
-    for node in model.nodes():
-        if node.minimum is None:
-            continue
-        if node.is_leaf:
-            got = quality[:, column[node.id]]
-        else:
-            cols = [column[n.id] for n in node.walk() if n.is_leaf]
-            got = model.points * (values[:, cols] @ weights[cols])
-        for i in np.flatnonzero(got < node.minimum - 1e-9):
+    for node, got in minimum_points(model, quality, leaves):
+        assert node.minimum is not None
+        for i in np.flatnonzero(is_below(node, got)):
             reasons[i].append((
                 f"{node.title.nb}: {format_number(got[i], 'nb', 2)} under minstekravet "
                 f"{format_number(node.minimum, 'nb', 2)}",
@@ -62,38 +110,56 @@ def exclude_below_minimum(model: Model, quality: Array, leaves: tuple[Criterion,
             for rs in reasons]
 
 
-def _normalise(model: Model, quality: Array, leaves: tuple[Criterion, ...],
-               included: NDArray[np.bool_]) -> Array:
-    """Return normalised quality scores: leaves first, then groups from the deepest up.
+def normalise_quality(model: Model, quality: Array, leaves: tuple[Criterion, ...],
+                      included: NDArray[np.bool_], local: Array | None = None
+                      ) -> tuple[Array, dict[str, Array]]:
+    """Return normalised quality scores, leaves first, then groups from the deepest up, and
+    each normalised group's share before its normalisation (NaN where not included).
 
     ``proportional``: ``S' = S · M / max S`` (the best gets M); ``shift``:
     ``S' = S + (M − max S)``, over the included proposals (price-models.md, "Quality scoring
-    conventions"; KOFA 2021/1000, 2023/0999). A leaf uses its scale maximum as M; a group
-    applies the same to its weighted 0–1 share (M = 1), scaling or shifting each leaf value.
+    conventions"; KOFA 2021/1000, 2023/0999; :mod:`evaluation.core.normalise`). A leaf uses
+    its scale maximum as M; a group applies the same to its share, the 0–1 leaf values
+    weighted by their weights within the group (M = 1), scaling or shifting each leaf value.
+    The weights within a group are the products of the local shares below it, so a group of
+    weight 0 is normalised like any other (its points are 0 all the same). ``quality`` is
+    ``(..., m, Q)``, ``included`` ``(..., m)`` and ``local`` ``(..., N)`` (the published
+    shares by default), leading axes for many weight vectors or competitions at once.
     """
-    out = quality.copy()
-    rows = np.flatnonzero(included)
+    local = local_weights(model) if local is None else local
+    batch = np.broadcast_shapes(quality.shape[:-2], included.shape[:-1], local.shape[:-1])
+    m = quality.shape[-2]
+    out = np.array(np.broadcast_to(quality, (*batch, m, quality.shape[-1])))
+    take = np.broadcast_to(included, (*batch, m))
     for j, leaf in enumerate(leaves):
-        if leaf.normalisation != "none" and rows.size:
-            out[rows, j] = normalise_scores(quality[rows, j:j + 1], leaf.scale.max,
-                                            leaf.normalisation)[:, 0]
+        if leaf.normalisation != "none":
+            column = np.where(take, out[..., j], np.nan)[..., None]
+            done = normalise_scores(column, leaf.scale.max, leaf.normalisation)[..., 0]
+            out[..., j] = np.where(take, done, out[..., j])
     groups = sorted((n for n in model.nodes() if n.children and n.normalisation != "none"),
                     key=lambda n: -len(n.path))
-    column = {leaf.id: j for j, leaf in enumerate(leaves)}
+    column_of = {leaf.id: j for j, leaf in enumerate(leaves)}
+    shares: dict[str, Array] = {}
     for group in groups:
-        cols = [column[n.id] for n in group.walk() if n.is_leaf]
-        weights = np.array([model.global_weight(leaves[c].id) for c in cols])
-        values = leaf_values(out[:, cols], tuple(leaves[c] for c in cols))
-        share = values[rows] @ (weights / weights.sum()) if rows.size else np.array([0.0])
-        best = float(np.max(share)) if rows.size else 0.0
-        if group.normalisation == "proportional" and best > 0:
-            values = values / best
-        elif group.normalisation == "shift":
-            values = values + (1.0 - best)
-        lo = np.array([leaves[c].scale.min for c in cols])
-        span = np.array([leaves[c].scale.range for c in cols])
-        out[np.ix_(rows, np.asarray(cols, dtype=np.intp))] = (lo + values * span)[rows]
-    return out
+        cols = [column_of[n.id] for n in group.walk() if n.is_leaf]
+        members = tuple(leaves[c] for c in cols)
+        inner = leaf_weights(model, local, members, below=group)
+        values = leaf_values(out[..., cols], members)
+        share = np.where(take, weighted_sum(values, inner / inner.sum(axis=-1, keepdims=True)),
+                         np.nan)
+        best = best_score(share[..., None])  # (..., 1, 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if group.normalisation == "proportional":
+                values = np.where(best > 0, values / best, values)
+            elif group.normalisation == "shift":
+                values = values + (1.0 - best)
+            else:
+                raise ValueError(f"unknown normalisation {group.normalisation!r}")
+        lo = np.array([leaf.scale.min for leaf in members])
+        span = np.array([leaf.scale.range for leaf in members])
+        out[..., cols] = np.where(take[..., None], lo + values * span, out[..., cols])
+        shares[group.id] = share
+    return out, shares
 
 
 def score_prices(model: Model, prices: Array, fields: tuple[str, ...],
@@ -139,7 +205,7 @@ def evaluate_tender(tender: Tender) -> Evaluation:
             excluded[i] = True
             reasons[i] = reason
     included = ~excluded
-    normalised_q = _normalise(model, quality, quality_leaves, included)
+    normalised_q, _ = normalise_quality(model, quality, quality_leaves, included)
     fields = tuple(tender.prices.columns)
     prices = tender.prices.loc[list(ids)].to_numpy(dtype=np.float64)
     # before the seal of a price_opening: after_seal tender no price exists to be scored
