@@ -160,3 +160,41 @@ def test_analyse_is_plain_json(demo):
     text = json.dumps(analyse(demo, 200, 1), allow_nan=False)
     assert "NaN" not in text
     assert np.isfinite(json.loads(text)["smaa"]["ranking_entropy"])
+
+
+def _tied_pair_tender(tmp_path):
+    """A and B equal on both main criteria (quality 7 of 10 from (8, 6) and (6, 8), price
+    100); the announced tie-break, sub-criterion q2, makes B the winner; C is worse on both."""
+    import yaml
+
+    model = {"id": "t", "title": "t", "aggregation": "mean", "tie_break": ["q2"],
+             "criteria": [{"id": "q", "title": "q", "weight": 60, "criteria": [
+                 {"id": "q1", "title": "q1", "weight": 50},
+                 {"id": "q2", "title": "q2", "weight": 50}]},
+                 {"id": "p", "title": "p", "weight": 40,
+                  "price": {"model": "linear", "field": "price"}}]}
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(model))
+    tender = tender_in_memory(path, {"A": {"price": 100}, "B": {"price": 100},
+                                     "C": {"price": 150}},
+                              {"e": {"A": {"q1": 8, "q2": 6}, "B": {"q1": 6, "q2": 8},
+                                     "C": {"q1": 5, "q2": 5}}})
+    return evaluate_tender(tender)
+
+
+def test_smaa_gives_a_tie_to_both(tmp_path):
+    """The published winner B (by the tie-break) and its equal A share rank 1 in every draw:
+    acceptabilities A (1, 0, 0), B (1, 0, 0), C (0, 0, 1) (C is worse on both criteria);
+    both have the same central weights (the mean of all draws) and confidence 1. It used to
+    give every draw to A, the lower index: B showed 0 and no central weights."""
+    ev = _tied_pair_tender(tmp_path)
+    assert "B" == ev.winner
+    _, out = smaa(ev, 2000, 5, sampler="dirichlet")
+    assert [1.0, 0.0, 0.0] == out["rank_acceptability"]["A"]
+    assert [1.0, 0.0, 0.0] == out["rank_acceptability"]["B"]
+    assert [0.0, 0.0, 1.0] == out["rank_acceptability"]["C"]
+    assert out["central_weights"]["A"] == out["central_weights"]["B"]
+    assert sum(out["central_weights"]["B"].values()) == pytest.approx(100)
+    assert 1.0 == out["confidence"]["A"] == out["confidence"]["B"]
+    assert out["central_weights"]["C"] is None
+    assert 0.0 == out["pairwise_winning"]["A"]["B"] == out["pairwise_winning"]["B"]["A"]

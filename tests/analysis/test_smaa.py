@@ -122,26 +122,27 @@ def test_jsmaa_benefit_risk() -> None:
 
 
 def reference_smaa(values: NDArray[np.float64], weights: NDArray[np.float64]) -> SmaaResult:
-    """Return SMAA-2 computed the slow, obvious way: a stable sort of each draw's totals.
+    """Return SMAA-2 computed the slow, obvious way, as R ``smaa`` 0.3-2 does: a proposal's
+    rank is one plus the number of strictly higher totals (``smaa_rank`` in its C code), so
+    tied totals share the better rank.
 
     ``values`` is ``(m, n)`` or ``(K, m, n)``; sums are taken without BLAS, so equal
     proposals get equal totals and tie.
     """
     per_draw = values if values.ndim == 3 else values[None]
     totals = (weights[:, None, :] * per_draw).sum(axis=2)
-    order = np.argsort(-totals, axis=1, kind="stable")
-    ranks = np.argsort(order, axis=1)
+    ranks = (totals[:, None, :] > totals[:, :, None]).sum(axis=2)  # [k, i]: higher than i
     m = per_draw.shape[1]
     acceptability = np.array([[np.mean(ranks[:, i] == r) for r in range(m)] for i in range(m)])
     pairwise = np.array([[np.mean(ranks[:, i] < ranks[:, j]) for j in range(m)] for i in range(m)])
     central = np.full((m, weights.shape[1]), np.nan)
     confidence = np.full(m, np.nan)
     for i in np.flatnonzero(acceptability[:, 0] > 0):
-        central[i] = weights[order[:, 0] == i].mean(axis=0)
-        first = np.argsort(-(per_draw * central[i]).sum(axis=2), axis=1, kind="stable")[:, 0]
-        confidence[i] = np.mean(first == i)
-    _, counts = np.unique(order, axis=0, return_counts=True)
-    share = counts / len(order)
+        central[i] = weights[ranks[:, i] == 0].mean(axis=0)
+        under = (per_draw * central[i]).sum(axis=2)
+        confidence[i] = np.mean(under[:, i] >= under.max(axis=1))
+    _, counts = np.unique(ranks, axis=0, return_counts=True)
+    share = counts / len(ranks)
     return SmaaResult(
         rank_acceptability=acceptability,
         central_weights=central,
@@ -227,12 +228,87 @@ def test_dominated_proposal_never_wins(m: int, n: int, where: int, gap: float, s
     assert 0.0 == result.pairwise_winning[dominated, better]
 
 
-def test_equal_proposals_tie_to_the_lower_index() -> None:
-    values = np.array([[0.2, 0.9], [0.5, 0.5], [0.2, 0.9]])
-    result = run_smaa(values, sample_dirichlet(2, 1000, np.random.default_rng(1)))
-    assert 0.0 == result.pairwise_winning[2, 0]
-    assert 0.0 == result.rank_acceptability[2, 0]
-    np.testing.assert_array_equal([[3, 1, 2]], ranks_from_values(np.array([[1.0, 2.0, 2.0]])))
+def test_equal_proposals_share_the_better_rank() -> None:
+    """A tie case derived by hand. A = (1, 0), B = (1, 0) (equal to A), C = (0, 1) under the
+    four weight vectors w = (0.2, 0.8), (0.4, 0.6), (0.7, 0.3), (0.9, 0.1):
+
+    ====  =====  =====  =====  =======================================
+    draw  T_A    T_B    T_C    ranks (A, B, C): 1 + strictly higher
+    ====  =====  =====  =====  =======================================
+    1     0.2    0.2    0.8    2, 2, 1
+    2     0.4    0.4    0.6    2, 2, 1
+    3     0.7    0.7    0.3    1, 1, 3
+    4     0.9    0.9    0.1    1, 1, 3
+    ====  =====  =====  =====  =======================================
+
+    Rank acceptability A (1/2, 1/2, 0), B the same, C (1/2, 0, 1/2); rank 2 of draws 3–4 and
+    rank 3 of draws 1–2 stay empty. Central weights A and B: the mean of draws 3 and 4,
+    (0.8, 0.2); C: (0.3, 0.7). Confidence: under (0.8, 0.2) A and B total 0.8 against C's 0.2,
+    both rank 1: 1, 1; C under (0.3, 0.7): 1. Pairwise: neither of A and B is ever ahead of
+    the other; A ahead of C in draws 3–4 (1/2), C ahead of A in 1–2 (1/2). Ranking entropy: two
+    rankings, each half the draws: 1 bit. R ``smaa`` ranks the same way (``smaa_rank``).
+    """
+    values = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    weights = np.array([[0.2, 0.8], [0.4, 0.6], [0.7, 0.3], [0.9, 0.1]])
+    result = run_smaa(values, weights)
+    np.testing.assert_allclose(result.rank_acceptability,
+                               [[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.5, 0.0, 0.5]])
+    np.testing.assert_allclose(result.central_weights, [[0.8, 0.2], [0.8, 0.2], [0.3, 0.7]])
+    np.testing.assert_array_equal([1.0, 1.0, 1.0], result.confidence)
+    np.testing.assert_allclose(result.pairwise_winning,
+                               [[0.0, 0.0, 0.5], [0.0, 0.0, 0.5], [0.5, 0.5, 0.0]])
+    assert 1.0 == pytest.approx(result.ranking_entropy)
+    # the same table from per-draw values, and from ranks_from_values
+    per_draw = run_smaa(np.broadcast_to(values, (4, 3, 2)), weights)
+    np.testing.assert_allclose(per_draw.rank_acceptability, result.rank_acceptability)
+    np.testing.assert_array_equal(per_draw.confidence, result.confidence)
+    np.testing.assert_array_equal([[2, 2, 1], [2, 2, 1], [1, 1, 3], [1, 1, 3]],
+                                  ranks_from_values(weights @ values.T))
+    np.testing.assert_array_equal([3, 1, 1], ranks_from_values(np.array([1.0, 2.0, 2.0])))
+
+
+def test_a_tie_under_uniform_weights() -> None:
+    """The same three proposals under Dirichlet(1) weights: w_1 uniform on (0, 1). A and B
+    win together when w_1 > 1/2, C otherwise: acceptabilities A, B (1/2, 1/2, 0), C (1/2, 0,
+    1/2); central weights A, B (3/4, 1/4) (the mean of w_1 over (1/2, 1)), C (1/4, 3/4)."""
+    values = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    result = run_smaa(values, sample_dirichlet(2, 40_000, np.random.default_rng(8)))
+    np.testing.assert_allclose(result.rank_acceptability,
+                               [[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.5, 0.0, 0.5]], atol=0.01)
+    np.testing.assert_allclose(result.central_weights,
+                               [[0.75, 0.25], [0.75, 0.25], [0.25, 0.75]], atol=0.005)
+
+
+def test_near_ties_within_the_dropped_bits_keep_their_exact_order() -> None:
+    """Totals 1 ulp apart are not tied (R compares exact doubles): the larger ranks first even
+    when it has the higher index, although the sort keys drop their last bits."""
+    one = 1.0
+    above = np.nextafter(one, 2.0)
+    totals = np.array([[one, above, 0.5], [above, one, 0.5], [0.5, one, one]])
+    np.testing.assert_array_equal([[2, 1, 3], [1, 2, 3], [3, 1, 1]], ranks_from_values(totals))
+
+
+def test_excluded_proposals_take_no_part() -> None:
+    """Draw by draw, a proposal not included has no rank: B (the best) is out in draw 2, so A
+    wins it; pairwise, a ranked proposal is ahead of one taking no part."""
+    values = np.array([[0.5, 0.5], [0.9, 0.9], [0.1, 0.1]])
+    weights = np.array([[0.5, 0.5], [0.5, 0.5]])
+    included = np.array([[True, True, True], [True, False, True]])
+    result = run_smaa(np.broadcast_to(values, (2, 3, 2)), weights, included=included)
+    np.testing.assert_allclose(result.rank_acceptability,
+                               [[0.5, 0.5, 0.0], [0.5, 0.0, 0.0], [0.0, 0.5, 0.5]])
+    assert 1.0 == result.pairwise_winning[0, 1] + result.pairwise_winning[1, 0]
+    assert 0.5 == result.pairwise_winning[0, 1]
+    # by default the confidence factor keeps each value draw's inclusion: B is out of draw 2
+    assert 0.5 == result.confidence[1]
+    np.testing.assert_allclose(result.central_weights[0], [0.5, 0.5])
+    # given the values under its central weights (where B takes part), B wins every draw
+    given = run_smaa(values[None], weights, included=included[:1], sets=np.array([0, 0]),
+                     confidence_inputs=lambda w: (values, None))
+    np.testing.assert_array_equal([0.0, 1.0, 0.0], given.rank_acceptability[:, 0])
+    assert 1.0 == given.confidence[1]
+    with pytest.raises(ValueError, match="confidence_inputs"):
+        run_smaa(values[None], weights, sets=np.array([0, 0]))
 
 
 @pytest.mark.parametrize("per_draw", [False, True])
@@ -250,7 +326,7 @@ def test_identical_proposals_tie_among_many(per_draw: bool) -> None:
 
 def test_ranks_from_values_handles_signs_and_zero() -> None:
     totals = np.array([-1.0, -0.0, 0.0, -2.0, 1e-300, -1e-300])
-    np.testing.assert_array_equal([5, 2, 3, 6, 1, 4], ranks_from_values(totals))
+    np.testing.assert_array_equal([5, 2, 2, 6, 1, 4], ranks_from_values(totals))  # -0 == 0
 
 
 def test_fixed_values_have_zero_or_one_confidence() -> None:
