@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from evaluation.analysis.intervals import stability_of
 from evaluation.analysis.sampling import sample_dirichlet, sample_intervals, sample_ranges
 from evaluation.analysis.smaa import SmaaResult, run_smaa
-from evaluation.analysis.stability import stability_intervals
 from evaluation.core.evaluation import Evaluation
 from evaluation.core.model import Criterion, Model
 
@@ -62,46 +62,30 @@ def main_criteria(evaluation: Evaluation) -> tuple[Array, Array, list[str]]:
     return node_values(evaluation, tops), weights, [t.id for t in tops]
 
 
-def _order_positions(evaluation: Evaluation) -> NDArray[np.int64]:
-    rows = [int(i) for i in np.flatnonzero(evaluation.included)]
-    return np.array([rows.index(evaluation.index(p)) for p in evaluation.order], dtype=np.int64)
-
-
 def stability(evaluation: Evaluation) -> dict[str, Any] | None:
     """Return every node's weight stability intervals, in the model's weight units (0–100).
 
-    For node ``k`` among siblings ``S`` under a parent of global weight ``g``, with the
-    siblings rescaled proportionally, every total is linear in ``k``'s local weight ``t``:
-
-    .. math:: T_i(t) = c_i + g\\,(u_{ik} + v_{ik} t)
-
-    (:func:`evaluation.analysis.stability.linear_totals`); the interval is where the winner, the
-    partner set, or the whole ranking keeps its order (Triantaphyllou & Sánchez 1997). Only
-    for the weighted-points award model; ``None`` otherwise.
+    For node ``k`` among siblings rescaled proportionally, the interval of its local weight
+    where the winner, the partner set, or the whole ranking stays as published, under the
+    whole model: a proposal crossing a group minimum, and a normalised group whose best share
+    changes owner, cut the weights into pieces on which the totals are exact lines (or lines
+    over one common positive line), so the ends are exact (:mod:`evaluation.analysis.intervals`;
+    Triantaphyllou & Sánchez 1997). Only for the weighted-points award model; ``None``
+    otherwise.
     """
     model = evaluation.model
     if model.award_model != "weighted_points" or len(evaluation.order) < 2:
         return None
-    order = _order_positions(evaluation)
-    n_partners = min(len(evaluation.partners), len(order))
-    rows = np.flatnonzero(evaluation.included)
-    share = np.nan_to_num(evaluation.values[rows]) @ evaluation.global_weights
+    found = stability_of(evaluation)
     out: dict[str, Any] = {}
     leaves_out: dict[str, Any] = {}
-    groups: list[tuple[float, tuple[Criterion, ...]]] = [(1.0, model.criteria)]
-    groups += [(model.global_weight(n.id), n.children) for n in model.nodes() if n.children]
-    for g, siblings in groups:
-        local = np.array([(s.weight or 0.0) / 100.0 for s in siblings])
-        values = node_values(evaluation, siblings)
-        found = stability_intervals(values, local, order, n_partners,
-                                    offset=share - g * (values @ local), scale=g)
-        for k, node in enumerate(siblings):
-            entry: dict[str, Any] = {"published": 100.0 * local[k]}
-            for key in ("low", "high", "partners_low", "partners_high", "ranking_low",
-                        "ranking_high"):
-                field = f"winner_{key}" if key in ("low", "high") else key
-                entry[key] = 100.0 * float(getattr(found, field)[k])
-            (out if len(node.path) == 1 else leaves_out)[node.id] = entry
+    for node in model.nodes():
+        kinds = found[node.id]
+        entry: dict[str, Any] = {"published": 100.0 * ((node.weight or 0.0) / 100.0)}
+        entry["low"], entry["high"] = (100.0 * x for x in kinds["winner"])
+        entry["partners_low"], entry["partners_high"] = (100.0 * x for x in kinds["partners"])
+        entry["ranking_low"], entry["ranking_high"] = (100.0 * x for x in kinds["ranking"])
+        (out if len(node.path) == 1 else leaves_out)[node.id] = entry
     out["leaves"] = leaves_out
     return out
 

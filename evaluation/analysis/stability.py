@@ -34,24 +34,24 @@ def linear_totals(
         u_i = \frac{\sum_{j \ne k} w_j a_{ij}}{\sum_{j \ne k} w_j}, \qquad v_i = a_{ik} - u_i
 
     ``contributions`` is ``(m, n)``: :math:`a_{ij}`, the value of proposal ``i`` on criterion
-    ``j`` (any real numbers); ``weights`` is ``(n,)`` and sums to 1, so
-    :math:`\sum_{j \ne k} w_j = 1 - w_k` and :math:`T_i(w_k)` is the published total. If
-    :math:`w_k = 1` the other weights have no proportions to keep; the freed weight is then
-    shared equally among them (the limit of equal tiny weights), and with a single criterion
-    :math:`u = 0`. Source: Triantaphyllou & Sánchez 1997, weighted sum model.
+    ``j`` (any real numbers; leading axes for other value sets); ``weights`` is ``(n,)`` and
+    sums to 1, so :math:`\sum_{j \ne k} w_j = 1 - w_k` and :math:`T_i(w_k)` is the published
+    total. If :math:`w_k = 1` the other weights have no proportions to keep; the freed weight
+    is then shared equally among them (the limit of equal tiny weights), and with a single
+    criterion :math:`u = 0`. Source: Triantaphyllou & Sánchez 1997, weighted sum model.
     """
     a = np.asarray(contributions, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
-    others = np.delete(np.arange(a.shape[1]), k)
+    others = np.delete(np.arange(a.shape[-1]), k)
     rest = w[others].sum()
     if others.size == 0:
-        u = np.zeros(a.shape[0])
+        u = np.zeros(a.shape[:-1])
     elif rest > 0.0:
         # Summing the others directly avoids the cancellation in 1 - w_k when w_k is near 1.
-        u = a[:, others] @ w[others] / rest
+        u = a[..., others] @ w[others] / rest
     else:
-        u = a[:, others].mean(axis=1)
-    return u, a[:, k] - u
+        u = a[..., others].mean(axis=-1)
+    return u, a[..., k] - u
 
 
 def stable_interval(

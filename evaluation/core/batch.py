@@ -16,11 +16,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from evaluation.core.model import Model
+from evaluation.core.price_models import score_price
 from evaluation.core.scoring import (
     below_minimum,
     leaf_values,
     normalise_quality,
-    score_prices,
     weighted_sum,
 )
 from evaluation.core.weights import leaf_weights
@@ -57,10 +57,21 @@ def unique_rows(mask: Mask) -> tuple[Mask, NDArray[np.intp]]:
 def score_prices_among(model: Model, prices: Array, fields: tuple[str, ...],
                        included: Mask) -> Array:
     """Return price scores ``(K, m, P)``, each row's relative prices among its own included
-    proposals (:func:`evaluation.core.scoring.score_prices`, once per distinct set)."""
-    sets, which = unique_rows(included)
-    scored = np.stack([score_prices(model, prices, fields, row)[0] for row in sets])
-    return scored[which]
+    proposals (NaN for the others), as :func:`evaluation.core.scoring.score_prices` scores one
+    set: the references of :func:`evaluation.core.price_models.score_price` over each row."""
+    leaves = model.price_leaves
+    out = np.full((*included.shape, len(leaves)), np.nan)
+    for j, leaf in enumerate(leaves):
+        spec = leaf.price
+        assert spec is not None
+        if spec.model == "none":
+            continue
+        column = np.broadcast_to(prices[:, fields.index(spec.field)], included.shape)
+        with np.errstate(all="ignore"):  # a row where nobody is included has no reference
+            scored = score_price(spec.model, column, maximum=leaf.scale.max,
+                                 direction=spec.direction, params=spec.params, mask=included)
+        out[..., j] = np.where(included, scored, np.nan)
+    return out
 
 
 def score_under_weights(model: Model, quality: Array, prices: Array, fields: tuple[str, ...],

@@ -9,6 +9,12 @@ assume what that check guarantees: cost prices are positive, benefit numbers non
 
 ``direction`` is ``"cost"`` (lower is better: prices) or ``"benefit"`` (higher is better:
 discounts, hours). :data:`MODELS` describes each model for the rest of the workbook.
+
+Many price sets at once: with ``mask`` (broadcasting with ``prices``, True where a proposal
+takes part) the references are taken along the last axis over the masked prices only, each
+row a competition or a set of included proposals of its own (the model test, the sensitivity
+analysis); points of prices outside the mask are computed but meaningless. The formulas are
+the same lines either way.
 """
 
 from __future__ import annotations
@@ -51,9 +57,29 @@ def _divide(numerator: npt.ArrayLike, denominator: npt.ArrayLike) -> FloatArray:
     return quotient
 
 
-def _ratio_to_best(p: FloatArray, cost: bool) -> FloatArray:
+Mask = npt.ArrayLike | None
+
+
+def reference(p: FloatArray, which: str, mask: Mask = None) -> FloatArray | np.float64:
+    """Return the lowest, highest or mean price (``which``: ``min``, ``max``, ``mean``) of the
+    proposals taking part: all of ``p``, or per row along the last axis over ``mask``."""
+    if mask is None:
+        return p.min() if which == "min" else p.max() if which == "max" else p.mean()
+    take = np.broadcast_to(np.asarray(mask, dtype=bool), p.shape)
+    if which == "mean":
+        count = take.sum(axis=-1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean: FloatArray = np.where(take, p, 0.0).sum(axis=-1, keepdims=True) / count
+        return mean
+    fill = np.inf if which == "min" else -np.inf
+    found: FloatArray = (np.min if which == "min" else np.max)(np.where(take, p, fill), axis=-1,
+                                                               keepdims=True)
+    return found
+
+
+def _ratio_to_best(p: FloatArray, cost: bool, mask: Mask = None) -> FloatArray:
     """Return best/P (cost) or P/best (benefit), exactly 1 for the best proposal."""
-    best = p.min() if cost else p.max()
+    best = reference(p, "min" if cost else "max", mask)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = best / p if cost else p / best
     # Without this, benefit numbers that are all 0 would give 0/0 instead of full points.
@@ -71,6 +97,7 @@ def score_linear(
     slope: float = 1.0,
     floor: float | None = None,
     direction: str = "cost",
+    mask: Mask = None,
 ) -> FloatArray:
     r"""Return linear points: M for the best price, falling by k·M per 100 % above it.
 
@@ -87,13 +114,13 @@ def score_linear(
     "not in themselves unlawful".
     """
     p = as_prices(prices)
-    reference = p.min() if _is_cost(direction) else p.max()
-    gap = _divide(np.abs(p - reference), reference)
+    best = reference(p, "min" if _is_cost(direction) else "max", mask)
+    gap = _divide(np.abs(p - best), best)
     return _floored(maximum * (1.0 - slope * gap), floor)
 
 
 def score_proportional(
-    prices: npt.ArrayLike, *, maximum: float, direction: str = "cost"
+    prices: npt.ArrayLike, *, maximum: float, direction: str = "cost", mask: Mask = None
 ) -> FloatArray:
     r"""Return proportional points: M times the ratio of the best price to this one.
 
@@ -109,11 +136,11 @@ def score_proportional(
     points reveal rivals' prices.
     """
     p = as_prices(prices)
-    return maximum * _ratio_to_best(p, _is_cost(direction))
+    return maximum * _ratio_to_best(p, _is_cost(direction), mask)
 
 
 def score_two_sided(
-    prices: npt.ArrayLike, *, maximum: float, direction: str = "cost"
+    prices: npt.ArrayLike, *, maximum: float, direction: str = "cost", mask: Mask = None
 ) -> FloatArray:
     r"""Return two-sided interpolation points: M for the best price, 0 for the worst.
 
@@ -128,11 +155,11 @@ def score_two_sided(
     effects, manipulable by an extreme high bid.
     """
     p = as_prices(prices)
-    low, high = p.min(), p.max()
-    if high == low:
-        return np.full(p.shape, float(maximum))
+    low, high = reference(p, "min", mask), reference(p, "max", mask)
     share: FloatArray = (high - p) if _is_cost(direction) else (p - low)
-    return maximum * share / float(high - low)
+    gap = high - low
+    flat = gap == 0
+    return np.where(flat, float(maximum), maximum * share / np.where(flat, 1.0, gap))
 
 
 def score_fixed_endpoints(
@@ -142,6 +169,7 @@ def score_fixed_endpoints(
     best: float,
     worst: float,
     direction: str = "cost",
+    mask: Mask = None,
 ) -> FloatArray:
     r"""Return points interpolated between two pre-announced prices, clipped to [0, M].
 
@@ -153,7 +181,7 @@ def score_fixed_endpoints(
     Absolute: no other proposal enters. The same formula serves both directions, which the
     endpoints imply (cost: ``best < worst``; benefit: ``best > worst``); ``direction`` is
     accepted for a uniform signature and not used, so the loader must check that it agrees
-    with the endpoints.
+    with the endpoints; so is ``mask`` (nobody else enters).
 
     Source: Negometrix; German notices (interpolation between pre-announced prices; NL gewogen
     factor). Endpoints must be set with care.
@@ -169,6 +197,7 @@ def score_log(
     zero_at: float,
     floor: float | None = None,
     direction: str = "cost",
+    mask: Mask = None,
 ) -> FloatArray:
     r"""Return logarithmic points: M for the best price, 0 at ``zero_at`` times it.
 
@@ -187,7 +216,7 @@ def score_log(
     p = as_prices(prices)
     cost = _is_cost(direction)
     with np.errstate(divide="ignore"):
-        loss = -np.log(_ratio_to_best(p, cost)) / np.log(zero_at)
+        loss = -np.log(_ratio_to_best(p, cost, mask)) / np.log(zero_at)
     return _floored(maximum * (1.0 - loss), floor)
 
 
@@ -211,6 +240,7 @@ def score_piecewise(
     breakpoints: Sequence[tuple[float, float]],
     outside: str = "clip",
     direction: str = "cost",
+    mask: Mask = None,
 ) -> FloatArray:
     r"""Return points read off a piecewise-linear value function through announced breakpoints.
 
@@ -221,7 +251,8 @@ def score_piecewise(
     ``breakpoints`` are ``(x_j, s_j)`` pairs, points already on the ``0..M`` scale (so
     ``maximum`` is not used), sorted by ``x`` here. Outside ``[x_1, x_n]``: ``"clip"`` holds the
     end points, ``"extrapolate"`` extends the first or last segment. Absolute; the direction is
-    implied by the breakpoints, so ``direction`` is accepted for a uniform signature only.
+    implied by the breakpoints, so ``direction`` (and ``mask``) are accepted for a uniform
+    signature only.
 
     Source: general MCDA practice (R package ``smaa``: ``smaa.pvf``).
     """
@@ -238,7 +269,8 @@ def score_piecewise(
 
 
 def score_bilinear_mean(
-    prices: npt.ArrayLike, *, maximum: float, x: float, direction: str = "benefit"
+    prices: npt.ArrayLike, *, maximum: float, x: float, direction: str = "benefit",
+    mask: Mask = None,
 ) -> FloatArray:
     r"""Return bilinear points on discounts: X·M at the mean discount, M at the largest.
 
@@ -263,8 +295,8 @@ def score_bilinear_mean(
     """
     _require_benefit("bilinear_mean", direction)
     r = as_prices(prices)
-    r_mean, r_max = r.mean(), r.max()
-    below = x * _divide(r, r_mean) if r_mean != 0 else np.full(r.shape, x)
+    r_mean, r_max = reference(r, "mean", mask), reference(r, "max", mask)
+    below = np.where(r_mean != 0, x * _divide(r, r_mean), x)
     above = x + (1.0 - x) * _divide(r - r_mean, r_max - r_mean)
     # Comparing with the maximum, not the computed mean, keeps ties and rounding of the mean
     # (e.g. mean(0.1, 0.1, 0.1) > 0.1) from costing the best proposal its full points.
@@ -273,7 +305,7 @@ def score_bilinear_mean(
 
 
 def score_ratio_to_largest(
-    prices: npt.ArrayLike, *, maximum: float, direction: str = "benefit"
+    prices: npt.ArrayLike, *, maximum: float, direction: str = "benefit", mask: Mask = None
 ) -> FloatArray:
     r"""Return points proportional to the number, M for the largest (benefit numbers only).
 
@@ -286,7 +318,7 @@ def score_ratio_to_largest(
     Source: Mercell Sourcing.
     """
     _require_benefit("ratio_to_largest", direction)
-    return maximum * _ratio_to_best(as_prices(prices), cost=False)
+    return maximum * _ratio_to_best(as_prices(prices), cost=False, mask=mask)
 
 
 # Slopes |dS/dP| hold the reference values (Pmin, Pmax, mean) fixed: that is the trade-off the
@@ -301,27 +333,32 @@ def _slope_linear(
     direction: str,
     slope: float = 1.0,
     floor: float | None = None,
+    mask: Mask = None,
 ) -> FloatArray:
-    reference = p.min() if _is_cost(direction) else p.max()
-    rate = _divide(maximum * abs(slope), np.full(p.shape, reference))
+    best = reference(p, "min" if _is_cost(direction) else "max", mask)
+    rate = _divide(maximum * abs(slope), np.broadcast_to(best, p.shape))
     if floor is None:
         return rate
-    unfloored = score_linear(p, maximum=maximum, slope=slope, direction=direction)
+    unfloored = score_linear(p, maximum=maximum, slope=slope, direction=direction, mask=mask)
     return np.where(unfloored < floor, 0.0, rate)
 
 
-def _slope_proportional(p: FloatArray, *, maximum: float, direction: str) -> FloatArray:
+def _slope_proportional(p: FloatArray, *, maximum: float, direction: str,
+                        mask: Mask = None) -> FloatArray:
     if _is_cost(direction):
-        return _divide(maximum * p.min(), p**2)
-    return _divide(maximum, np.full(p.shape, p.max()))
+        return _divide(maximum * reference(p, "min", mask), p**2)
+    return _divide(maximum, np.broadcast_to(reference(p, "max", mask), p.shape))
 
 
-def _slope_two_sided(p: FloatArray, *, maximum: float, direction: str) -> FloatArray:
-    return _divide(maximum, np.full(p.shape, p.max() - p.min()))
+def _slope_two_sided(p: FloatArray, *, maximum: float, direction: str,
+                     mask: Mask = None) -> FloatArray:
+    gap = reference(p, "max", mask) - reference(p, "min", mask)
+    return _divide(maximum, np.broadcast_to(gap, p.shape))
 
 
 def _slope_fixed_endpoints(
-    p: FloatArray, *, maximum: float, direction: str, best: float, worst: float
+    p: FloatArray, *, maximum: float, direction: str, best: float, worst: float,
+    mask: Mask = None,
 ) -> FloatArray:
     inside = (p >= min(best, worst)) & (p <= max(best, worst))
     return np.where(inside, maximum / abs(worst - best), 0.0)
@@ -334,11 +371,12 @@ def _slope_log(
     direction: str,
     zero_at: float,
     floor: float | None = None,
+    mask: Mask = None,
 ) -> FloatArray:
     rate = _divide(maximum, p * np.log(zero_at))
     if floor is None:
         return rate
-    unfloored = score_log(p, maximum=maximum, zero_at=zero_at, direction=direction)
+    unfloored = score_log(p, maximum=maximum, zero_at=zero_at, direction=direction, mask=mask)
     return np.where(unfloored < floor, 0.0, rate)
 
 
@@ -349,6 +387,7 @@ def _slope_piecewise(
     direction: str,
     breakpoints: Sequence[tuple[float, float]],
     outside: str = "clip",
+    mask: Mask = None,
 ) -> FloatArray:
     _check_outside(outside)
     xs, ys = sorted_breakpoints(breakpoints)
@@ -361,19 +400,21 @@ def _slope_piecewise(
     return rate
 
 
-def _slope_bilinear_mean(p: FloatArray, *, maximum: float, direction: str, x: float) -> FloatArray:
+def _slope_bilinear_mean(p: FloatArray, *, maximum: float, direction: str, x: float,
+                         mask: Mask = None) -> FloatArray:
     _require_benefit("bilinear_mean", direction)
-    r_mean, r_max = p.mean(), p.max()
-    if r_max == p.min():
-        return np.zeros(p.shape)
-    below = _divide(x * maximum, np.full(p.shape, r_mean))
-    above = _divide((1.0 - x) * maximum, np.full(p.shape, max(r_max - r_mean, 0.0)))
-    return np.where((p <= r_mean) & (p < r_max), below, above)
+    r_mean, r_max = reference(p, "mean", mask), reference(p, "max", mask)
+    below = _divide(x * maximum, np.broadcast_to(r_mean, p.shape))
+    above = _divide((1.0 - x) * maximum, np.broadcast_to(np.maximum(r_max - r_mean, 0.0),
+                                                        p.shape))
+    rate = np.where((p <= r_mean) & (p < r_max), below, above)
+    return np.where(r_max == reference(p, "min", mask), 0.0, rate)
 
 
-def _slope_ratio_to_largest(p: FloatArray, *, maximum: float, direction: str) -> FloatArray:
+def _slope_ratio_to_largest(p: FloatArray, *, maximum: float, direction: str,
+                            mask: Mask = None) -> FloatArray:
     _require_benefit("ratio_to_largest", direction)
-    return _divide(maximum, np.full(p.shape, p.max()))
+    return _divide(maximum, np.broadcast_to(reference(p, "max", mask), p.shape))
 
 
 SLOPES: dict[str, Callable[..., FloatArray]] = {

@@ -194,13 +194,16 @@ def score_price(
     maximum: float,
     direction: str,
     params: Mapping[str, object],
+    mask: npt.ArrayLike | None = None,
 ) -> FloatArray:
     """Return the points of ``prices`` under the price model ``model_id`` (see :data:`MODELS`).
 
     Dispatches to the model's ``score_*`` function, whose docstring gives formula and source.
+    With ``mask``, every row (last axis) is a price set of its own and the references (Pmin,
+    Pmax, the mean) are taken over its masked prices (:mod:`evaluation.core.price`).
     """
     info = _model(model_id, direction)
-    return info.function(prices, maximum=maximum, direction=direction, **params)
+    return info.function(prices, maximum=maximum, direction=direction, mask=mask, **params)
 
 
 def price_slope(
@@ -210,6 +213,7 @@ def price_slope(
     maximum: float,
     direction: str,
     params: Mapping[str, object],
+    mask: npt.ArrayLike | None = None,
 ) -> FloatArray:
     r"""Return |dS/dP| at each price, holding Pmin, Pmax and the mean fixed.
 
@@ -227,10 +231,10 @@ def price_slope(
     breakpoint, the segment on its right); bilinear_mean: the slope of the branch the
     discount lies on (the lower one at the mean). 0 where the points are flat: floored,
     clipped, or all prices equal. The implied value of one quality point on criterion c is
-    ``(w_c/w_p) / slope``.
+    ``(w_c/w_p) / slope``. ``mask`` as in :func:`score_price`.
 
     Source: price-models catalogue, "Diagnostics every evaluation should show".
     """
     _model(model_id, direction)
     p = as_prices(prices)
-    return SLOPES[model_id](p, maximum=maximum, direction=direction, **params)
+    return SLOPES[model_id](p, maximum=maximum, direction=direction, mask=mask, **params)
