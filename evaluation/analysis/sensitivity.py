@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from evaluation.analysis.draws import draw_scores, draw_weights, main_criteria, smaa_inputs
 from evaluation.analysis.intervals import stability_of
-from evaluation.analysis.sampling import sample_dirichlet, sample_intervals, sample_ranges
 from evaluation.analysis.smaa import SmaaResult, run_smaa
 from evaluation.core.evaluation import Evaluation
 from evaluation.core.model import Criterion, Model
@@ -28,38 +28,6 @@ from evaluation.core.model import Criterion, Model
 Array = NDArray[np.float64]
 DEFAULT_SAMPLES = 10_000
 DEFAULT_SEED = 20261126
-SAMPLERS = ("default", "dirichlet", "ranges", "interval")
-
-
-def relative_weights(model: Model, node: Criterion, leaves: tuple[Criterion, ...]) -> Array:
-    """Return each leaf's weight within ``node`` (product of weight/100 below it; 0 outside)."""
-    out = np.zeros(len(leaves))
-    depth = len(node.path)
-    for j, leaf in enumerate(leaves):
-        if leaf.path[:depth] != node.path:
-            continue
-        w = 1.0
-        for step in leaf.path[depth:]:
-            weight = model.node(step).weight
-            w *= 0.0 if weight is None else weight / 100.0
-        out[j] = w
-    return out
-
-
-def node_values(evaluation: Evaluation, nodes: tuple[Criterion, ...]) -> Array:
-    """Return the included proposals' value (0–1) on each node: the weighted mean of its leaves."""
-    rows = np.flatnonzero(evaluation.included)
-    leaf_values = np.nan_to_num(evaluation.values[rows])
-    matrix = np.column_stack([relative_weights(evaluation.model, n, evaluation.leaves)
-                              for n in nodes]) if nodes else np.zeros((len(evaluation.leaves), 0))
-    return leaf_values @ matrix
-
-
-def main_criteria(evaluation: Evaluation) -> tuple[Array, Array, list[str]]:
-    """Return the main criteria's values (included × main), their weights (shares) and ids."""
-    tops = evaluation.model.criteria
-    weights = np.array([(t.weight or 0.0) / 100.0 for t in tops])
-    return node_values(evaluation, tops), weights, [t.id for t in tops]
 
 
 def stability(evaluation: Evaluation) -> dict[str, Any] | None:
@@ -90,82 +58,30 @@ def stability(evaluation: Evaluation) -> dict[str, Any] | None:
     return out
 
 
-def draw_weights(evaluation: Evaluation, samples: int, rng: np.random.Generator,
-                 sampler: str = "default", spread: float = 5.0) -> tuple[Array, str, float]:
-    """Return weight draws over the main criteria (shares), the sampler used and its
-    acceptance rate.
-
-    ``default``: the announced ``weight_range`` s where the model has them (criteria without
-    one range freely over [0, 100]), otherwise Dirichlet(1) over the main criteria; ``interval``
-    is ± ``spread`` percentage points around the published weights.
-    """
-    tops = evaluation.model.criteria
-    published = np.array([(t.weight or 0.0) / 100.0 for t in tops])
-    has_ranges = any(t.weight_range for t in tops)
-    if sampler == "default":
-        sampler = "ranges" if has_ranges else "dirichlet"
-    if sampler == "dirichlet":
-        return sample_dirichlet(len(tops), samples, rng), "dirichlet", 1.0
-    if sampler == "interval":
-        weights, rate = sample_intervals(published, spread / 100.0, samples, rng)
-        return weights, f"interval ±{spread:g} pp", rate
-    if sampler == "ranges":
-        low = np.array([t.weight_range[0] / 100.0 if t.weight_range else 0.0 for t in tops])
-        high = np.array([t.weight_range[1] / 100.0 if t.weight_range else 1.0 for t in tops])
-        weights, rate = sample_ranges(low, high, samples, rng)
-        return weights, "ranges", rate
-    raise ValueError(f"unknown sampler {sampler!r} (expected one of {', '.join(SAMPLERS)})")
-
-
-def score_draws(evaluation: Evaluation, samples: int, rng: np.random.Generator) -> Array:
-    """Return (samples × included × main) values with each quality score drawn from the
-    evaluators' own scores for that proposal and criterion (a bootstrap of the panel).
-
-    Price leaves keep their values; recused or missing scores fall back to the agreed score.
-    Normalisation is not re-applied per draw. SMAA with uncertain criterion values
-    (Lahdelma & Salminen 2001; Tervonen & Lahdelma 2007; price-models.md, "Sensitivity
-    methods": "optionally sample scores (evaluators' spread)").
-    """
-    model = evaluation.model
-    rows = np.flatnonzero(evaluation.included)
-    individual = evaluation.panel.individual[:, rows, :]  # E × m × Q
-    n_eval = individual.shape[0]
-    values = np.nan_to_num(evaluation.values[rows])  # m × L
-    qcols = [j for j, leaf in enumerate(evaluation.leaves) if not leaf.is_price]
-    lo = np.array([evaluation.leaves[j].scale.min for j in qcols])
-    span = np.array([evaluation.leaves[j].scale.range for j in qcols])
-    matrix = np.column_stack([relative_weights(model, t, evaluation.leaves)
-                              for t in model.criteria])
-    out = np.empty((samples, len(rows), len(model.criteria)))
-    if n_eval == 0 or not qcols:
-        out[:] = values @ matrix
-        return out
-    pick = rng.integers(0, n_eval, size=(samples, len(rows), len(qcols)))
-    by_cell = individual.transpose(1, 2, 0)  # m × Q × E
-    drawn = by_cell[np.arange(len(rows))[None, :, None], np.arange(len(qcols))[None, None, :],
-                    pick]
-    agreed = evaluation.scores[rows][:, qcols]
-    drawn = np.where(np.isnan(drawn), agreed[None], drawn)
-    base = np.broadcast_to(values, (samples, *values.shape)).copy()
-    base[:, :, qcols] = (drawn - lo) / span
-    return base @ matrix
-
-
 def smaa(evaluation: Evaluation, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
          sampler: str = "default", spread: float = 5.0,
          score_uncertainty: bool = False) -> tuple[SmaaResult | None, dict[str, Any]]:
-    """Return the SMAA-2 result over the main criteria and its JSON summary (design.md)."""
-    ids = [evaluation.proposal_ids[i] for i in np.flatnonzero(evaluation.included)]
+    """Return the SMAA-2 result over the main criteria and its JSON summary (design.md).
+
+    Every draw is scored by the whole model (:mod:`evaluation.analysis.draws`): under a draw's
+    weights a proposal below a group minimum takes no part in it, and drawn scores
+    (``score_uncertainty``: each from the evaluators' own) are normalised, checked against the
+    minimums and priced like the agreed ones. Ranks follow
+    :mod:`evaluation.analysis.smaa`: tied totals share the better rank, as in R ``smaa``.
+    """
     summary: dict[str, Any] = {"samples": samples, "seed": seed}
-    if evaluation.model.award_model != "weighted_points" or not ids:
+    if evaluation.model.award_model != "weighted_points" or not evaluation.included.any():
         summary.update({"sampler": None, "rank_acceptability": {}, "central_weights": {},
                         "confidence": {}, "note": "weighted points only"})
         return None, summary
     rng = np.random.default_rng(seed)
     weights, name, rate = draw_weights(evaluation, samples, rng, sampler, spread)
-    values, _, crit = main_criteria(evaluation)
-    data = score_draws(evaluation, samples, rng) if score_uncertainty else values
-    result = run_smaa(data, weights)
+    _, _, crit = main_criteria(evaluation)
+    drawn = draw_scores(evaluation, samples, rng) if score_uncertainty else None
+    inputs = smaa_inputs(evaluation, weights, drawn)
+    ids = list(inputs.ids)
+    result = run_smaa(inputs.values, weights, included=inputs.included, sets=inputs.sets,
+                      confidence_inputs=inputs.confidence)
 
     def num(x: float) -> float | None:
         return None if not np.isfinite(x) else float(x)

@@ -7,37 +7,43 @@ Salminen 2001, "SMAA-2"; Tervonen & Lahdelma 2007). Samples may be drawn here
 (:func:`sample_dirichlet`, :func:`sample_intervals`, :func:`sample_ranges`) or given, as in the
 R package ``smaa`` whose worked example is a regression test.
 
-Ranking rule, used everywhere here: rank 1 is the highest total, and tied totals share the
-better rank: a proposal's rank is one plus the number of proposals with a strictly higher
-total (1, 1, 3), as R ``smaa`` 0.3-2 ranks (``smaa_rank`` in its C code counts the totals
-greater than each one; Tervonen & Lahdelma 2007). There is no tie-break in SMAA: both of two
-tied proposals win that draw, both add the draw's weights to their central weights, neither is
-ahead of the other in the pairwise winning indices; a rank below a shared one stays empty in
-that draw (acceptabilities of a rank then sum to less than one over the proposals). Identical
+Ranking rule (:mod:`evaluation.analysis.ranks`): rank 1 is the highest total, and tied
+totals share the better rank: a proposal's rank is one plus the number of proposals with a
+strictly higher total (1, 1, 3), as R ``smaa`` 0.3-2 ranks (``smaa_rank`` in its C code counts
+the totals greater than each one). There is no tie-break in SMAA: both of two tied proposals
+win that draw, both add the draw's weights to their central weights and both count it in
+their confidence factors, neither is ahead of the other in the pairwise winning indices; a
+rank below a shared one stays empty in that draw (acceptabilities of a rank then sum to less
+than one over the proposals). Totals tie when they are equal, as R compares them; identical
 proposals get bit-identical totals (BLAS kernels may sum equal rows in different orders, so
-this is arranged, not assumed). Totals are compared after dropping the last ``b`` bits of
-their binary64 mantissa, ``b`` the bit length of ``m - 1`` (1 bit for two proposals, 6 for
-50): that frees room for the index in one 64-bit sort key, and makes most other 1-ulp
-differences tie as well. A proposal excluded in a draw (below a minimum under that draw's
-weights) has no rank in it: it is behind every ranked proposal in the pairwise winning indices
-and never wins. Totals must not be NaN.
+this is arranged, not assumed). A proposal excluded in a draw (below a minimum under that
+draw's weights) has no rank in it: it is behind every ranked proposal in the pairwise winning
+indices and never wins. Totals must not be NaN.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+
+from evaluation.analysis.ranks import (
+    Fixes,
+    left_out_keys,
+    low_mask,
+    rank_keys,
+    scatter_ranks,
+    shared_ranks,
+)
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 CHUNK_ELEMENTS = 1_000_000  # totals per block: about 8 MB of float64 at a time
-
-_MAGNITUDE = np.int64(0x7FFF_FFFF_FFFF_FFFF)
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,8 @@ class SmaaResult:
     ranking_entropy: float
 
 
-ConfidenceInputs = Callable[[FloatArray], tuple[FloatArray, BoolArray | None]]
+# central weights (h, n) → per row, the values and who is included under them
+ConfidenceInputs = Callable[[FloatArray], Sequence[tuple[FloatArray, BoolArray | None]]]
 
 
 def run_smaa(values: FloatArray, weights: FloatArray, *, included: BoolArray | None = None,
@@ -95,9 +102,11 @@ def run_smaa(values: FloatArray, weights: FloatArray, *, included: BoolArray | N
 
     (:math:`p_\pi` the share of draws ranked :math:`\pi`, shared ranks included). Ties follow
     the module's ranking rule. With fixed values the confidence factor is 0 or 1. The
-    confidence factor needs the values under the central weights; ``confidence_inputs(w)``
-    returns them (values and included, without ``sets``) when they depend on the weights (a
-    minimum that moves with them); by default the draws' own values are used.
+    confidence factor needs the values under the central weights; ``confidence_inputs(c)``
+    returns them, one (values, included) pair per row of ``c`` (in the forms without
+    ``sets``), when they depend on the weights (a minimum that moves with them); by default the
+    draws' own values are used. With ``sets`` the draws are taken in the order of their sets
+    (the indices do not depend on the order of the draws).
     ``pairwise=False`` skips the pairwise winning indices (left NaN), the costliest index for
     many proposals. Draws are processed in blocks of :data:`CHUNK_ELEMENTS` totals to bound
     memory. Sources: Lahdelma & Salminen 2001 (SMAA-2: :math:`b_i^r`, :math:`w_i^c`,
@@ -106,8 +115,12 @@ def run_smaa(values: FloatArray, weights: FloatArray, *, included: BoolArray | N
     """
     values = np.asarray(values, dtype=np.float64)
     weights = np.asarray(weights, dtype=np.float64)
-    if sets is not None and confidence_inputs is None:
-        raise ValueError("value sets need confidence_inputs: the values under other weights")
+    if sets is not None:
+        if confidence_inputs is None:
+            raise ValueError("value sets need confidence_inputs: the values under other weights")
+        by_set = np.argsort(sets, kind="stable")  # each set's draws in one run
+        sets = sets[by_set]
+        weights = weights[by_set] if weights.ndim == 2 else weights
     positions, hashes, weight_sums = _rank_draws(values, weights, included, sets)
     m, draws = positions.shape
     counts = np.stack([np.bincount(row, minlength=m + 1)[:m] for row in positions]
@@ -119,8 +132,8 @@ def run_smaa(values: FloatArray, weights: FloatArray, *, included: BoolArray | N
         confidence = _confidence(values, included, central)
     else:
         confidence = np.full(m, np.nan)
-        for i in np.flatnonzero(~np.isnan(central[:, 0])):
-            given, taking = confidence_inputs(central[i])
+        has = np.flatnonzero(~np.isnan(central[:, 0]))
+        for i, (given, taking) in zip(has, confidence_inputs(central[has]), strict=True):
             confidence[i] = _confidence(np.asarray(given, dtype=np.float64), taking,
                                         _only(central, int(i)))[i]
     return SmaaResult(
@@ -146,43 +159,62 @@ def _rank_draws(
     sets: IntArray | None,
 ) -> tuple[NDArray[np.unsignedinteger], NDArray[np.uint64], FloatArray]:
     """Return every proposal's 0-based shared rank per draw, ``(m, K)`` (``m`` where it takes
-    no part), a hash of each draw's ranking, and per proposal the summed weights of the draws
-    it wins."""
+    no part), two hashes of each draw's ranking, and per proposal the summed weights of the
+    draws it wins."""
     m, n = values.shape[-2:]
     if sets is not None:
         draws = len(sets)
     else:
         draws = len(values) if values.ndim == 3 else len(weights) if weights.ndim == 2 else 1
     step = max(1, CHUNK_ELEMENTS // m)
-    index_dtype = np.min_scalar_type(max(_low_mask(m), m))
+    index_dtype = np.min_scalar_type(max(low_mask(m), m))
     per_word = 8 // index_dtype.itemsize
     # Rows padded to whole 64-bit words, so that a ranking hashes in a few multiply-adds.
     padded = np.zeros((min(step, draws), -(-m // per_word) * per_word), dtype=index_dtype)
     words = padded.shape[1] // per_word
-    mix = np.random.default_rng(2001).integers(1, 2**63, words, np.uint64) | np.uint64(1)
+    mix = np.random.default_rng(2001).integers(1, 2**63, (words, 2), np.uint64) | np.uint64(1)
     positions = np.empty((m, draws), dtype=index_dtype)
-    hashes = np.empty(draws, dtype=np.uint64)
+    hashes = np.empty((2, draws), dtype=np.uint64)
     weight_sums = np.zeros(m * n)
+    twins = None if sets is None else _first_twins(values, included)
+    left_out = [] if sets is None or included is None else \
+        [np.flatnonzero(~row) for row in included]
+    left_keys = left_out_keys(m)
     for start in range(0, draws, step):
         block = slice(start, min(start + step, draws))
         size = block.stop - start
         w = weights[block] if weights.ndim == 2 else weights
+        runs = None
         if sets is None:
             x = values[block] if values.ndim == 3 else values
             totals = _weighted_sums(x, w, size)
             taking = None if included is None else \
                 included[block] if included.ndim == 2 else np.broadcast_to(included, (size, m))
         else:
-            totals = _set_sums(values, np.broadcast_to(w, (size, n)), sets[block])
-            taking = None if included is None else included[sets[block]]
+            totals, runs = _set_sums(values, np.broadcast_to(w, (size, n)), sets[block], twins)
+            taking = None
+        keys = rank_keys(totals)
+        ranked = None
+        # A proposal taking no part gets the lowest key (below every total), not -inf: a
+        # negative total would cost the sort keys a pass of sign flipping.
         if taking is not None:
-            totals[~taking] = -np.inf
-        order, fixes = _shared_ranks(_rank_keys(totals.copy()), totals)
+            keys[~taking] = np.broadcast_to(left_keys, (size, m))[~taking]
+            ranked = taking.sum(axis=1)
+        elif runs is not None and included is not None:
+            ranked = np.empty(size, dtype=np.intp)
+            for a, b, set_id in runs:
+                out = left_out[set_id]
+                keys[a:b, out] = left_keys[out]
+                ranked[a:b] = m - len(out)
+        order, fixes = shared_ranks(keys, totals, ranked)
         position = padded[:size]
-        _scatter(position[:, :m], order, fixes)
+        scatter_ranks(position[:, :m], order, fixes)
         if taking is not None:
             position[:, :m][~taking] = m
-        hashes[block] = position.view(np.uint64) @ mix
+        elif runs is not None and included is not None:
+            for a, b, set_id in runs:
+                position[a:b, left_out[set_id]] = m
+        hashes[:, block] = (position.view(np.uint64) @ mix).T
         positions[:, block] = position[:, :m].T
         weight_sums += _winner_weights(order, fixes, position[:, :m], w, m, n)
     return positions, hashes, weight_sums.reshape(m, n)
@@ -209,20 +241,6 @@ def _winner_weights(order: NDArray[np.unsignedinteger], fixes: Fixes | None,
     return summed
 
 
-def ranks_from_values(totals: FloatArray) -> IntArray:
-    """Return the rank (1 = best) of every total along the last axis, by the ranking rule:
-    tied totals share the better rank.
-
-    >>> ranks_from_values(np.array([1.0, 2.0, 2.0])).tolist()
-    [3, 1, 1]
-    """
-    exact = np.array(totals, dtype=np.float64).reshape(-1, np.shape(totals)[-1]) + 0.0
-    order, fixes = _shared_ranks(_rank_keys(exact.copy()), exact)
-    position = np.empty(order.shape, dtype=np.int64)
-    _scatter(position, order, fixes)
-    return (position + 1).reshape(np.shape(totals))
-
-
 def _weighted_sums(x: FloatArray, w: FloatArray, draws: int) -> FloatArray:
     """Return a fresh ``(draws, m)`` array of totals (the ranking overwrites it)."""
     if x.ndim == 3:
@@ -239,13 +257,19 @@ def _fixed_sums(values: FloatArray, weights: FloatArray) -> FloatArray:
     return np.take(weights @ distinct.T, inverse.ravel(), axis=1)
 
 
-def _set_sums(values: FloatArray, weights: FloatArray, sets: IntArray) -> FloatArray:
-    """Return ``(draws, m)`` totals, draw ``k`` weighing ``values[sets[k]]``."""
+def _set_sums(values: FloatArray, weights: FloatArray, sets: IntArray, twins: IntArray | None
+              ) -> tuple[FloatArray, list[tuple[int, int, int]]]:
+    """Return ``(draws, m)`` totals, draw ``k`` weighing ``values[sets[k]]``, and the runs
+    ``(start, stop, set)`` of ``sets`` (sorted): one matrix product per run, identical
+    proposals of a set given the total of the first (``twins``, from :func:`_first_twins`)."""
     totals = np.empty((len(weights), values.shape[1]))
-    for s in np.unique(sets):
-        rows = np.flatnonzero(sets == s)
-        totals[rows] = _fixed_sums(values[s], weights[rows])
-    return totals
+    cuts = [0, *(np.flatnonzero(sets[1:] != sets[:-1]) + 1).tolist(), len(sets)]
+    runs = [(a, b, int(sets[a])) for a, b in itertools.pairwise(cuts)]
+    for a, b, set_id in runs:
+        np.matmul(weights[a:b], values[set_id].T, out=totals[a:b])
+        if twins is not None:
+            totals[a:b] = totals[a:b, twins[set_id]]
+    return totals, runs
 
 
 def _sum_over_criteria(x: FloatArray, w: FloatArray) -> FloatArray:
@@ -257,94 +281,6 @@ def _sum_over_criteria(x: FloatArray, w: FloatArray) -> FloatArray:
         np.multiply(x[..., j], w[..., j], out=product)
         total += product
     return total
-
-
-def _low_mask(m: int) -> int:
-    return (1 << max(1, (m - 1).bit_length())) - 1
-
-
-def _rank_keys(totals: FloatArray) -> IntArray:
-    """Return int64 keys, larger is better, distinct within each row; reuses ``totals``."""
-    bits = totals.view(np.int64)
-    if bits.size and bits.min() < 0:  # a negative total, or -0.0
-        totals += 0.0  # -0.0 becomes +0.0, so it ties with +0.0
-        # Negative floats order backwards as integers: flip their magnitude bits.
-        flip = bits >> 63
-        flip &= _MAGNITUDE
-        bits ^= flip
-    low = _low_mask(totals.shape[-1])
-    bits &= ~low
-    # Reversed index in the freed bits: among equal totals the lower index gets the larger key.
-    bits |= low - np.arange(totals.shape[-1])
-    return bits
-
-
-# Ties: the draw (row), the place in it, and the shared rank to put there instead.
-Fixes = tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]
-
-
-def _shared_ranks(keys: IntArray, totals: FloatArray
-                  ) -> tuple[NDArray[np.unsignedinteger], Fixes | None]:
-    """Return, per row, the indices from best to worst, and the places whose rank is not the
-    place itself (ties) with their 0-based shared rank; sorts ``keys``.
-
-    ``keys`` (:func:`_rank_keys`) order the totals but for their dropped low bits, so neighbours
-    whose total bits agree are checked against the exact ``totals``: equal totals share the
-    first place of their run; a row where they differ (within the dropped bits) is put in
-    exact order by a sort of its totals. Ties among proposals that take no part (-inf) are left
-    alone: their ranks are not counted.
-    """
-    m = keys.shape[-1]
-    low = _low_mask(m)
-    keys.sort(axis=-1)  # the fast SIMD sort; keys are distinct, so stability is moot
-    best_first = keys[..., ::-1]
-    index = best_first.astype(np.min_scalar_type(low))  # keeps the low bits: the reversed index
-    index &= low
-    np.subtract(low, index, out=index)
-    near = (best_first[..., 1:] ^ best_first[..., :-1]) <= low  # the total bits agree
-    if not near.any():
-        return index, None
-    rows, at = np.nonzero(near)
-    ahead = totals[rows, index[rows, at]]
-    behind = totals[rows, index[rows, at + 1]]
-    unequal = np.unique(rows[ahead != behind])
-    keep = (ahead == behind) & (ahead > -np.inf)
-    if unequal.size:  # exact order within the dropped bits: a stable sort of those rows
-        keep &= ~np.isin(rows, unequal)
-        exact = np.argsort(-totals[unequal], axis=-1, kind="stable")
-        index[unequal] = exact
-        ordered = np.take_along_axis(totals[unequal], exact, axis=-1)
-        u_rows, u_at = np.nonzero((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] > -np.inf))
-        rows = np.concatenate([rows[keep], unequal[u_rows]])
-        at = np.concatenate([at[keep], u_at])
-        by_row = np.lexsort((at, rows))
-        rows, at = rows[by_row], at[by_row]
-    else:
-        rows, at = rows[keep], at[keep]
-    if rows.size == 0:
-        return index, None
-    # a tie continuing the previous one (same row, next place) keeps its run's first place
-    continues = np.zeros(rows.size, dtype=bool)
-    continues[1:] = (rows[1:] == rows[:-1]) & (at[1:] == at[:-1] + 1)
-    run = np.maximum.accumulate(np.where(continues, 0, np.arange(rows.size)))
-    return index, (rows, at + 1, at[run])
-
-
-def _scatter(position: NDArray[np.integer], order: NDArray[np.unsignedinteger],
-             fixes: Fixes | None) -> None:
-    """Write into ``position[row, order[row, p]]`` the rank at place ``p``: ``p`` itself, or
-    the shared rank ``fixes`` gives (the inverse permutation, as flat scatters)."""
-    draws, m = order.shape
-    row_step = position.strides[0] // position.itemsize
-    flat = order.astype(np.intp)
-    flat += (np.arange(draws, dtype=np.intp) * row_step)[:, None]
-    # position may be a view into padded rows: address the rows' whole memory as one line
-    line = np.lib.stride_tricks.as_strided(position, shape=(row_step * (draws - 1) + m,),
-                                           strides=(position.itemsize,))
-    line[flat.ravel()] = np.tile(np.arange(m, dtype=position.dtype), draws)
-    if fixes is not None:
-        rows, place, rank = fixes
-        line[flat[rows, place]] = rank
 
 
 def _pairwise(by_proposal: NDArray[np.unsignedinteger]) -> FloatArray:
@@ -398,12 +334,15 @@ def _first_rank(totals: FloatArray, included: BoolArray | None) -> BoolArray:
     return first if included is None else first & included
 
 
-def _first_twins(block: FloatArray) -> IntArray | None:
+def _first_twins(block: FloatArray, included: BoolArray | None = None) -> IntArray | None:
     """Return, per draw, the index of the first proposal with the same values as each
-    proposal (itself if none), or None if no draw of ``block`` has two equal proposals."""
+    proposal (itself if none), or None if no draw of ``block`` has two equal proposals that
+    are ``included``."""
     draws, m, n = block.shape
     mix = np.random.default_rng(1997).integers(1, 2**63, n, np.uint64) | np.uint64(1)
     hashes = np.ascontiguousarray(block).view(np.uint64) @ mix  # exact: integer arithmetic
+    if included is not None:  # a proposal left out twins nobody (its total is dropped)
+        hashes = np.where(included, hashes, ~np.arange(m, dtype=np.uint64))
     order = np.argsort(hashes, axis=1, kind="stable")  # equal hashes keep index order
     ranked = np.take_along_axis(hashes, order, axis=1)
     starts = np.ones((draws, m), dtype=bool)
@@ -421,12 +360,14 @@ def _first_twins(block: FloatArray) -> IntArray | None:
 
 
 def _ranking_entropy(positions: NDArray[np.unsignedinteger], hashes: NDArray[np.uint64]) -> float:
-    """Return the entropy in bits of the distinct columns of ``positions`` (one per draw)."""
-    by_hash = np.argsort(hashes)
-    same = hashes[by_hash[1:]] == hashes[by_hash[:-1]]
+    """Return the entropy in bits of the distinct columns of ``positions`` (one per draw);
+    ``hashes`` ``(2, draws)`` are two independent hashes of each column."""
+    by_hash = np.argsort(hashes[0])
+    same = hashes[0, by_hash[1:]] == hashes[0, by_hash[:-1]]
     first, second = by_hash[:-1][same], by_hash[1:][same]
-    # Equal hashes normally mean equal rankings; checking the neighbours makes it certain.
-    if (positions[:, first] == positions[:, second]).all():
+    # Equal hashes mean equal rankings but for a collision; a second hash agreeing as well
+    # leaves a chance below 2^-100 even for a million draws, and otherwise they are compared.
+    if (hashes[1, first] == hashes[1, second]).all():
         counts = np.diff(np.flatnonzero(np.concatenate(([True], ~same, [True]))))
     else:
         counts = np.unique(positions.T, axis=0, return_counts=True)[1]

@@ -198,3 +198,73 @@ def test_smaa_gives_a_tie_to_both(tmp_path):
     assert 1.0 == out["confidence"]["A"] == out["confidence"]["B"]
     assert out["central_weights"]["C"] is None
     assert 0.0 == out["pairwise_winning"]["A"]["B"] == out["pairwise_winning"]["B"]["A"]
+
+
+def _minimum_tender(tmp_path, normalisation="none", scores=(10, 6)):
+    """Quality q (60 %, minimum 35 points, one leaf q1) and price (40 %, linear); A: quality
+    10, price 150; B: quality 6, price 100 (the case of test_intervals)."""
+    import yaml
+
+    model = {"id": "m", "title": "m", "aggregation": "mean", "points": 100,
+             "criteria": [{"id": "q", "title": "q", "weight": 60, "minimum": 35,
+                           "criteria": [{"id": "q1", "title": "q1", "weight": 100,
+                                         "normalisation": normalisation}]},
+                          {"id": "p", "title": "p", "weight": 40,
+                           "price": {"model": "linear", "field": "price"}}]}
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(model))
+    return evaluate_tender(tender_in_memory(path, {"A": {"price": 150}, "B": {"price": 100}},
+                                            {"e": {"A": {"q1": scores[0]},
+                                                   "B": {"q1": scores[1]}}}))
+
+
+def test_smaa_excludes_a_proposal_below_the_minimum_under_the_drawn_weights(tmp_path):
+    """With quality weight w uniform on (0, 1): T_A = 50 + 50w, T_B = 100 − 40w. B's quality
+    points 60w fall under the minimum 35 below w = 0.5833, A's (100w) below w = 0.35. So A
+    ranks first whenever it takes part (w ≥ 0.35: alone below 0.5833, ahead of B above, since
+    B overtakes only below 5/9): b_A = (0.65, 0); B is second for w ≥ 0.5833: b_B = (0,
+    0.4167). A's central weights: the mean of w over (0.35, 1), (67.5, 32.5); under them B
+    takes part (40.5 points) and A wins: confidence 1. Ignoring the minimum gave B the draws
+    below w = 5/9."""
+    ev = _minimum_tender(tmp_path)
+    _, out = smaa(ev, 40_000, 11, sampler="dirichlet")
+    assert out["rank_acceptability"]["A"] == pytest.approx([0.65, 0.0], abs=0.01)
+    assert out["rank_acceptability"]["B"] == pytest.approx([0.0, 1 - 0.35 / 0.6], abs=0.01)
+    assert out["central_weights"]["A"]["q"] == pytest.approx(67.5, abs=0.5)
+    assert out["central_weights"]["B"] is None
+    assert 1.0 == out["confidence"]["A"]
+
+
+def test_smaa_draws_agree_with_rescoring_each_draw(tmp_path):
+    """Every draw is ranked as re-scoring the tender under its weights ranks it (by the
+    totals, tied totals sharing the better rank; excluded proposals unranked)."""
+    from evaluation.analysis.draws import draw_weights
+
+    ev = _minimum_tender(tmp_path, "proportional")
+    samples, seed = 60, 4
+    _, out = smaa(ev, samples, seed, sampler="dirichlet")
+    weights, _, _ = draw_weights(ev, samples, np.random.default_rng(seed), "dirichlet")
+    counts = {"A": [0, 0], "B": [0, 0]}
+    for w in weights:
+        model = with_local_weight(ev.model, "q", 100 * w[0])
+        again = evaluate_tender(dataclasses.replace(ev.tender, model=model))
+        for pid in ("A", "B"):
+            i = again.index(pid)
+            if again.included[i]:
+                higher = np.sum(again.totals[again.included] > again.totals[i])
+                counts[pid][int(higher)] += 1
+    for pid in ("A", "B"):
+        assert [c / samples for c in counts[pid]] == pytest.approx(
+            out["rank_acceptability"][pid], abs=1e-12)
+
+
+def test_score_uncertainty_with_one_evaluator_changes_nothing(tmp_path):
+    """One evaluator: every drawn score is the agreed one, so drawing scores must give the same
+    SMAA, normalisation and minimums included (it used to drop both: an acceptability moved
+    from 0.713 to 0.496). Here A's 8 is normalised to 10 and B's 6 to 7.5."""
+    ev = _minimum_tender(tmp_path, "proportional", (8, 6))
+    _, fixed = smaa(ev, 3000, 2, sampler="dirichlet")
+    _, drawn = smaa(ev, 3000, 2, sampler="dirichlet", score_uncertainty=True)
+    for key in ("rank_acceptability", "confidence", "pairwise_winning"):
+        assert fixed[key] == drawn[key]
+    assert fixed["central_weights"]["A"] == pytest.approx(drawn["central_weights"]["A"])

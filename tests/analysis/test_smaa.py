@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
+from evaluation.analysis.ranks import ranks_from_values
 from evaluation.analysis.sampling import sample_dirichlet, sample_intervals, sample_ranges
-from evaluation.analysis.smaa import SmaaResult, ranks_from_values, run_smaa
+from evaluation.analysis.smaa import SmaaResult, run_smaa
 
 RSMAA = Path(__file__).resolve().parents[3] / "shared" / "reference" / "data" / "rsmaa"
 
@@ -304,7 +305,7 @@ def test_excluded_proposals_take_no_part() -> None:
     np.testing.assert_allclose(result.central_weights[0], [0.5, 0.5])
     # given the values under its central weights (where B takes part), B wins every draw
     given = run_smaa(values[None], weights, included=included[:1], sets=np.array([0, 0]),
-                     confidence_inputs=lambda w: (values, None))
+                     confidence_inputs=lambda c: [(values, None)] * len(c))
     np.testing.assert_array_equal([0.0, 1.0, 0.0], given.rank_acceptability[:, 0])
     assert 1.0 == given.confidence[1]
     with pytest.raises(ValueError, match="confidence_inputs"):
@@ -458,3 +459,14 @@ def test_sample_intervals_around_twenty_published_weights() -> None:
     np.testing.assert_allclose(weights.sum(axis=1), 1.0)
     assert (np.abs(weights - published) <= 0.02 + 1e-12).all()
     assert (weights >= 0).all()
+
+
+def test_near_ties_among_proposals_left_out_keep_them_last() -> None:
+    """A row re-sorted for a 1-ulp near tie keeps the proposals taking no part behind the
+    others, whatever their totals: C (left out) has the best total but no rank."""
+    one = 1.0
+    above = np.nextafter(one, 2.0)
+    values = np.array([[one], [above], [5.0]])
+    result = run_smaa(values[None], np.array([[1.0]]), included=np.array([[True, True, False]]))
+    np.testing.assert_array_equal([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]],
+                                  result.rank_acceptability)
