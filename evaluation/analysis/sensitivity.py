@@ -129,11 +129,18 @@ def _without(tender: Any, pid: str) -> Any:
                                consensus=consensus)
 
 
-def _with_decoy(tender: Any, evaluation: Evaluation) -> Any:
-    """Return the tender plus a strictly dominated fictitious proposal ``DECOY``."""
+def decoy_id(tender: Any) -> str:
+    """Return an id for the fictitious decoy that no proposal of the tender has: ``DECOY``,
+    else ``DECOY-2``, ``DECOY-3``, …"""
+    taken = set(tender.proposal_ids)
+    return next(pid for pid in ("DECOY", *(f"DECOY-{k}" for k in range(2, len(taken) + 3)))
+                if pid not in taken)
+
+
+def _with_decoy(tender: Any, evaluation: Evaluation, pid: str) -> Any:
+    """Return the tender plus a strictly dominated fictitious proposal ``pid``."""
     import pandas as pd
 
-    pid = "DECOY"
     rows = np.flatnonzero(evaluation.included)
     prices = tender.prices.copy()
     decoy_prices = {}
@@ -195,7 +202,8 @@ def rank_reversals(evaluation: Evaluation) -> list[dict[str, Any]]:
         base_tender = dataclasses.replace(tender, model=model)
         base = evaluate_tender(base_tender)
         tests = [("removed", p, _without(base_tender, p)) for p in base.order[1:]]
-        tests.append(("decoy", "DECOY", _with_decoy(base_tender, base)))
+        decoy = decoy_id(base_tender)
+        tests.append(("decoy", decoy, _with_decoy(base_tender, base, decoy)))
         changes = []
         for kind, pid, changed in tests:
             after = evaluate_tender(changed)

@@ -2,7 +2,10 @@
 
 Raw material for the proposal notebook and the award notice. Quality needs are linear in
 the score; price needs are solved numerically because relative price models move every
-proposal's price points when the best price moves.
+proposal's price points when the best price moves. "Reaching" is drawing level: the score or
+price at which the proposal's total equals the best rival's. At equal totals the ranking rule
+of :mod:`evaluation.core.ranking` decides (the model's announced tie-break, then a shared
+rank), so a proposal drawing level wins only if the tie-break favours it.
 """
 
 from __future__ import annotations

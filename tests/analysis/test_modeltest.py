@@ -352,3 +352,60 @@ def test_notebook_executes(tmp_path: Path) -> None:
     expected = run_model_test(load_model(DEMO_MODEL), read_settings(
         load_model(DEMO_MODEL), {"competitions": 200, "seed": 5})).as_dict("en")
     assert json.loads(dumps(expected))["models"] == results["models"]
+
+
+# --- one normalisation, one ranking rule ----------------------------------------------------
+
+
+def _one_competition(quality: list[list[float]], prices: list[float]) -> Any:
+    """Return a batch of one fictitious competition with the given proposals in its slots."""
+    from evaluation.analysis.modeltest import SLOTS, Competitions
+
+    n = len(prices)
+    q = np.zeros((1, SLOTS, len(quality[0])))
+    q[0, :n] = quality
+    p = np.full((1, SLOTS, 1), 100.0)
+    p[0, :n, 0] = prices
+    admitted = np.zeros((1, SLOTS), dtype=bool)
+    admitted[0, :n] = True
+    return Competitions(p, q, admitted, admitted.copy(), ("price",))
+
+
+def test_model_test_normalises_as_scoring_does_on_a_one_to_five_scale(tmp_path: Path) -> None:
+    """Quality q on 1–5 (proportional, 40 %), r on 0–10 (40 %), price 20 % (all prices equal).
+    Scores 2, 3, 4 on q: scoring gives S·5/4 = 2.5, 3.75, 5, values 0.375, 0.6875, 1 (spread
+    0.625; the model test's own copy gave 1/3, 2/3, 1: spread 2/3). r 0, 5, 10: spread 1.
+    Realised weight of q = 0.4·0.625 / (0.4·0.625 + 0.4·1) = 0.3846 (the copy: 0.4)."""
+    from evaluation.analysis.modeltest import build_variants, simulate_variant
+
+    path = tmp_path / "n.yaml"
+    path.write_text(
+        "id: n\ntitle: n\naggregation: mean\npoints: 100\ncriteria:\n"
+        "  - {id: q, title: q, weight: 40, scale: {min: 1, max: 5}, "
+        "normalisation: proportional}\n"
+        "  - {id: r, title: r, weight: 40}\n"
+        "  - {id: p, title: p, weight: 20, price: {model: linear, field: price}}\n")
+    model = load_model(path)
+    own = build_variants(model, read_settings(model))[0][0]
+    outcome = simulate_variant(model, own, _one_competition([[2, 0], [3, 5], [4, 10]],
+                                                            [100, 100, 100]))
+    np.testing.assert_allclose(outcome.realised[0], [0.25 / 0.65, 0.4 / 0.65, 0.0])
+
+
+def test_model_test_shares_a_tie_as_scoring_does(tmp_path: Path) -> None:
+    """Two equal proposals (same scores, same price) tie after every tie-break rule: scoring
+    names no winner; so the model test may not count removing the third proposal as a
+    change of winner, nor treat the first slot as the winner (it used to: lowest slot)."""
+    from evaluation.analysis.modeltest import build_variants, simulate_variant
+
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "id: t\ntitle: t\naggregation: mean\npoints: 100\ntie_break: [quality, price]\n"
+        "criteria:\n  - {id: q, title: q, weight: 60}\n"
+        "  - {id: p, title: p, weight: 40, price: {model: proportional, field: price}}\n")
+    model = load_model(path)
+    own = build_variants(model, read_settings(model))[0][0]
+    outcome = simulate_variant(model, own, _one_competition([[8], [8], [3]], [90, 90, 200]))
+    assert 1 == outcome.removals[0]  # only the third can be removed: both others are first
+    assert not outcome.removal_changed[0]
+    assert np.isnan(outcome.nok[0])  # no single winner whose price to read

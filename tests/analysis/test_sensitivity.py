@@ -268,3 +268,32 @@ def test_score_uncertainty_with_one_evaluator_changes_nothing(tmp_path):
     for key in ("rank_acceptability", "confidence", "pairwise_winning"):
         assert fixed[key] == drawn[key]
     assert fixed["central_weights"]["A"] == pytest.approx(drawn["central_weights"]["A"])
+
+
+def test_the_decoy_never_takes_a_real_proposal_s_id(tmp_path):
+    """A real proposal called DECOY. Quality and two-sided price 50/50 (0–10): A (9, 150),
+    DECOY (7, 100), C (5, 80). Pmin 80, Pmax 150: price scores A 0, DECOY 50/70·10 = 7.14,
+    C 10; totals A 45, DECOY 70.7, C 75: C wins. The fictitious decoy (price 1.25 × 150 =
+    187.5, quality 5 − 0.5) moves Pmax to 187.5: A 45 + 17.4 = 62.4, DECOY 35 + 40.7 = 75.7,
+    C 75 — the real DECOY overtakes C. The decoy gets another id (DECOY-2); the literal id
+    DECOY used to overwrite the real proposal's price and scores."""
+    import yaml
+
+    from evaluation.analysis.sensitivity import decoy_id
+
+    model = {"id": "d", "title": "d", "aggregation": "mean",
+             "criteria": [{"id": "q", "title": "q", "weight": 50},
+                          {"id": "p", "title": "p", "weight": 50,
+                           "price": {"model": "two_sided", "field": "price"}}]}
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump(model))
+    ev = evaluate_tender(tender_in_memory(
+        path, {"A": {"price": 150}, "DECOY": {"price": 100}, "C": {"price": 80}},
+        {"e": {"A": {"q": 9}, "DECOY": {"q": 7}, "C": {"q": 5}}}))
+    assert ["C", "DECOY", "A"] == list(ev.order)
+    assert "DECOY-2" == decoy_id(ev.tender)
+    found = next(r for r in rank_reversals(ev) if r["price_model"] == "two_sided")
+    decoy = next(c for c in found["changes"] if c["test"] == "decoy")
+    assert "DECOY-2" == decoy["proposal"]
+    assert ("C", "DECOY") == (decoy["winner_before"], decoy["winner_after"])
+    assert ["DECOY", "C", "A"] == decoy["order_after"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from evaluation.core.model import Model
+from evaluation.core.scoring import below_minimum
 
 from .constants import DECOY, DEFAULT_BUDGET, MAX_PROPOSALS, Array, Mask
 from .settings import Settings
@@ -95,7 +96,7 @@ def generate_competitions(model: Model, settings: Settings) -> Competitions:
     level_q = np.minimum(np.floor(share * (steps + 1)), steps)
     quality = mins + level_q * spans / steps
     drawn: Mask = np.asarray(np.arange(MAX_PROPOSALS) < sizes[:, None])
-    admitted: Mask = np.asarray(drawn & ~_below_minimum(model, quality))
+    admitted: Mask = np.asarray(drawn & ~below_minimum(model, quality, quality_leaves))
     # pad: the decoy slot, and harmless finite numbers in slots not drawn
     big = np.concatenate([prices, np.zeros((c, 1, len(fields)))], axis=1)
     qual = np.concatenate([quality, np.zeros((c, 1, len(quality_leaves)))], axis=1)
@@ -121,22 +122,3 @@ def _field_is_cost(model: Model, name: str) -> bool:
                if leaf.price is not None and leaf.price.field == name)
 
 
-def _below_minimum(model: Model, quality: Array) -> Mask:
-    leaves = model.quality_leaves
-    column = {leaf.id: j for j, leaf in enumerate(leaves)}
-    mins = np.array([leaf.scale.min for leaf in leaves])
-    spans = np.array([leaf.scale.range for leaf in leaves])
-    values = (quality - mins) / spans
-    below = np.zeros(quality.shape[:-1], dtype=bool)
-    for node in model.nodes():
-        if node.minimum is None:
-            continue
-        if node.is_leaf:
-            got = quality[..., column[node.id]]
-        else:
-            got = np.zeros(quality.shape[:-1])
-            for n in node.walk():
-                if n.is_leaf and n.id in column:
-                    got = got + model.points * model.global_weight(n.id) * values[..., column[n.id]]
-        below |= got < node.minimum - 1e-9
-    return below

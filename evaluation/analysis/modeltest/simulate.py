@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +9,8 @@ from numpy.typing import NDArray
 
 from evaluation.core.model import Model
 from evaluation.core.price import sorted_breakpoints
+from evaluation.core.ranking import first_place, tie_break_keys
+from evaluation.core.scoring import leaf_values, normalise_quality
 
 from .constants import MAX_PROPOSALS, Array, Mask
 from .generate import Competitions
@@ -35,16 +36,6 @@ class Outcomes:
     unbeatable: Mask | None
 
 
-def _winners(mask: Mask, keys: Sequence[Array]) -> NDArray[np.int64]:
-    """Return the winning slot per row (−1 if nobody takes part), keys compared in order."""
-    candidates = mask.copy()
-    for key in keys:
-        k = np.where(candidates, np.broadcast_to(key, mask.shape), -np.inf)
-        candidates &= k == k.max(axis=-1, keepdims=True)
-    winner = np.argmax(candidates, axis=-1).astype(np.int64)
-    return np.where(candidates.any(axis=-1), winner, -1)
-
-
 def simulate_variant(model: Model, variant: Variant, batch: Competitions) -> Outcomes:
     """Return the outcomes of one variant (own or candidate model) over a batch."""
     masks = scenario_masks(batch.admitted)
@@ -68,14 +59,16 @@ def simulate_variant(model: Model, variant: Variant, batch: Competitions) -> Out
         primary, price_key = _primary(model, variant, q_points, price_values, values, total_price,
                                       masks)
         keys = [primary, *_tie_keys(model, variant, q_points, price_key, price_values, values)]
-        winners = _winners(masks, keys)
+        winners, firsts = first_place(keys, masks)
         order = np.sign(primary[..., :, None] - primary[..., None, :])
     c = batch.admitted.shape[0]
     won = winners[0]
     n_admitted = base.sum(axis=1)
-    slots = np.arange(MAX_PROPOSALS)
-    removable = base[:, :MAX_PROPOSALS] & (slots != won[:, None])  # C × 10
-    changed = (won[:, None] != winners[1:1 + MAX_PROPOSALS].T) & removable
+    # a proposal sharing the first place is a winner too: removing it tests nothing
+    removable = base[:, :MAX_PROPOSALS] & ~firsts[0][:, :MAX_PROPOSALS]  # C × 10
+    # who is first among the real proposals (a decoy tied with the winner unseats nobody)
+    moved = ((firsts[1:] != firsts[0]) & masks[1:])[..., :MAX_PROPOSALS].any(axis=-1)
+    changed = moved[:MAX_PROPOSALS].T & removable
     pair_base = base[:, :, None] & base[:, None, :]
     flips = (order != order[0]) & pair_base & masks[..., :, None] & masks[..., None, :]
     flipped = flips.any(axis=(-1, -2))  # K × C
@@ -94,7 +87,7 @@ def simulate_variant(model: Model, variant: Variant, batch: Competitions) -> Out
         removal_order_changed=(flipped[1:1 + MAX_PROPOSALS].T & removable).any(axis=1),
         removals=removable.sum(axis=1).astype(np.int64),
         removals_changed=changed.sum(axis=1).astype(np.int64),
-        decoy_changed=(winners[-1] != won) & (n_admitted > 0),
+        decoy_changed=moved[-1] & (n_admitted > 0),
         decoy_order_changed=flipped[-1] & (n_admitted > 0),
         realised=realised, nok=nok, negative=negative, clipped=clipped, unbeatable=unbeatable)
 
@@ -109,38 +102,14 @@ def _weighted_sum(values: Array, weights: Array) -> Array:
 
 
 def _quality_values(model: Model, quality: Array, masks: Mask) -> Array:
-    """Return quality leaf values, normalised per scenario where the model normalises."""
+    """Return quality leaf values, normalised per scenario among the slots taking part, by
+    the scoring pipeline's own normalisation (:func:`evaluation.core.scoring.normalise_quality`;
+    one scenario axis of 1 where the model normalises nothing)."""
     leaves = model.quality_leaves
-    mins = np.array([leaf.scale.min for leaf in leaves])
-    spans = np.array([leaf.scale.range for leaf in leaves])
-    values = ((quality - mins) / spans)[None]
-    groups = [n for n in model.nodes() if n.children and n.normalisation != "none"]
-    if not groups and all(leaf.normalisation == "none" for leaf in leaves):
-        return values
-    values = np.repeat(values, masks.shape[0], axis=0)
-    column = {leaf.id: j for j, leaf in enumerate(leaves)}
-    with np.errstate(all="ignore"):
-        for j, leaf in enumerate(leaves):
-            if leaf.normalisation != "none":
-                values[..., j] = _normalised(values[..., j], masks, leaf.normalisation)
-        for group in sorted(groups, key=lambda n: -len(n.path)):
-            cols = [column[n.id] for n in group.walk() if n.is_leaf and n.id in column]
-            w = np.array([model.global_weight(leaves[k].id) for k in cols])
-            share = _weighted_sum(values[..., cols], w / w.sum())
-            best = np.where(masks, share, -np.inf).max(axis=-1, keepdims=True)
-            for k in cols:
-                if group.normalisation == "proportional":
-                    values[..., k] = np.where(best > 0, values[..., k] / best, values[..., k])
-                else:
-                    values[..., k] = values[..., k] + (1.0 - best)
-    return values
-
-
-def _normalised(v: Array, masks: Mask, how: str) -> Array:
-    best = np.where(masks, v, -np.inf).max(axis=-1, keepdims=True)
-    if how == "proportional":
-        return np.where(best > 0, v / best, v)
-    return v + (1.0 - best)
+    if all(n.normalisation == "none" for n in model.nodes()):
+        return leaf_values(quality, leaves)[None]
+    normalised, _ = normalise_quality(model, quality, leaves, masks)
+    return leaf_values(normalised, leaves)
 
 
 def _total_price(batch: Competitions, variant: Variant) -> Array:
@@ -175,26 +144,24 @@ def _primary(model: Model, variant: Variant, q_points: Array, price_values: list
 
 def _tie_keys(model: Model, variant: Variant, q_points: Array, price_key: Array,
               price_values: list[Array], values: Array) -> list[Array]:
-    keys: list[Array] = []
+    """Return the model's tie-break keys (:func:`evaluation.core.ranking.tie_break_keys`), a
+    criterion's key its weighted values under the variant's weights."""
     column = {leaf.id: j for j, leaf in enumerate(model.quality_leaves)}
     price_column = {leaf.id: j for j, leaf in enumerate(model.price_leaves)}
+    points: dict[str, Array] = {}
     for entry in model.tie_break:
-        if entry == "quality":
-            keys.append(q_points)
-        elif entry == "price":
-            keys.append(price_key)
-        else:
-            node = model.node(entry)
-            points: Array = np.zeros(price_key.shape)
-            for leaf in node.walk():
-                if leaf.id in column:
-                    points = points + variant.quality_weights[column[leaf.id]] * \
-                        values[..., column[leaf.id]]
-                elif leaf.id in price_column:
-                    j = price_column[leaf.id]
-                    points = points + variant.price_weights[j] * price_values[j]
-            keys.append(points)
-    return keys
+        if entry in ("quality", "price"):
+            continue
+        total: Array = np.zeros(price_key.shape)
+        for leaf in model.node(entry).walk():
+            if leaf.id in column:
+                total = total + variant.quality_weights[column[leaf.id]] * \
+                    values[..., column[leaf.id]]
+            elif leaf.id in price_column:
+                j = price_column[leaf.id]
+                total = total + variant.price_weights[j] * price_values[j]
+        points[entry] = total
+    return tie_break_keys(model, points, q_points, price_key)
 
 
 def _spread(v: Array, base: Mask) -> Array:
