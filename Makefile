@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TENDER ?= tenders/1000-bygg
 
-.PHONY: demo test lint bench lab dashboard clean bytecode
+.PHONY: demo test lint bench mutate lab dashboard clean bytecode
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ bench: bytecode
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
 
+# Mutation testing of the formula modules with their fast in-process tests (README,
+# "Development"); not part of `make test`. mutmut is pinned in the dev extra. A fresh run each
+# time (mutants/ is removed), then the per-module summary, the survivors and the canary.
+mutate: $(STAMP)
+	rm -rf mutants
+	EVALUATION_MUTATE=1 OPENBLAS_NUM_THREADS=1 $(BIN)/mutmut run --max-children 2 > mutants.log 2>&1 || (tail -20 mutants.log; exit 1)
+	$(BIN)/python bench/mutation.py
+
 lab: bytecode
 	$(BIN)/evaluation lab
 
@@ -43,4 +51,4 @@ dashboard: bytecode
 	$(BIN)/evaluation dashboard $(TENDER)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants mutants.log

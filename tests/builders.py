@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,14 @@ from evaluation.core.evaluation import Evaluation
 from evaluation.core.results import score_object
 from evaluation.core.scoring import evaluate_tender
 from evaluation.data.tender import load_tender
+
+# `make mutate` runs the fast tests once per mutant: fewer Hypothesis examples, derandomised
+MUTATING = bool(os.environ.get("EVALUATION_MUTATE"))
+
+
+def examples(count: int) -> int:
+    """Return ``count`` Hypothesis examples, or at most 8 while mutation testing."""
+    return min(count, 8) if MUTATING else count
 
 
 def write_csv(path: Path, rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None

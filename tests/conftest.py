@@ -7,6 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from builders import MUTATING
+from hypothesis import settings
+
+if MUTATING:  # `make mutate`: every mutant runs these tests; keep them quick and repeatable
+    settings.register_profile("mutate", max_examples=8, derandomize=True, database=None)
+    settings.load_profile("mutate")
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_TENDER = ROOT / "tenders" / "1000-bygg"

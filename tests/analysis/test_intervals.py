@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
-from builders import tender_in_memory
+from builders import examples, tender_in_memory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -186,7 +186,7 @@ def tenders(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], dict[str, 
              for p, s in zip(ids, scores, strict=True)}, draw(st.integers(1, 2)))
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=examples(40), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(case=tenders())

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from builders import examples
 from conftest import DEMO_MODEL, ROOT, edit, line_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -180,7 +181,7 @@ def test_relative_models_reverse_at_default_settings(demo: Model) -> None:
     assert result.own.removal_changed == variants["linear"].removal_changed
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), spread=st.floats(0.1, 0.4),
        correlation=st.floats(-0.3, 0.7))
 def test_absolute_models_never_reverse_any_settings(seed: int, spread: float,

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from builders import tender_in_memory
+from builders import examples, tender_in_memory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,7 +71,7 @@ competitions = st.integers(3, 6).flatmap(lambda n: st.tuples(
     st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10)), min_size=n, max_size=n)))
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=examples(25), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(comp=competitions, node=st.sampled_from(["q", "p", "q1"]))
 def test_interval_ends_are_exact_on_random_competitions(tmp_path, comp, node):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from builders import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
@@ -16,7 +17,11 @@ from evaluation.analysis.ranks import ranks_from_values
 from evaluation.analysis.sampling import sample_dirichlet, sample_intervals, sample_ranges
 from evaluation.analysis.smaa import SmaaResult, run_smaa
 
-RSMAA = Path(__file__).resolve().parents[3] / "shared" / "reference" / "data" / "rsmaa"
+# ../shared/reference beside the worktree, found upward (also from mutmut's copy in mutants/)
+RSMAA = next((parent / "shared" / "reference" / "data" / "rsmaa"
+              for parent in Path(__file__).resolve().parents
+              if (parent / "shared" / "reference" / "data" / "rsmaa").is_dir()),
+             Path(__file__).resolve().parents[3] / "shared" / "reference" / "data" / "rsmaa")
 
 
 def read_dget(path: Path) -> NDArray[np.float64]:
@@ -122,26 +127,32 @@ def test_jsmaa_benefit_risk() -> None:
     np.testing.assert_allclose(result.confidence, [0.44, 0.48, 0.34, 0.74], rtol=0, atol=0.03)
 
 
-def reference_smaa(values: NDArray[np.float64], weights: NDArray[np.float64]) -> SmaaResult:
+def reference_smaa(values: NDArray[np.float64], weights: NDArray[np.float64],
+                   included: NDArray[np.bool_] | None = None) -> SmaaResult:
     """Return SMAA-2 computed the slow, obvious way, as R ``smaa`` 0.3-2 does: a proposal's
     rank is one plus the number of strictly higher totals (``smaa_rank`` in its C code), so
-    tied totals share the better rank.
+    tied totals share the better rank. ``included`` (per draw) leaves proposals out of a draw:
+    no rank, behind every ranked proposal pairwise, never first.
 
     ``values`` is ``(m, n)`` or ``(K, m, n)``; sums are taken without BLAS, so equal
     proposals get equal totals and tie.
     """
     per_draw = values if values.ndim == 3 else values[None]
     totals = (weights[:, None, :] * per_draw).sum(axis=2)
-    ranks = (totals[:, None, :] > totals[:, :, None]).sum(axis=2)  # [k, i]: higher than i
     m = per_draw.shape[1]
+    taking = np.ones(totals.shape, dtype=bool) if included is None else \
+        np.broadcast_to(included, totals.shape)
+    totals = np.where(taking, totals, -np.inf)
+    ranks = (totals[:, None, :] > totals[:, :, None]).sum(axis=2)  # [k, i]: higher than i
+    ranks = np.where(taking, ranks, m)
     acceptability = np.array([[np.mean(ranks[:, i] == r) for r in range(m)] for i in range(m)])
     pairwise = np.array([[np.mean(ranks[:, i] < ranks[:, j]) for j in range(m)] for i in range(m)])
     central = np.full((m, weights.shape[1]), np.nan)
     confidence = np.full(m, np.nan)
     for i in np.flatnonzero(acceptability[:, 0] > 0):
         central[i] = weights[ranks[:, i] == 0].mean(axis=0)
-        under = (per_draw * central[i]).sum(axis=2)
-        confidence[i] = np.mean(under[:, i] >= under.max(axis=1))
+        under = np.where(taking, (per_draw * central[i]).sum(axis=2), -np.inf)
+        confidence[i] = np.mean(taking[:, i] & (under[:, i] >= under.max(axis=1)))
     _, counts = np.unique(ranks, axis=0, return_counts=True)
     share = counts / len(ranks)
     return SmaaResult(
@@ -165,7 +176,7 @@ grid_values = st.integers(2, 7).flatmap(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(grid_values, st.integers(1, 400), st.integers(0, 2**32 - 1))
 def test_matches_reference_implementation(rows: list[list[int]], draws: int, seed: int) -> None:
     values = np.array(rows, dtype=np.float64) / 4
@@ -178,7 +189,7 @@ def test_matches_reference_implementation(rows: list[list[int]], draws: int, see
     assert expected.ranking_entropy == pytest.approx(actual.ranking_entropy, abs=1e-12)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.integers(2, 7), st.integers(1, 4), st.integers(1, 300), st.integers(0, 2**32 - 1))
 def test_per_draw_values_match_reference(m: int, n: int, draws: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
@@ -190,7 +201,7 @@ def test_per_draw_values_match_reference(m: int, n: int, draws: int, seed: int) 
     assert expected.ranking_entropy == pytest.approx(actual.ranking_entropy, abs=1e-12)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(grid_values, st.integers(1, 300), st.integers(0, 2**32 - 1))
 def test_indices_are_distributions(rows: list[list[int]], draws: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
@@ -210,7 +221,7 @@ def test_indices_are_distributions(rows: list[list[int]], draws: int, seed: int)
     assert 0.0 <= result.ranking_entropy <= np.log2(draws) + 1e-9
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     st.integers(2, 6),
     st.integers(1, 6),
@@ -361,7 +372,7 @@ def test_blocks_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> Non
     assert whole.ranking_entropy == blocked.ranking_entropy
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.integers(1, 12), st.integers(1, 50), st.integers(0, 2**32 - 1))
 def test_dirichlet_draws_lie_on_the_simplex(n: int, samples: int, seed: int) -> None:
     draws = sample_dirichlet(n, samples, np.random.default_rng(seed))
@@ -385,7 +396,7 @@ bounds = st.integers(2, 8).flatmap(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(bounds, st.sampled_from(["auto", "rejection", "hit-and-run"]), st.integers(0, 2**16))
 def test_sample_ranges_respects_the_bounds(
     lows_widths: tuple[list[float], list[float]], method: str, seed: int
@@ -470,3 +481,71 @@ def test_near_ties_among_proposals_left_out_keep_them_last() -> None:
     result = run_smaa(values[None], np.array([[1.0]]), included=np.array([[True, True, False]]))
     np.testing.assert_array_equal([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]],
                                   result.rank_acceptability)
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(st.integers(2, 6), st.integers(1, 3), st.integers(1, 4), st.integers(1, 200),
+       st.integers(0, 2**32 - 1))
+def test_value_sets_and_draws_left_out_match_reference(m: int, n: int, count: int, draws: int,
+                                                       seed: int) -> None:
+    """Draws that share value sets (``sets``), each set leaving some proposals out, give the
+    indices of the same values and inclusions given per draw, and of the reference; equal
+    rows (twins) and proposals left out are common on this coarse grid."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 3, (count, m, n)) / 2
+    taking = rng.random((count, m)) < 0.7
+    taking[:, 0] = True
+    which = rng.integers(0, count, draws)
+    weights = sample_dirichlet(n, draws, rng)
+
+    def given_values(central: NDArray[np.float64]) -> list[
+            tuple[NDArray[np.float64], NDArray[np.bool_]]]:
+        return [(values[which], taking[which])] * len(central)
+
+    by_set = run_smaa(values, weights, included=taking, sets=which,
+                      confidence_inputs=given_values)
+    per_draw = run_smaa(values[which], weights, included=taking[which])
+    expected = reference_smaa(values[which], weights, taking[which])
+    for result in (by_set, per_draw):
+        for field in ("rank_acceptability", "pairwise_winning", "confidence",
+                      "central_weights"):
+            np.testing.assert_allclose(getattr(result, field), getattr(expected, field),
+                                       atol=1e-12)
+        assert expected.ranking_entropy == pytest.approx(result.ranking_entropy, abs=1e-12)
+
+
+def test_sample_ranges_edge_regions() -> None:
+    """Upper bounds summing to 1 leave one point, the upper bounds; lower bounds summing to
+    1 (within the tolerance) the lower bounds, rescaled to sum to exactly 1; one free weight
+    takes the rest. Nothing is rejected in any of them (rate 1)."""
+    rng = np.random.default_rng(0)
+    weights, rate = sample_ranges(np.zeros(3), np.array([0.2, 0.3, 0.5]), 4, rng)
+    np.testing.assert_array_equal([[0.2, 0.3, 0.5]] * 4, weights)
+    assert 1.0 == rate
+    low = np.array([0.2, 0.3, 0.5 - 5e-10])
+    weights, rate = sample_ranges(low, np.array([0.6, 0.6, 0.6]), 3, rng)
+    assert np.abs(weights.sum(axis=1) - 1.0).max() < 1e-15
+    np.testing.assert_allclose(weights, [low / low.sum()] * 3, rtol=0, atol=1e-15)
+    assert 1.0 == rate
+    weights, rate = sample_ranges(np.array([0.2, 0.3, 0.0]), np.array([0.2, 0.3, 1.0]), 2, rng)
+    np.testing.assert_allclose([[0.2, 0.3, 0.5]] * 2, weights)
+    assert 1.0 == rate
+
+
+def test_rejection_that_finds_nothing_says_what_to_do() -> None:
+    """Twelve ranges 0.01 wide above lower bounds leaving 0.115 to share: the weights must
+    nearly fill every range, which neither proposer hits (the box's free weight would need
+    0.06 > 0.01, Dirichlet shares all under 0.087). Rejection accepts none of its pilot
+    proposals and says so; ``auto`` falls back to hit-and-run (rate 1), whose draws, more than
+    one per chain, all lie in the region."""
+    low = np.full(12, (1 - 0.115) / 12)
+    high = low + 0.01
+    with pytest.raises(ValueError, match=(
+            r"^rejection sampling accepted none of 10000 proposals inside the weight ranges; "
+            r"use method='hit-and-run'$")):
+        sample_ranges(low, high, 10, np.random.default_rng(1), method="rejection")
+    weights, rate = sample_ranges(low, high, 3000, np.random.default_rng(1))
+    assert 1.0 == rate
+    assert (3000, 12) == weights.shape
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    assert (weights >= low - 1e-12).all() and (weights <= high + 1e-12).all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from builders import examples
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
@@ -99,7 +100,7 @@ cases = st.integers(2, 6).flatmap(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(cases)
 def test_winner_interval_is_exact(case: tuple[list[list[int]], list[int], int]) -> None:
     values = np.array(case[0]) / 20
@@ -121,7 +122,7 @@ def test_winner_interval_is_exact(case: tuple[list[list[int]], list[int], int]) 
                 assert moved_totals.max() > moved_totals[winner] + 1e-9
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(cases)
 def test_intervals_contain_the_weight_and_nest(
     case: tuple[list[list[int]], list[int], int],
@@ -159,3 +160,22 @@ def test_fifty_proposals_twenty_criteria() -> None:
         low, high = getattr(found, f"{field}_low"), getattr(found, f"{field}_high")
         assert (20,) == low.shape == high.shape
         assert (low <= weights).all() and (weights <= high).all()
+
+
+def test_defaults_and_many_value_sets() -> None:
+    """Without ``n_partners`` one partner is selected (the winner); ``linear_totals`` takes
+    leading axes for many value sets alike, also when the other weights are all 0 (then the
+    freed weight is shared equally: u is the mean of the others)."""
+    found = stability_intervals(VALUES, WEIGHTS, ORDER)
+    np.testing.assert_allclose(found.partners_low, found.winner_low)
+    np.testing.assert_allclose(found.partners_high, found.winner_high)
+    stacked = np.stack([VALUES, VALUES[::-1]])
+    for weights in (WEIGHTS, np.array([1.0, 0.0])):
+        u, v = linear_totals(stacked, weights, 0)
+        for k in range(2):
+            u_k, v_k = linear_totals(stacked[k], weights, 0)
+            np.testing.assert_allclose(u[k], u_k)
+            np.testing.assert_allclose(v[k], v_k)
+    three = np.array([[[0.2, 0.4, 0.9]]])
+    u, _ = linear_totals(three, np.array([1.0, 0.0, 0.0]), 0)
+    np.testing.assert_allclose([[0.65]], u)

@@ -41,3 +41,52 @@ def test_the_declared_rule_decides_the_score(tmp_path, rule, expected) -> None:
     q = by_id(result(folder))["A"]["criteria"]["q"]
     assert q["score"] == APPROX(expected)
     assert q["spread"] == APPROX(8)
+
+
+def test_score_matrix_keeps_the_listed_order_and_drops_the_unknown() -> None:
+    """Rows land by the evaluators, proposals and leaves as listed (not alphabetically)."""
+    import pandas as pd
+
+    from evaluation.core.aggregation import score_matrix
+
+    rows = pd.DataFrame({"evaluator": ["zed", "amy", "amy"],
+                         "proposal_id": ["P2", "P1", "P2"],
+                         "criterion_id": ["q", "q", "r"],
+                         "score": [1, 2, 3]})
+    out = score_matrix(rows, ("zed", "amy"), ["P2", "P1"], ["r", "q"])
+    assert (2, 2, 2) == out.shape
+    assert 1.0 == out[0, 0, 1] and 2.0 == out[1, 1, 1] and 3.0 == out[1, 0, 0]
+    assert 3 == int(np.sum(~np.isnan(out)))
+    assert out.dtype == np.float64
+
+
+def test_disagreement_edges() -> None:
+    """A single score has no spread and never flags; no evaluators or no criteria: nothing to
+    disagree on; a spread just under 30 % of the range does not flag, 30 % does (6 and 9 of
+    10, C14); on a 0–100 scale 30 points flag and 29.9 do not."""
+    from evaluation.core.aggregation import flag_disagreement
+
+    individual = np.array([[[6.0, 5.0, np.nan]], [[9.0, 7.9, 4.0]]])
+    spread, flagged = flag_disagreement(individual, np.array([10.0, 10.0, 10.0]), 0.3)
+    np.testing.assert_allclose(spread[0, :2], [3.0, 2.9])
+    assert np.isnan(spread[0, 2])
+    assert [True, False, False] == flagged[0].tolist()
+    spread, flagged = flag_disagreement(np.zeros((0, 2, 3)), np.full(3, 10.0), 0.3)
+    assert (2, 3) == spread.shape and np.isnan(spread).all() and not flagged.any()
+    assert flagged.dtype == bool
+    wide = np.array([[[0.0, 0.0]], [[30.0, 29.9]]])
+    _, flagged = flag_disagreement(wide, np.array([100.0, 100.0]), 0.3)
+    assert [True, False] == flagged[0].tolist()
+
+
+def test_the_panel_keeps_its_evaluators() -> None:
+    """build_panel records who scored, in the order given."""
+    import pandas as pd
+
+    from evaluation.core.aggregation import build_panel
+
+    rows = pd.DataFrame({"evaluator": ["b", "a"], "proposal_id": ["P", "P"],
+                         "criterion_id": ["q", "q"], "score": [4.0, 8.0]})
+    panel = build_panel(rows, ("b", "a"), ["P"], ["q"], np.array([10.0]), "mean", 0.3, None)
+    assert ("b", "a") == panel.evaluators
+    assert 6.0 == panel.aggregated[0, 0] and panel.flagged[0, 0]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from builders import tender_in_memory
+from builders import examples, tender_in_memory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +22,7 @@ from evaluation.core.scoring import evaluate_tender
 from evaluation.data.tender import load_tender
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = settings(max_examples=40, deadline=None,
+SETTINGS = settings(max_examples=examples(40), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -135,7 +135,7 @@ def _unsealed_demo_copy(root: Path) -> Path:
     return folder
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_ranking_does_not_depend_on_row_order(seed):
     with tempfile.TemporaryDirectory() as tmp:

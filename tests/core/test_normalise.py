@@ -116,3 +116,64 @@ def test_a_normalised_group_of_weight_zero(tmp_path, method) -> None:
     assert p["B"]["criteria"]["q1"]["normalised"] == APPROX(expected)
     assert p["B"]["criteria"]["g"]["points"] == APPROX(0)
     assert p["A"]["total"] == APPROX(100) and p["B"]["total"] == APPROX(100)
+
+
+def test_edge_cases_nobody_one_proposal_and_a_best_of_zero() -> None:
+    """No proposal: no best (NaN, one row per column and batch); one proposal: it is the
+    best and gets M; a column whose best is 0 stays 0 (nothing to scale up, no 0/0)."""
+    from evaluation.core.normalise import best_score
+
+    assert (1, 3) == best_score(np.zeros((0, 3))).shape
+    assert np.isnan(best_score(np.zeros((2, 0, 3)))).all()
+    assert (2, 1, 3) == best_score(np.zeros((2, 0, 3))).shape
+    np.testing.assert_array_equal([[5.0, 2.0]], best_score(np.array([[5.0, 2.0]])))
+    one = np.array([[5.0]])
+    np.testing.assert_array_equal([[10.0]], normalise_scores(one, 10.0, "proportional"))
+    np.testing.assert_array_equal([[10.0]], normalise_scores(one, 10.0, "shift"))
+    empty = np.zeros((0, 2))
+    assert (0, 2) == normalise_scores(empty, 10.0, "proportional").shape
+    zeros = np.array([[0.0, 4.0], [0.0, 8.0]])
+    np.testing.assert_array_equal([[0.0, 5.0], [0.0, 10.0]],
+                                  normalise_proportional(zeros, 10.0))
+
+
+def test_normalise_quality_under_many_weight_vectors_and_sets(tmp_path) -> None:
+    """The pipeline's normalisation with leading axes (weight vectors × included sets) gives,
+    row by row, what it gives one set under one weight vector; proposals left out keep their
+    scores; a group whose best share is 0 is left as it is (nothing to scale, no 0/0)."""
+    from builders import write_tender
+
+    from evaluation.core.scoring import normalise_quality
+    from evaluation.core.weights import local_weights, with_local_share
+    from evaluation.data.criteria import load_model
+
+    model = {"id": "b", "title": "b", "aggregation": "mean", "points": 100,
+             "criteria": [{"id": "g", "title": "g", "weight": 70, "normalisation": "proportional",
+                           "criteria": [leaf("q1", 60, normalisation="shift"), leaf("q2", 40)]},
+                          leaf("r", 30)]}
+    folder = write_tender(tmp_path, model, [{"proposal_id": "A", "supplier": "A"}])
+    loaded = load_model(folder.parent.parent / "criteria" / "case.yaml")
+    leaves = loaded.quality_leaves
+    quality = np.array([[4.0, 6.0, 1.0], [8.0, 2.0, 9.0], [5.0, 5.0, 5.0]])
+    local = with_local_share(loaded, local_weights(loaded), "q1", np.array([0.2, 0.9]))
+    included = np.array([[True, True, True], [True, False, True]])
+    out, shares = normalise_quality(loaded, quality, leaves, included[None, :, :],
+                                    local[:, None, :])
+    assert (2, 2, 3, 3) == out.shape and (2, 2, 3) == shares["g"].shape
+    for k in range(2):
+        for s in range(2):
+            one, one_shares = normalise_quality(loaded, quality, leaves, included[s], local[k])
+            np.testing.assert_allclose(out[k, s], one)
+            np.testing.assert_allclose(shares["g"][k, s], one_shares["g"])
+    np.testing.assert_array_equal(quality[1], out[0, 1, 1])  # B left out: as scored
+    assert np.isnan(shares["g"][0, 1, 1])
+    flat = dict(model, criteria=[dict(model["criteria"][0], criteria=[leaf("q1", 60),
+                                                                      leaf("q2", 40)]),
+                                 leaf("r", 30)])
+    folder = write_tender(tmp_path / "z", flat, [{"proposal_id": "A", "supplier": "A"}])
+    plain = load_model(folder.parent.parent / "criteria" / "case.yaml")
+    zero = np.zeros((2, 3))
+    kept, zero_shares = normalise_quality(plain, zero, plain.quality_leaves,
+                                          np.ones(2, dtype=bool))
+    np.testing.assert_array_equal(zero, kept)  # the best share is 0: no 0/0
+    np.testing.assert_array_equal([0.0, 0.0], zero_shares["g"])

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evaluation.core.price import (
+    SLOPES,
     score_bilinear_mean,
     score_fixed_endpoints,
     score_linear,
@@ -514,3 +515,85 @@ def test_scores_and_slopes_are_finite(model_id: str, prices: list[float], equal:
         slope = price_slope(model_id, p, **kwargs)
         assert np.all(np.isfinite(slope))
         assert np.all(slope >= 0)
+
+
+# Many price sets at once (mask) -------------------------------------------------------------
+
+MASK_CASES = [
+    ("linear", "cost", {}), ("linear", "benefit", {"slope": 2.0}),
+    ("linear", "cost", {"slope": 0.5, "floor": 0.0}),
+    ("proportional", "cost", {}), ("proportional", "benefit", {}),
+    ("two_sided", "cost", {}), ("two_sided", "benefit", {}),
+    ("log", "cost", {"zero_at": 2.0}), ("log", "benefit", {"zero_at": 3.0, "floor": 0.0}),
+    ("bilinear_mean", "benefit", {"x": 0.85}), ("ratio_to_largest", "benefit", {}),
+    ("fixed_endpoints", "cost", {"best": 50.0, "worst": 500.0}),
+    ("piecewise", "cost", {"breakpoints": [(50.0, 10.0), (150.0, 7.0), (500.0, 0.0)]}),
+]
+
+
+@pytest.mark.parametrize(("model_id", "direction", "params"), MASK_CASES)
+@given(rows=st.lists(st.lists(st.tuples(st.integers(1, 600), st.booleans()), min_size=1,
+                              max_size=6), min_size=1, max_size=4))
+def test_a_mask_scores_every_row_among_its_own_prices(
+    model_id: str, direction: str, params: dict[str, Any],
+    rows: list[list[tuple[int, bool]]],
+) -> None:
+    """Each row scored with ``mask`` equals scoring its masked prices alone (references Pmin,
+    Pmax and the mean over the row's masked prices), points and slopes alike; the other
+    prices of the row take no part."""
+    width = max(len(r) for r in rows)
+    prices = np.full((len(rows), width), 100.0)
+    mask = np.zeros((len(rows), width), dtype=bool)
+    for k, row in enumerate(rows):
+        prices[k, :len(row)] = [p for p, _ in row]
+        mask[k, :len(row)] = [m for _, m in row]
+        mask[k, 0] = True  # somebody takes part in every row
+    with np.errstate(all="ignore"):
+        scored = score_price(model_id, prices, maximum=10.0, direction=direction, params=params,
+                             mask=mask)
+        slopes = price_slope(model_id, prices, maximum=10.0, direction=direction,
+                             params=params, mask=mask)
+        for k in range(len(rows)):
+            alone = prices[k, mask[k]]
+            expected = score_price(model_id, alone, maximum=10.0, direction=direction,
+                                   params=params)
+            np.testing.assert_allclose(scored[k, mask[k]], expected, rtol=1e-12, atol=1e-12)
+            rate = price_slope(model_id, alone, maximum=10.0, direction=direction,
+                               params=params)
+            np.testing.assert_allclose(slopes[k, mask[k]], rate, rtol=1e-12, atol=1e-12)
+
+
+def test_benefit_only_models_name_themselves() -> None:
+    """bilinear_mean and ratio_to_largest refuse cost prices, saying which model and why."""
+    for model_id, params in (("bilinear_mean", {"x": 0.85}), ("ratio_to_largest", {})):
+        function = MODELS[model_id].function
+        with pytest.raises(ValueError, match=f"^price model {model_id} scores only benefit"):
+            function([1.0, 2.0], maximum=10.0, direction="cost", **params)
+        with pytest.raises(ValueError, match=f"^price model {model_id} scores only benefit"):
+            SLOPES[model_id](np.array([1.0, 2.0]), maximum=10.0, direction="cost", **params)
+
+
+def test_slopes_at_the_announced_ends_and_breakpoints() -> None:
+    """Fixed endpoints 100 → 300 on 0–10: slope 10/200 = 0.05 inside, also at 100 and 300
+    themselves, 0 outside. Piecewise (50, 10), (150, 7), (500, 0): slopes 0.03 then 0.02; at
+    the breakpoint 150 the segment on its right counts (0.02); clipped outside [50, 500] the
+    slope is 0 (at 50 and 500 themselves it is the end segment's); extrapolated, below 50
+    the first segment's 0.03 and above 500 the last's 0.02."""
+    fixed = price_slope("fixed_endpoints", [99.0, 100.0, 200.0, 300.0, 301.0], maximum=10.0,
+                        direction="cost", params={"best": 100.0, "worst": 300.0})
+    np.testing.assert_allclose([0.0, 0.05, 0.05, 0.05, 0.0], fixed)
+    points = [(50.0, 10.0), (150.0, 7.0), (500.0, 0.0)]
+    at = [40.0, 50.0, 100.0, 150.0, 400.0, 500.0, 600.0]
+    clipped = price_slope("piecewise", at, maximum=10.0, direction="cost",
+                          params={"breakpoints": points})
+    np.testing.assert_allclose([0.0, 0.03, 0.03, 0.02, 0.02, 0.02, 0.0], clipped)
+    extended = price_slope("piecewise", at, maximum=10.0, direction="cost",
+                           params={"breakpoints": points, "outside": "extrapolate"})
+    np.testing.assert_allclose([0.03, 0.03, 0.03, 0.02, 0.02, 0.02, 0.02], extended)
+    flat = price_slope("linear", [100.0, 175.0, 250.0], maximum=10.0, direction="cost",
+                       params={"floor": 2.5})  # 10·(1 − 0.75) = 2.5 exactly at 175: not floored
+    np.testing.assert_allclose([0.1, 0.1, 0.0], flat)
+    flat_log = price_slope("log", [100.0, 200.0, 300.0], maximum=10.0, direction="cost",
+                           params={"zero_at": 2.0, "floor": 0.0})  # 0 exactly at 200
+    np.testing.assert_allclose([10 / (100 * np.log(2)), 10 / (200 * np.log(2)), 0.0],
+                               flat_log)

@@ -5,6 +5,7 @@ Each test names its source. Numbers are asserted through the JSON contract of de
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from builders import by_id, leaf, result, score_rows, write_tender
 
@@ -320,3 +321,64 @@ def test_quality_only_monetised_ranks_on_quality(tmp_path):
     obj = result(folder)
     assert obj["winner"] == "B"
     assert by_id(obj)["A"]["evaluated_price"] is None
+
+
+def test_exclusion_reasons_say_what_fell_short_in_both_languages(tmp_path):
+    """C14 as above, read through the evaluation: B's q2 (4 of 10) is under its minimum 5 and
+    its quality group (6.5/10 of 60 points = 39) under 42, both said; C's group (also 39) under
+    42; a rejected proposal says why, in bokmål and English, with Norwegian and English number
+    formats."""
+    from builders import evaluate
+
+    model = {"id": "km", "title": "KM", "aggregation": "mean", "points": 100,
+             "criteria": [{"id": "quality", "title": {"nb": "Kvalitet", "en": "Quality"},
+                           "weight": 60, "minimum": 42,
+                           "criteria": [leaf("q1", 50, minimum=5), leaf("q2", 50, minimum=5)]},
+                          leaf("price", 40, price={"model": "proportional", "field": "price"})]}
+    scores = {"A": {"q1": 8, "q2": 8}, "B": {"q1": 9, "q2": 4}, "C": {"q1": 6, "q2": 7},
+              "D": {"q1": 9, "q2": 9}}
+    folder = write_tender(tmp_path, model,
+                          [{"proposal_id": "A", "supplier": "A", "price": 100,
+                            "admissible": "true", "rejection_reason": ""},
+                           {"proposal_id": "B", "supplier": "B", "price": 50,
+                            "admissible": "true", "rejection_reason": ""},
+                           {"proposal_id": "C", "supplier": "C", "price": 60,
+                            "admissible": "true", "rejection_reason": ""},
+                           {"proposal_id": "D", "supplier": "D", "price": 80,
+                            "admissible": "false", "rejection_reason": "late"}],
+                          {"ev": score_rows(scores)})
+    ev = evaluate(folder)
+    reason = dict(zip(ev.proposal_ids, ev.exclusion_reason, strict=True))
+    assert reason["A"] is None
+    assert ("Kvalitet: 39,00 under minstekravet 42,00; q2: 4,00 under minstekravet 5,00"
+            == reason["B"].nb)
+    assert ("Quality: 39.00 below the minimum 42.00; q2: 4.00 below the minimum 5.00"
+            == reason["B"].en)
+    assert "Kvalitet: 39,00 under minstekravet 42,00" == reason["C"].nb
+    assert "Quality: 39.00 below the minimum 42.00" == reason["C"].en
+    assert ("Avvist: late", "Rejected: late") == (reason["D"].nb, reason["D"].en)
+    assert [True, True, True] == ev.excluded[1:].tolist()
+    assert np.isnan(ev.totals[1:]).all() and np.isnan(ev.values[1:]).all()
+    assert np.isnan(ev.node_points["quality"][1:]).all()
+    # only A is left to be priced: the best (and only) price gets the maximum
+    assert 10.0 == APPROX(ev.scores[0, -1])
+
+
+def test_quality_only_value_for_money(tmp_path):
+    """Before the seal (price_opening: after_seal) value for money has no price: ratio and
+    evaluated price are null and quality alone ranks (A 8+8 = 16 points over B's 9+6 = 15)."""
+    model = {"id": "vfm", "title": "vfm", "aggregation": "mean", "points": 100,
+             "award_model": "value_for_money",
+             "criteria": [{"id": "q1", "title": "q1"}, {"id": "q2", "title": "q2"},
+                          {"id": "p", "title": "p", "price": {"field": "price"}}]}
+    folder = write_tender(tmp_path / "v", model,
+                          [{"proposal_id": "A", "supplier": "A", "price": 1000},
+                           {"proposal_id": "B", "supplier": "B", "price": 900}],
+                          {"ev": score_rows({"A": {"q1": 8, "q2": 8}, "B": {"q1": 9, "q2": 6}})})
+    with (folder / "tender.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("price_opening: after_seal\n")
+    obj = result(folder)
+    p = by_id(obj)
+    assert obj["winner"] == "A"
+    assert p["A"]["total"] == APPROX(80) and p["B"]["total"] == APPROX(75)
+    assert p["A"]["evaluated_price"] is None and p["A"].get("quality_per_price") is None
