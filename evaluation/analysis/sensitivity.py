@@ -6,9 +6,11 @@ time) and :mod:`evaluation.analysis.smaa` (vectorised over many weight draws); t
 :class:`~evaluation.core.scoring.Evaluation` into their inputs and their outputs into the JSON of
 ``evaluation sensitivity`` (design.md).
 
-Relative price models make price scores depend on the set of proposals, not on the weights:
-with the proposals fixed every total is still linear in the weights, so the exact algebra of
-the stability intervals holds for them too. Excluded proposals take no part.
+Both are computed under the whole model, as re-scoring the tender with other weights would:
+a group's minimum is points of the total, so a proposal can fall below it (or rise above it)
+as the weights move, and is then excluded, with relative price scores and normalisation taken
+among the others (:mod:`evaluation.analysis.intervals`, :mod:`evaluation.analysis.draws`).
+Proposals rejected as inadmissible never take part.
 """
 
 from __future__ import annotations

@@ -597,3 +597,18 @@ def test_slopes_at_the_announced_ends_and_breakpoints() -> None:
                            params={"zero_at": 2.0, "floor": 0.0})  # 0 exactly at 200
     np.testing.assert_allclose([10 / (100 * np.log(2)), 10 / (200 * np.log(2)), 0.0],
                                flat_log)
+
+
+def test_unknown_models_and_directions_are_named() -> None:
+    """An unknown model id lists the catalogue; a direction a model does not take lists the
+    ones it does."""
+    known = " | ".join(MODELS)
+    with pytest.raises(ValueError, match=rf"^unknown price model 'cheapest' \(expected {known}\)$"
+                       .replace("|", r"\|")):
+        score_price("cheapest", [1.0], maximum=10.0, direction="cost", params={})
+    with pytest.raises(ValueError, match=r"^price model ratio_to_largest scores only benefit "
+                                         r"numbers, found 'cost'$"):
+        price_slope("ratio_to_largest", [1.0], maximum=10.0, direction="cost", params={})
+    with pytest.raises(ValueError, match=r"^price model linear scores only cost or benefit "
+                                         r"numbers, found 'down'$"):
+        score_price("linear", [1.0], maximum=10.0, direction="down", params={})

@@ -3,10 +3,15 @@ then a shared rank (design.md, "Ties left after the whole tie_break list share a
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from evaluation.core.ranking import SHARED, first_place, select_partners, tie_key
+from evaluation.common.labels import Label
+from evaluation.core.model import Criterion, Model, Scale
+from evaluation.core.ranking import SHARED, first_place, rank_proposals, select_partners, tie_key
 
 
 def test_tie_key_rounds_to_nine_significant_digits_of_the_largest() -> None:
@@ -62,3 +67,61 @@ def test_partners_take_a_tie_at_the_cut_together(partners: int, expected: tuple[
     if warned:
         assert "3" in warnings[0].en and "2" in warnings[0].en
     assert ((), []) == select_partners((), rank, ids, 1)
+
+
+def test_tie_key_under_one_and_per_row() -> None:
+    """Largest magnitude 0.5: 9 significant digits are 10 decimals, so 0.5 and 0.5 + 3e-10
+    differ; NaN does not count as a magnitude; each row keeps its own scale (0.5 and 0.6 stay
+    apart beside a row of 10^12)."""
+    assert tie_key(np.array([0.5, 0.5 + 3e-10]))[0] != tie_key(np.array([0.5, 0.5 + 3e-10]))[1]
+    row = tie_key(np.array([[0.05, 0.05 + 3e-11, np.nan]]), axis=-1)[0]
+    assert row[0] != row[1]
+    rows = tie_key(np.array([[1e12, 2e12], [0.5, 0.6]]), axis=-1)
+    np.testing.assert_array_equal([0.5, 0.6], rows[1])
+
+
+def test_first_place_in_many_competitions_and_with_one_key() -> None:
+    """Leading axes (scenarios × competitions) rank each row alone; with a single key and
+    nobody taking part there is no first (-1)."""
+    totals = np.array([[[1.0, 3.0, 2.0], [5.0, 4.0, 4.0]], [[2.0, 2.0, 1.0], [0.0, 0.0, 9.0]]])
+    winner, firsts = first_place([totals], np.ones(totals.shape, dtype=bool))
+    np.testing.assert_array_equal([[1, 0], [SHARED, 2]], winner)
+    assert (2, 2, 3) == firsts.shape and firsts[1, 0].tolist() == [True, True, False]
+    nobody, _ = first_place([np.array([[1.0, 2.0]])], np.zeros((1, 2), dtype=bool))
+    assert [-1] == nobody.tolist()
+
+
+def test_warnings_and_refusals_say_what_happened() -> None:
+    """A tie left after every rule is reported with both proposals, the rules and the shared
+    rank; a tie at the partners' cut with the numbers; a NaN key is refused."""
+    model = dataclasses.replace(_plain_model(), tie_break=("quality", "price"))
+    ids = ("A", "B", "C")
+    primary = np.array([50.0, 50.0, 40.0])
+    same = np.zeros(3)
+    rank, order, warnings = rank_proposals(model, ids, primary, {}, same, same,
+                                           np.zeros(3, dtype=bool))
+    assert [1.0, 1.0, 3.0] == rank.tolist() and ("A", "B", "C") == order
+    assert ("Proposals A and B are still tied after every tie-break rule (quality, price); "
+            "they share rank 1.") == warnings[0].en
+    assert ("Tilbud A og B står likt også etter alle utslagsregler (quality, price); de deler "
+            "plass 1.") == warnings[0].nb
+    _, cut = select_partners(order, rank, ids, 1)
+    assert ("Tie at the cut: 2 proposals share the 1 partner places; the committee must "
+            "decide by a pre-announced rule.") == cut[0].en
+    assert ("Likt resultat ved grensen: 2 tilbud deler de 1 partnerplassene; komiteen må "
+            "avgjøre etter en forhåndsbestemt regel.") == cut[0].nb
+    with pytest.raises(ValueError, match=r"^a ranking key is NaN for an included proposal$"):
+        rank_proposals(model, ids, np.array([1.0, np.nan, 2.0]), {}, same, same,
+                       np.zeros(3, dtype=bool))
+    # an excluded proposal's NaN is no concern of the ranking
+    rank, order, _ = rank_proposals(model, ids, np.array([1.0, np.nan, 2.0]), {}, same, same,
+                                    np.array([False, True, False]))
+    assert ("C", "A") == order and np.isnan(rank[1])
+
+
+def _plain_model() -> Model:
+    """Return a one-criterion model built in memory."""
+    leaf = Criterion(id="q", title=Label("q", "q"), weight=100.0, path=("q",))
+    return Model(id="m", title=Label("m", "m"), language="nb", scale=Scale(), points=100.0,
+                 aggregation="mean", disagreement=0.3, tie_break=(), award_model="weighted_points",
+                 criteria=(leaf,), source=Path("m.yaml"), sha256="0")
