@@ -10,8 +10,11 @@ import pytest
 from builders import MUTATING
 from hypothesis import settings
 
-if MUTATING:  # `make mutate`: every mutant runs these tests; keep them quick and repeatable
-    settings.register_profile("mutate", max_examples=8, derandomize=True, database=None)
+if MUTATING:  # `make mutate`: every mutant runs these tests; keep them quick and repeatable,
+    # and without a deadline: on a loaded machine a slow example would fail the clean run, or
+    # count a mutant as killed that no assertion caught
+    settings.register_profile("mutate", max_examples=8, derandomize=True, database=None,
+                              deadline=None)
     settings.load_profile("mutate")
 
 ROOT = Path(__file__).resolve().parents[1]
