@@ -61,7 +61,8 @@ class Need:
     direction: str  # "above" or "below"
     bound: float
     weights: dict[str, float]  # the weights (0–100) at the bound, the others closest to published
-    total: float  # the rival's total there (equal to the best other's: a tie)
+    total: float  # the rival's total there, equal to ``tied_with``'s: a tie
+    tied_with: str  # the best other proposal there
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,8 @@ def _extreme(values: Array, r: int, low: Array, high: Array, k: int, sign: float
     return float(x[k])
 
 
-def rival_needs(values: Array, r: int, low: Array, high: Array, published: Array,
-                criteria: tuple[str, ...], points: float) -> tuple[Need, ...]:
+def rival_needs(values: Array, ids: tuple[str, ...], r: int, low: Array, high: Array,
+                published: Array, criteria: tuple[str, ...], points: float) -> tuple[Need, ...]:
     """Return the published weights outside rival ``r``'s winning interval: each must move
     past its end, given with the weights there (the others closest to published)."""
     out = []
@@ -161,9 +162,11 @@ def rival_needs(values: Array, r: int, low: Array, high: Array, published: Array
                 continue
             at = _closest(values, r, low, high, published, (k, bound))
             assert at is not None
+            totals = points * (values @ at)
+            best = max((j for j in range(len(ids)) if j != r), key=lambda j: totals[j])
             out.append(Need(cid, direction, 100.0 * bound,
                             {c: 100.0 * float(x) for c, x in zip(criteria, at, strict=True)},
-                            float(points * (values[r] @ at))))
+                            float(totals[r]), ids[best]))
     return tuple(out)
 
 
@@ -190,7 +193,7 @@ def range_verdict(values: Array, ids: tuple[str, ...], winner: str,
         rivals.append(RangeWin(
             ids[r], lead, 50.0 * float(np.abs(closest - published).sum()),
             {c: 100.0 * float(x) for c, x in zip(criteria, closest, strict=True)},
-            rival_needs(values, r, lo, hi, published, criteria, points)))
+            rival_needs(values, ids, r, lo, hi, published, criteria, points)))
     # the winner's worst lead: minus the largest lead any rival has over it
     worst = min((-_pair_lead(values, r, w, lo, hi, points) for r in range(len(ids)) if r != w),
                 default=np.inf)

@@ -41,6 +41,7 @@ def test_hand_made_case_rival_can_win_below_three_sevenths() -> None:
     need = next(n for n in y.needs if n.criterion == "A")
     assert 300 / 7 == pytest.approx(need.bound)
     assert 50 + 40 * 3 / 7 == pytest.approx(need.total)  # T_X = T_Y there: a tie
+    assert "X" == need.tied_with
     assert -2.0 == pytest.approx(verdict.winner_lead)
 
 
@@ -82,6 +83,7 @@ def test_demo_003_can_win_from_pris_22_with_all_ranges_together(demo: Evaluation
     assert {"nytte": 25.0, "klima": 38.0, "gjennomforing": 15.0, "pris": 22.0} == \
         pytest.approx(need.weights, abs=0.05)
     assert 66.85 == pytest.approx(need.total, abs=0.005)
+    assert "001" == need.tied_with
     tie = rescored(demo, need.weights)
     assert tie.totals[tie.index("003")] == pytest.approx(tie.totals[tie.index("001")])
     above = {**need.weights, "pris": need.bound + 0.01, "klima": need.weights["klima"] - 0.01}
