@@ -25,15 +25,21 @@ from evaluation.runs.folder import NOTEBOOKS
 Handler = Callable[[argparse.Namespace], int]
 TEMPLATE = NOTEBOOKS / "committee.ipynb"
 DEFAULT_PORT = 8866
+LAB_ONLY = "lab-only"  # a template cell for JupyterLab and runs, not for the dashboard
 
 
-def parameterise(template: Path, target: Path, parameters: dict[str, Any]) -> Path:
-    """Write ``template`` to ``target`` with the ``parameters`` cell's defaults replaced.
+def parameterise(template: Path, target: Path, parameters: dict[str, Any],
+                 drop_tag: str | None = None) -> Path:
+    """Write ``template`` to ``target`` with the ``parameters`` cell's defaults replaced, and
+    without the cells tagged ``drop_tag`` if given.
 
     Each ``name: type = value  # comment`` line named in ``parameters`` gets ``repr(value)``;
     comments, types and the other parameters are kept.
     """
     notebook = json.loads(template.read_text(encoding="utf-8"))
+    if drop_tag is not None:
+        notebook["cells"] = [c for c in notebook["cells"]
+                             if drop_tag not in c.get("metadata", {}).get("tags", [])]
     cells = [c for c in notebook["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
         raise ValueError(f"{template}: no cell tagged 'parameters'")
@@ -65,8 +71,9 @@ def _dashboard(args: argparse.Namespace) -> int:
     language = args.language or tender.model.language
     folder = Path(args.tender).resolve()
     with tempfile.TemporaryDirectory(prefix="evaluation-dashboard-") as tmp:
+        # the dashboard shows no text for developers (how the notebook is run, the payload)
         notebook = parameterise(TEMPLATE, Path(tmp) / "committee.ipynb",
-                                {"tender": str(folder), "language": language})
+                                {"tender": str(folder), "language": language}, LAB_ONLY)
         url = f"http://127.0.0.1:{args.port}/"
         print(("Dashboard for " if language == "en" else "Dashbord for ") + f"{folder.name}: "
               f"{url}" + (" (Ctrl-C to stop)" if language == "en" else " (Ctrl-C stopper)"),

@@ -210,6 +210,11 @@ class CommitteeView:
                                  format_range(entry["partners_low"], entry["partners_high"], lang),
                              _t(lang, "Samme rangering", "Same ranking"):
                                  format_range(entry["ranking_low"], entry["ranking_high"], lang)})
+            show_markdown(_t(lang, "_Én vekt om gangen, de andre vektene skalert "
+                                   "forholdsmessig: de kan da havne utenfor sine kunngjorte "
+                                   "intervaller._",
+                             "_One weight at a time, the other weights rescaled "
+                             "proportionally: they may then leave their announced ranges._"))
             show_table(pd.DataFrame(rows), lang, uuid="stability")
         smaa = result["smaa"]
         if smaa.get("rank_acceptability"):
@@ -257,7 +262,13 @@ class CommitteeView:
             return
         from evaluation.views.panel import WeightPanel
 
-        WeightPanel(self.evaluation, self.language).show()
+        lang = self.language
+        show_markdown(_t(lang, "## Vektene: hvor robust er valget?\n\nFlytt en glidebryter "
+                               "med musen eller piltastene og se rangeringen følge.",
+                         "## The weights: how robust is the choice?\n\nMove a slider with "
+                         "the mouse or the arrow keys and watch the ranking follow."))
+        # the panel quotes the SMAA result shown under "Sensitivity": one result per page
+        WeightPanel(self.evaluation, lang, smaa_summary=self.analysis["smaa"]).show()
 
     def result(self) -> dict[str, Any]:
         """Return the committee's result payload: the ``score`` object and the sensitivity."""

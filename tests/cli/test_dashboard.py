@@ -42,6 +42,7 @@ def test_dashboard_runs_voila_on_a_parameterised_copy(
     class Voila:
         def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
             seen["argv"], seen["source"] = argv, parameters_cell(Path(argv[3]))
+            seen["copy"] = json.loads(Path(argv[3]).read_text(encoding="utf-8"))
             seen["env"] = env
 
         def wait(self) -> int:
@@ -56,6 +57,12 @@ def test_dashboard_runs_voila_on_a_parameterised_copy(
             "--no-browser"} <= set(seen["argv"])
     assert f"tender: str = {str(demo_tender.resolve())!r}" in seen["source"]
     assert "language: str = 'nb'" in seen["source"]
+    # the dashboard opens with the panel, without the developers' text
+    sources = ["".join(c["source"]) for c in seen["copy"]["cells"]]
+    assert not any("Kjøres av `evaluation run`" in s for s in sources)
+    assert "view.publish()" not in sources
+    calls = [s for s in sources if s.startswith("view.")]
+    assert ["view.summary()", "view.panel(interactive)", "view.ranking()"] == calls[:3]
     # this environment's kernels come first, whatever the user installed as 'python3'
     assert seen["env"]["JUPYTER_PATH"].split(os.pathsep)[0] == os.path.join(
         sys.prefix, "share", "jupyter")
