@@ -58,7 +58,7 @@ def wrap(text: str, width: int = 22) -> str:
 def proposal_labels(evaluation: Evaluation, ids: list[str]) -> list[str]:
     """Return axis labels naming each proposal by id and supplier (wrapped)."""
     supplier = evaluation.tender.proposals["supplier"]
-    return [f"<b>{html.escape(p)}</b><br>{wrap(str(supplier.get(p, '')), 18)}" for p in ids]
+    return [f"<b>{html.escape(p)}</b><br>{wrap(str(supplier.get(p, '')), 24)}" for p in ids]
 
 
 def _figure(language: str, **layout: Any) -> Figure:
@@ -91,15 +91,16 @@ def points_by_criterion(evaluation: Evaluation, language: str,
     idx = [evaluation.index(p) for p in order]
     points = totals or {top.id: evaluation.node_points[top.id] for top in model.criteria}
     fig = _figure(language, **{"barmode": "stack",
-                            "title": _t(language, "Poeng per hovedkriterium",
-                                        "Points per main criterion"),
+                            "title": _t(language, "Poeng per hovedkriterium (rangert)",
+                                        "Points per main criterion (ranked)"),
                             "yaxis": {"title": _t(language, "Poeng", "Points"),
                                       "range": [0, model.points]},
-                            "xaxis": {"title": _t(language, "Tilbud (rangert)",
-                                                  "Proposal (ranked)"), "type": "category",
-                                      "tickvals": list(order),
+                            # the labels name the proposals; ranked left to right
+                            "xaxis": {"type": "category", "tickvals": list(order),
                                       "ticktext": proposal_labels(evaluation, list(order))},
-                            "legend": {"orientation": "h", "y": -0.35}, "height": 480})
+                            "legend": {"orientation": "h", "x": 0, "y": 1.0,
+                                       "yanchor": "bottom"},
+                            "margin": {"l": 60, "r": 20, "t": 100, "b": 60}, "height": 480})
     unit = _t(language, "poeng", "points")
     for k, top in enumerate(model.criteria):
         name = top.title.get(language)

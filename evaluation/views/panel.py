@@ -130,7 +130,7 @@ class WeightPanel:
         self.notes = w.HTML(words.notes(bool(self.sub_sliders), lang))
         controls = w.VBox([*self._rows, self.total, w.HBox([self.reset_button, self.toggle]),
                            self.sub_box, self.notes],
-                          layout=w.Layout(flex="0 1 52em", margin="0 1em 0 0"))
+                          layout=w.Layout(flex="0 1 56em", margin="0 1em 0 0"))
         outcome = w.VBox([self.signal, self.table], layout=w.Layout(flex="1 1 30em"))
         # Side by side when there is room, the ranking below the sliders when there is not.
         row = w.HBox([controls, outcome], layout=w.Layout(flex_flow="row wrap"))
@@ -165,7 +165,7 @@ class WeightPanel:
                 span: tuple[float, float] | None, of_group: bool) -> w.HBox:
             slider = w.IntSlider(value=int(units), min=0, max=UNITS, step=1, readout=False,
                                  continuous_update=True, description="",
-                                 layout=w.Layout(width="20em"))
+                                 layout=w.Layout(width="18em"))
             css = f"evaluation-slider-{uid}-{re.sub(r'[^A-Za-z0-9_-]', '_', cid)}"
             slider.add_class(css)
             marks.append((css, published, span))

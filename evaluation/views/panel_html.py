@@ -103,9 +103,9 @@ def signal(winner: str, partners: tuple[str, ...], published_winner: str,
                 lang, f" (publisert: {_ids(published_partners)}).",
                 f" (published: {_ids(published_partners)}).")
     else:
-        state = _t(lang, f"Vinner ({who}) og partnere ({_ids(partners)}) er de samme som med "
-                         "de publiserte vektene.",
-                   f"The winner ({who}) and the partners ({_ids(partners)}) are the same as "
+        state = _t(lang, f"Vinneren, {who}, og partnerne, {_ids(partners)}, er de samme som "
+                         "med de publiserte vektene.",
+                   f"The winner, {who}, and the partners, {_ids(partners)}, are the same as "
                    "with the published weights.")
     body = "".join(f'<div class="evaluation-crossing">{line}</div>' for line in lines)
     return (f'<div class="evaluation-signal" data-winner="{html.escape(winner)}" '
@@ -151,7 +151,8 @@ def marker(published: float, weight_range: tuple[float, float] | None, language:
     if weight_range is not None:
         text += " · " + _t(lang, "kunngjort ", "announced ") + format_range(
             weight_range[0], weight_range[1], lang, 0) + "\u00a0%"
-    return f'<span class="evaluation-marker" style="color:#555;font-size:90%">{text}</span>'
+    return (f'<span class="evaluation-marker" style="color:#555;font-size:90%;'
+            f'white-space:nowrap">{text}</span>')
 
 
 def readout(key: str, weight: float, language: str) -> str:
@@ -243,14 +244,17 @@ def css(rules: Sequence[tuple[str, float, tuple[float, float] | None]]) -> str:
         published = float(f"{published:.4g}")
         at = f"{published:g}"
         layers = [f"linear-gradient(90deg, transparent calc({at}% - 1px), #1f4e79 "
-                  f"calc({at}% - 1px), #1f4e79 calc({at}% + 1px), transparent "
-                  f"calc({at}% + 1px))"]
+                  f"calc({at}% - 1px), #1f4e79 calc({at}% + 2px), transparent "
+                  f"calc({at}% + 2px))"]
         if span is not None:
             lo, hi = f"{span[0]:g}", f"{span[1]:g}"
-            layers.append(f"linear-gradient(90deg, transparent {lo}%, #b7dfb9 {lo}%, "
-                          f"#b7dfb9 {hi}%, transparent {hi}%)")
-        out.append(f".{cls} .noUi-target {{background: {', '.join(layers)}, #f0f0f0 "
-                   "!important;}}")
+            layers.append(f"linear-gradient(90deg, transparent {lo}%, #8fd19e {lo}%, "
+                          f"#8fd19e {hi}%, transparent {hi}%)")
+        # a thicker track (ipywidgets' own variable, so the handle stays centred) to carry them
+        out.append(f".{cls} {{--jp-widgets-slider-track-thickness: 10px;}}"
+                   f".{cls} .noUi-target {{background: {', '.join(layers)}, #e4e4e4 "
+                   "!important;}"
+                   f".{cls} .noUi-connects {{background: transparent !important;}}")
     return "<style>" + "".join(out) + "</style>"
 
 

@@ -427,10 +427,12 @@ def test_published_weights_and_announced_ranges_are_marked(demo: Evaluation,
             "30–40\xa0%", "publisert 20,0\xa0% · kunngjort 15–25\xa0%",
             "publisert 20,0\xa0% · kunngjort 15–25\xa0%"] == markers
     css = panel._style.value
+    assert css.count("{") == css.count("}")  # one stray brace drops every later rule
+    assert ".noUi-connects {background: transparent" in css  # it would hide the band
     for cid, (low, high), published in (("pris", (15, 25), 20), ("klima", (30, 40), 30)):
         rule = re.search(rf"evaluation-slider-\w+-{cid} \.noUi-target {{([^}}]*)}}", css)
         assert rule, css
-        assert f"#b7dfb9 {low}%, #b7dfb9 {high}%" in rule.group(1)
+        assert f"#8fd19e {low}%, #8fd19e {high}%" in rule.group(1)
         assert f"calc({published}% - 1px)" in rule.group(1)
 
 
