@@ -325,10 +325,6 @@ class WeightPanel:
         scores = tree.scores(self._main, self._sub)
         order = rank_order(scores[:, :tree.n_keys])
         ranked = [tree.ids[p] for p in order]
-        for k, trace in enumerate(self.figure["data"]):
-            trace["x"] = ranked
-            trace["y"] = scores[order, tree.n_keys + k].tolist()
-        _show(self.figure_view, self.figure)
         self.total.value = (_t(lang, "Sum av vektene: ", "Sum of the weights: ") +
                             format_percent(float(self._main_units.sum()) / 10, lang, 1))
         winner = ranked[0]
@@ -342,3 +338,9 @@ class WeightPanel:
         self.signal.value = words.signal(winner, partners, self.published_winner,
                                          self.published_partners, self._partners, lines,
                                          self.suppliers, lang)
+        # The chart last: drawing it holds the browser's main thread for about 0.1 s, and the
+        # table and the banner sent before it are shown before that.
+        for k, trace in enumerate(self.figure["data"]):
+            trace["x"] = ranked
+            trace["y"] = scores[order, tree.n_keys + k].tolist()
+        _show(self.figure_view, self.figure)
