@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +81,20 @@ def delete_line(path: Path, fragment: str) -> None:
     number = line_of(path, fragment)
     lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     edit(path, "".join(lines), "".join(lines[: number - 1] + lines[number:]))
+
+
+def rename_proposal(tender: Path, old: str, new: str, *, only: tuple[str, ...] = ()) -> None:
+    """Give proposal ``old`` the id ``new`` in every table of ``tender`` (or the files named in
+    ``only``): every field that is exactly ``old``, quoted when ``new`` needs it."""
+    field = re.compile(rf"(?:(?<=^)|(?<=[,;])){re.escape(old)}(?=[,;]|$)", re.MULTILINE)
+    written = '"' + new.replace('"', '""') + '"' if any(c in new for c in ',;"') else new
+    for path in sorted(tender.rglob("*.csv")):
+        if only and path.name not in only:
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        changed = field.sub(lambda m: written, text)
+        if changed != text:
+            edit(path, text, changed)
 
 
 @pytest.fixture

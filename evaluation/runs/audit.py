@@ -182,7 +182,10 @@ def _check_complete(run: Path, manifest: dict[str, Any], report: AuditReport) ->
         report.fail(f"{copy.relative_to(run)}: the tender copy no longer loads: "
                     f"{exc.problems[0]}")
         return
-    notebooks = ["committee.ipynb", *(f"proposals/{p}.ipynb" for p in sorted(ids))]
+    from evaluation.common.ids import file_names
+
+    names = file_names(ids)
+    notebooks = ["committee.ipynb", *(f"proposals/{names[p]}.ipynb" for p in sorted(ids))]
     executed = {n["path"] for n in manifest.get("notebooks", [])}
     hashed = {e["path"] for e in manifest.get("outputs", [])}
     for name in notebooks:
