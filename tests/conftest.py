@@ -97,6 +97,18 @@ def rename_proposal(tender: Path, old: str, new: str, *, only: tuple[str, ...] =
             edit(path, text, changed)
 
 
+@pytest.fixture(params=["libyaml", "python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with PyYAML's libyaml parser (when built with it) and without."""
+    import yaml
+
+    if request.param == "python":
+        monkeypatch.delattr(yaml, "CBaseLoader", raising=False)
+    elif not hasattr(yaml, "CBaseLoader"):
+        pytest.skip("PyYAML without libyaml")
+    return str(request.param)
+
+
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     """Return a function running the command line in-process: ``(status, stdout, stderr)``."""

@@ -20,17 +20,6 @@ BOMB = "\n".join(['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
                     for a, b in zip("abcdefgh", "bcdefghi", strict=True))]) + "\n"
 
 
-@pytest.fixture(params=["libyaml", "python"])
-def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    import yaml
-
-    if request.param == "python":
-        monkeypatch.delattr(yaml, "CBaseLoader", raising=False)
-    elif not hasattr(yaml, "CBaseLoader"):
-        pytest.skip("PyYAML without libyaml")
-    return str(request.param)
-
-
 def test_a_billion_laughs_bomb_is_refused_naming_the_file(tmp_path: Path,
                                                           yaml_parser: str) -> None:
     assert len(BOMB) < 1000
