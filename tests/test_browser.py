@@ -273,3 +273,78 @@ def test_dashboard_shows_the_panel_without_code(dashboard: Server, tmp_path: Pat
 
     _browse(dashboard, tmp_path, f"{dashboard.url}/", steps)
     assert shot.stat().st_size > 10_000
+
+
+# --- script from input files never runs (issue 11) ---------------------------------------------
+
+# What a payload could leave in the page if it became markup instead of text.
+LIVE_MARKUP = ("svg[onload]", "img[onerror]", "iframe", "script:not([src]):not([type])",
+               'a[href^="javascript:" i]', '[href^="javascript:" i]')
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run (and its notices in both languages) of the demo with a script payload in every
+    free text: titles, supplier names, justifications, notice texts, declarations."""
+    import datetime as dt
+
+    from builders import hostile_demo
+
+    from evaluation.launch.run import start_run
+    from evaluation.paperwork.notice import write_notices
+
+    _require_browser()
+    root = tmp_path_factory.mktemp("hostile")
+    result = start_run(hostile_demo(root), out=root / "runs", jobs=2, progress=False)
+    assert result.ok, [o for o in result.outcomes if not o.ok]
+    for language in ("nb", "en"):
+        write_notices(result.folder, language=language, date=dt.date(2026, 12, 15))
+    return result.folder
+
+
+def check_page_is_inert(page: Any, charts: int, timeout_ms: float) -> None:
+    """Fail on any dialog (recorded by the caller), any live markup from a payload, any chart
+    not drawn, or any payload not shown as text."""
+    from builders import PAYLOADS
+
+    page.wait_for_load_state("load", timeout=timeout_ms)
+    divs = page.locator(".plotly-graph-div")
+    assert charts == divs.count(), f"{divs.count()} charts, expected {charts}"
+    for k in range(charts):  # drawn: plotly put its SVG in the div
+        divs.nth(k).locator(".main-svg").first.wait_for(state="attached", timeout=timeout_ms)
+    for selector in LIVE_MARKUP:
+        assert 0 == page.locator(selector).count(), selector
+    text = page.inner_text("body")
+    assert any(p.strip() in text for p in PAYLOADS[:3]), "no payload is shown as text"
+
+
+def test_script_in_input_files_never_runs_in_the_report_model_test_or_a_notice(
+        hostile_run: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    pages = {hostile_run / "report.html": 5, hostile_run / "model_test.html": 3,
+             **{p: 0 for p in sorted((hostile_run / "notices").rglob("*.html"))}}
+    assert 14 == len(pages)  # the report, the model test and 2 × 6 notices
+    dialogs: list[str] = []
+    outside: list[str] = []
+    deadline = time.monotonic() + BUDGET_S
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=CHROMIUM_ARGS)
+        try:
+            for path, charts in pages.items():
+                page = browser.new_page()
+                page.on("dialog", lambda d, name=path.name: (dialogs.append(
+                    f"{name}: {d.message}"), d.dismiss()))
+                page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(
+                    ("file:", "data:", "blob:", "about:")) else None)
+                page.goto(path.as_uri(), timeout=1000 * (deadline - time.monotonic()))
+                page.wait_for_timeout(500)  # an <img onerror> fires once its load has failed
+                assert [] == dialogs
+                check_page_is_inert(page, charts, min(15_000, 1000 * (deadline -
+                                                                      time.monotonic())))
+                page.close()
+        finally:
+            browser.close()
+    assert [] == dialogs
+    assert [] == outside  # offline: not one request leaves the machine

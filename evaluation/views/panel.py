@@ -7,7 +7,6 @@ comes from :mod:`evaluation.analysis.reweight`; this module holds the widgets an
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as w
@@ -18,6 +17,7 @@ from evaluation.analysis.reweight import Change, WeightTree, changes_between, ke
 from evaluation.analysis.sensitivity import DEFAULT_SEED, smaa
 from evaluation.common.labels import format_number
 from evaluation.common.labels import pick as _t
+from evaluation.common.markup import escape_html
 from evaluation.core.evaluation import Evaluation
 from evaluation.views import figures
 from evaluation.views.display import figure_bundle
@@ -125,7 +125,7 @@ class WeightPanel:
                 slider.observe(self._sub_moved(int(s)), names="value")
                 self.sub_sliders[child.id] = slider
                 row.append(slider)
-            boxes.append(w.VBox([w.HTML(f"<b>{html.escape(top.title.get(lang))}</b>"), *row]))
+            boxes.append(w.VBox([w.HTML(f"<b>{escape_html(top.title.get(lang))}</b>"), *row]))
         self.sub_box = w.VBox(boxes, layout=w.Layout(display="none"))
         self.toggle = w.ToggleButton(description=_t(lang, "Vis underkriterier",
                                                     "Show sub-criteria"),
@@ -249,9 +249,9 @@ class WeightPanel:
         rows = []
         for r, (pid, total) in enumerate(zip(ranked, totals, strict=True), start=1):
             style = ' style="background:#eef6ee;font-weight:bold"' if pid in partners else ""
-            rows.append(f'<tr data-proposal="{html.escape(pid)}" data-rank="{r}"{style}>'
-                        f'<td style="{_CELL}">{r}</td><td style="{_CELL}">{html.escape(pid)}</td>'
-                        f'<td style="{_CELL}">{html.escape(self._suppliers.get(pid, ""))}</td>'
+            rows.append(f'<tr data-proposal="{escape_html(pid)}" data-rank="{r}"{style}>'
+                        f'<td style="{_CELL}">{r}</td><td style="{_CELL}">{escape_html(pid)}</td>'
+                        f'<td style="{_CELL}">{escape_html(self._suppliers.get(pid, ""))}</td>'
                         f'<td style="{_CELL};text-align:right">'
                         f"{format_number(float(total), lang, 2)}</td>"
                         f'<td style="{_CELL};text-align:right">{self._published_rank[pid]}</td>'
@@ -266,7 +266,7 @@ class WeightPanel:
         lang, model = self.language, self.evaluation.model
         lines = []
         if self._moved:
-            name = html.escape(model.node(self._moved).title.get(lang))
+            name = escape_html(model.node(self._moved).title.get(lang))
             for e in self._events:
                 at = format_number(e.at, lang, 1)
                 if e.kind == "winner":
@@ -298,6 +298,6 @@ class WeightPanel:
                        f"The winner ({winner}) and the partners ({_ids(partners)}) are the "
                        "same as with the published weights.")
         body = "".join(f"<div>{line}</div>" for line in lines)
-        return (f'<div class="evaluation-signal" data-winner="{html.escape(winner)}" '
+        return (f'<div class="evaluation-signal" data-winner="{escape_html(winner)}" '
                 f'data-changed="{str(changed).lower()}" style="{_ALERT if changed else _CALM}">'
                 f"{body}<div>{state}</div></div>")

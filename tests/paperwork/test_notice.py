@@ -12,8 +12,9 @@ from conftest import edit, rename_proposal
 from fakes import fake_run, unseal
 
 from evaluation.common.ids import UnsafePathError
+from evaluation.common.markup import escape_markdown as md_escape
 from evaluation.paperwork.notice import NoticeError, build_notice, open_run, write_notices
-from evaluation.paperwork.paper import Document, md_escape, render_html, render_markdown
+from evaluation.paperwork.paper import Document, render_html, render_markdown
 from evaluation.process.standstill import standstill_end
 
 DAY = dt.date(2026, 12, 15)  # + 10 days = Christmas Day, a Friday
