@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,6 +83,16 @@ def delete_line(path: Path, fragment: str) -> None:
     number = line_of(path, fragment)
     lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     edit(path, "".join(lines), "".join(lines[: number - 1] + lines[number:]))
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server the test started: SIGTERM (it stops its kernels), then kill."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
 
 
 def rename_proposal(tender: Path, old: str, new: str, *, only: tuple[str, ...] = ()) -> None:
