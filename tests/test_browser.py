@@ -1,9 +1,12 @@
 """A real browser: a member opens the committee notebook and moves the price slider.
 
 In JupyterLab (``committee.ipynb`` run with Run All Cells) and in the code-free Voila dashboard
-(``evaluation dashboard``). Debian's chromium (``/usr/bin/chromium``) is driven by Playwright
-for Python; browsers are never downloaded. Without chromium the tests are skipped, except under
-``CI=true`` where they fail (``.ci/run`` installs it).
+(``evaluation dashboard``). And a hostile tender, whose free texts carry script: its report,
+model test, notices and dashboard open no dialog and draw every chart, the dashboard needs its
+token and asks no CDN, and closed dashboard pages leave no kernel behind. Debian's chromium
+(``/usr/bin/chromium``) is driven by Playwright for Python; browsers are never downloaded.
+Without chromium the tests are skipped, except under ``CI=true`` where they fail (``.ci/run``
+installs it).
 """
 
 from __future__ import annotations
