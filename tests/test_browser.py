@@ -436,11 +436,18 @@ def test_kernels_of_closed_dashboard_pages_do_not_pile_up(tmp_path: Path) -> Non
             browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                         args=CHROMIUM_ARGS)
             try:
-                for _ in range(10):
+                for k in range(10):
                     page = browser.new_page()
+                    console: list[str] = []
+                    page.on("console", lambda m, c=console: c.append(f"{m.type}: {m.text}"))
                     page.goto(server.url, timeout=server.left_ms())
-                    page.locator(".evaluation-weight-panel").wait_for(
-                        state="attached", timeout=server.left_ms())
+                    try:
+                        page.locator(".evaluation-weight-panel").wait_for(
+                            state="attached", timeout=min(120_000, server.left_ms()))
+                    except Exception:
+                        page.screenshot(path=str(tmp_path / f"page-{k}.png"))
+                        print(f"page {k}: console:", *console[-30:], sep="\n")
+                        raise
                     most = max(most, running())
                     page.close()
             finally:
