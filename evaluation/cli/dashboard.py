@@ -19,9 +19,7 @@ import json
 import os
 import re
 import secrets
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -110,8 +108,10 @@ def _dashboard(args: argparse.Namespace) -> int:
         if not args.no_browser:
             threading.Thread(target=_open_when_listening, args=(args.port, url),
                              daemon=True).start()
-        return _serve(voila_command(notebook, args.port, args.cull_idle), Path(tmp),
-                      voila_env(token))
+        from evaluation.cli.lab import serve
+
+        return serve(voila_command(notebook, args.port, args.cull_idle), voila_env(token),
+                     Path(tmp))
 
 
 def _open_when_listening(port: int, url: str, wait: float = 120.0) -> None:
@@ -126,28 +126,6 @@ def _open_when_listening(port: int, url: str, wait: float = 120.0) -> None:
                 return
         except OSError:
             time.sleep(0.5)
-
-
-def _serve(argv: list[str], cwd: Path, env: dict[str, str]) -> int:
-    """Run Voila until it ends; Ctrl-C or SIGTERM stops it (and its kernels) cleanly."""
-    process = subprocess.Popen(argv, cwd=cwd, env=env)
-
-    def stop(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        return 0
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def register(sub: argparse._SubParsersAction, command: Callable[[str], Callable[[Handler],

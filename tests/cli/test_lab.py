@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -40,7 +41,21 @@ def _listeners(port: int) -> set[str]:
     return found
 
 
+def _children(pid: int) -> list[int]:
+    """Return the processes whose parent is ``pid`` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
 def test_lab_answers_only_with_its_token_and_only_on_localhost(tmp_path: Path) -> None:
+    """And SIGTERM to ``evaluation lab`` stops JupyterLab too (it was left running)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -72,5 +87,13 @@ def test_lab_answers_only_with_its_token_and_only_on_localhost(tmp_path: Path) -
             assert 200 == ok.status
         if Path("/proc/net/tcp").exists():
             assert {"0100007F"} == _listeners(port)  # 127.0.0.1, and no other address
+        jupyter = _children(server.pid)
     finally:
         stop(server)
+    deadline = time.monotonic() + 30
+    while [p for p in jupyter if Path(f"/proc/{p}").exists()] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [p for p in jupyter if Path(f"/proc/{p}").exists()]
+    for pid in left:  # this test's own orphan, by its id
+        os.kill(pid, signal.SIGTERM)
+    assert [] == left, "JupyterLab still running after evaluation lab was stopped"
