@@ -65,7 +65,10 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
             return 0
         print_warnings([*tender.warnings, *evaluation.warnings], language)
         if args.format == "csv":
-            rows = score_rows(score_object(evaluation, language))
+            from evaluation.common.cells import csv_cell
+
+            rows = [{k: csv_cell(v) for k, v in row.items()}
+                    for row in score_rows(score_object(evaluation, language))]
             buffer = io.StringIO()
             writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["proposal_id"],
                                     lineterminator="\n")

@@ -71,7 +71,6 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
         for line in report.lines:
             print(line)
         verdict = ("AUDIT FAILED: " if not report.ok else "AUDIT PASSED: " if report.rerun else
-                   "HASHES PASSED (notebooks not re-executed; run the audit without --hashes-only "
-                   "for the full verdict): ")
+                   f"HASHES PASSED (notebooks not re-executed; {report.not_rerun_because}): ")
         print(verdict + str(args.run_dir))
         return 0 if report.ok else 1

@@ -13,6 +13,7 @@ from typing import Any
 
 from evaluation.common.errors import CriteriaError, ProblemList
 from evaluation.common.hashing import sha256_file
+from evaluation.common.ids import nfc
 from evaluation.common.labels import LANGUAGES, Label
 from evaluation.core.model import (
     AGGREGATIONS,
@@ -26,6 +27,7 @@ from evaluation.core.model import (
     Scale,
 )
 from evaluation.core.price_models import MODELS
+from evaluation.data.identifiers import check_id
 from evaluation.data.yamlio import Document, Path_, read_yaml
 
 # --- parsing -------------------------------------------------------------------------------
@@ -113,6 +115,8 @@ def _parse_price(r: _Reader, raw: Any, path: Path_, weighted: bool) -> PriceSpec
         return None
     info = MODELS[model]
     field_name = raw.get("field")
+    if isinstance(field_name, str):  # a column header of proposals.csv, which is read NFC
+        field_name = nfc(field_name)
     if not isinstance(field_name, str) or not field_name:
         r.add((*path, "field"), "missing: the column of proposals.csv (or the field of "
               "prices.csv lines) holding this price", found=field_name)
@@ -210,6 +214,9 @@ def _parse_node(r: _Reader, raw: Any, path: Path_, parent: tuple[str, ...], defa
     if not isinstance(cid, str) or not cid.strip():
         r.add((*path, "id"), "every criterion needs an id", found=cid)
         cid = f"?{path}"
+    else:
+        cid = check_id(cid, r.problems, r.doc.file, ".".join(map(str, (*path, "id"))),
+                       r.doc.line((*path, "id")))
     title = r.label(raw.get("title"), (*path, "title"))
     if title is None:
         r.add((*path, "title"), "every criterion needs a title", found="nothing")
@@ -369,6 +376,7 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
     tie_break = raw.get("tie_break") or ["quality", "price"]
     if isinstance(tie_break, str):
         tie_break = [tie_break]
+    tie_break = [nfc(k) if isinstance(k, str) else k for k in tie_break]
     nodes: list[Criterion] = []
     crit = raw.get("criteria")
     if not isinstance(crit, list) or not crit:

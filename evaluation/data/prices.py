@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 
 from evaluation.common.errors import ProblemList
+from evaluation.common.ids import show_id
 from evaluation.core.model import Model
 from evaluation.core.schedule import net_present_value
+from evaluation.data.identifiers import normalise_ids
 from evaluation.data.tables import Table, parse_numbers, read_table, report_rows
 from evaluation.data.tables import relative_label as _rel
 
@@ -33,6 +35,7 @@ def evaluated_prices(folder: Path, problems: ProblemList, model: Model, proposal
                            required=("proposal_id", "item", "quantity", "unit_price"),
                            optional=("field", "year"))
         if table is not None:
+            normalise_ids(table, "proposal_id", "field")
             schedule = schedule_totals(table, problems, model, fields, ids, prices, scheduled)
     name = proposals.file
     for leaf in model.price_leaves:
@@ -103,7 +106,8 @@ def schedule_totals(table: Table, problems: ProblemList, model: Model, fields: l
     known = set(ids)
     bad = np.flatnonzero(~frame["proposal_id"].isin(known))
     report_rows(problems, table, bad, "proposal_id", "unknown proposal",
-                found=frame["proposal_id"].iloc[bad], expected="an id from proposals.csv")
+                found=[show_id(p) for p in frame["proposal_id"].iloc[bad]],
+                expected="an id from proposals.csv")
     bad = np.flatnonzero(~frame["field"].isin(fields))
     report_rows(problems, table, bad, "field", "unknown price field",
                 found=frame["field"].iloc[bad], expected=" | ".join(fields))

@@ -17,6 +17,8 @@ import pandas as pd
 
 from evaluation.common.errors import ProblemList
 from evaluation.common.hashing import sha256_file
+from evaluation.common.ids import show_id
+from evaluation.data.identifiers import normalise_ids
 from evaluation.data.tables import Table, read_table, report_rows
 from evaluation.data.tables import relative_label as _rel
 
@@ -31,8 +33,11 @@ def _optional_table(folder: Path, name: str, problems: ProblemList, files: list[
     if not path.exists():
         return None
     files.append(path)
-    return read_table(path, problems, label=_rel(folder, path), required=required,
-                      optional=optional)
+    table = read_table(path, problems, label=_rel(folder, path), required=required,
+                       optional=optional)
+    if table is not None:  # evaluator and proposal ids refer to tender.yaml, proposals.csv
+        normalise_ids(table, "evaluator", "proposal_id")
+    return table
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
@@ -52,7 +57,7 @@ def read_declarations(folder: Path, problems: ProblemList, evaluators: list[str]
     frame = table.frame
     bad = [i for i, e in enumerate(frame["evaluator"]) if e not in evaluators]
     report_rows(problems, table, bad, "evaluator", "declaration of an evaluator not listed in "
-                "tender.yaml", found=frame["evaluator"].iloc[bad],
+                "tender.yaml", found=[show_id(e) for e in frame["evaluator"].iloc[bad]],
                 expected=" | ".join(evaluators) or "no evaluators")
     dates = parse_dates(frame["date"])
     bad = [i for i in range(len(frame)) if pd.isna(dates.iloc[i])]
@@ -78,7 +83,7 @@ def read_recusals(folder: Path, problems: ProblemList, evaluators: list[str],
                                 ("proposal_id", proposal_ids, "an id from proposals.csv")):
         bad = [i for i, v in enumerate(frame[column]) if v not in known]
         report_rows(problems, table, bad, column, "unknown " + column.replace("_id", ""),
-                    found=frame[column].iloc[bad], expected=what)
+                    found=[show_id(v) for v in frame[column].iloc[bad]], expected=what)
     bad = [i for i in range(len(frame)) if frame["reason"].iloc[i] == ""]
     report_rows(problems, table, bad, "reason", "a recusal needs its reason (forvaltningsloven "
                 "§§ 6–10)", found=[""] * len(bad), expected="the reason")
@@ -104,7 +109,8 @@ def read_explanations(folder: Path, problems: ProblemList, proposal_ids: list[st
     frame = table.frame
     bad = [i for i, v in enumerate(frame["proposal_id"]) if v not in proposal_ids]
     report_rows(problems, table, bad, "proposal_id", "unknown proposal",
-                found=frame["proposal_id"].iloc[bad], expected="an id from proposals.csv")
+                found=[show_id(p) for p in frame["proposal_id"].iloc[bad]],
+                expected="an id from proposals.csv")
     return frame
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.common.errors import ProblemList
+from evaluation.common.ids import nfc
 
 MAX_PROBLEMS_PER_KIND = 20  # beyond this a file gets one summary line per kind of problem
 
@@ -147,7 +148,7 @@ def _read_csv(path: Path, problems: ProblemList, label: str) -> Table | None:
     except (pd.errors.ParserError, ValueError) as exc:
         problems.add(label, "format", f"not a readable CSV table: {str(exc).strip()}")
         return None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = [nfc(str(c).strip()) for c in frame.columns]
     for column in frame.columns:
         frame[column] = frame[column].str.strip()
     frame.attrs["separator"] = separator
@@ -169,7 +170,7 @@ def _read_excel(path: Path, problems: ProblemList, label: str,
             header = next(rows, None)
             if header is None:
                 continue
-            names = [str(h).strip() if h is not None else "" for h in header]
+            names = [nfc(str(h).strip()) if h is not None else "" for h in header]
             if not set(required) <= set(names):
                 continue
             records: list[list[str]] = []

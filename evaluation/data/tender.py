@@ -15,10 +15,12 @@ import numpy as np
 import pandas as pd
 
 from evaluation.common.errors import CriteriaError, ProblemList, TenderError
+from evaluation.common.ids import nfc, show_id
 from evaluation.common.labels import Label
 from evaluation.core.model import Model
 from evaluation.core.tender import Tender
 from evaluation.data.criteria import load_model
+from evaluation.data.identifiers import case_twins, check_id, check_id_column, normalise_ids
 from evaluation.data.prices import evaluated_prices
 from evaluation.data.records import (
     check_declared,
@@ -78,6 +80,14 @@ def _read_tender_file(folder: Path, problems: ProblemList, warnings: list[str]
         problems.add(name, "evaluators", "must be a list of evaluator ids",
                      line=doc.line(("evaluators",)), found=evaluators)
         evaluators = []
+    evaluators = [check_id(e, problems, name, "evaluators", doc.line(("evaluators", i)))
+                  for i, e in enumerate(evaluators)]
+    twins = case_twins(evaluators)
+    if twins:
+        problems.add(name, "evaluators", "evaluator ids that differ only in case (their score "
+                     "files would be one file on Windows and macOS)",
+                     line=doc.line(("evaluators",)), found=", ".join(twins),
+                     expected="ids that differ in more than case")
     duplicated = sorted({e for e in evaluators if evaluators.count(e) > 1})
     if duplicated:
         problems.add(name, "evaluators", "evaluator listed twice",
@@ -99,6 +109,7 @@ def _read_proposals(folder: Path, problems: ProblemList, model: Model) -> Table 
                        optional=("admissible", "rejection_reason"))
     if table is None:
         return None
+    check_id_column(table, "proposal_id", problems)
     frame = table.frame
     ids = frame["proposal_id"]
     empty = np.flatnonzero(ids == "")
@@ -131,12 +142,13 @@ def _read_scores(folder: Path, problems: ProblemList, model: Model, evaluators: 
         for path in sorted(score_dir.iterdir()):
             if path.suffix.lower() not in (".csv", ".xlsx") or path.name.startswith(("~$", ".")):
                 continue
-            if path.stem in found:
+            stem = nfc(path.stem)  # macOS writes file names decomposed (NFD)
+            if stem in found:
                 problems.add(_rel(folder, path), "file", "scores given twice for this "
-                             "evaluator", found=f"{found[path.stem].name} and {path.name}",
+                             "evaluator", found=f"{found[stem].name} and {path.name}",
                              expected="one file per evaluator")
                 continue
-            found[path.stem] = path
+            found[stem] = path
     for evaluator in evaluators:
         if evaluator not in found:
             problems.add(_rel(folder, score_dir / f"{evaluator}.csv"), "file",
@@ -144,7 +156,7 @@ def _read_scores(folder: Path, problems: ProblemList, model: Model, evaluators: 
                          found="nothing", expected=f"scores/{evaluator}.csv or .xlsx")
     for extra in sorted(set(found) - set(evaluators)):
         problems.add(_rel(folder, found[extra]), "evaluator", "score file of an evaluator "
-                     "not listed in tender.yaml", found=extra,
+                     "not listed in tender.yaml", found=show_id(extra),
                      expected=" | ".join(evaluators) or "no evaluators")
     frames = []
     for evaluator in evaluators:
@@ -192,12 +204,13 @@ def _check_score_table(table: Table, problems: ProblemList, model: Model,
                        require_justification: bool, extra: tuple[str, ...] = (),
                        recused: dict[str, str] | None = None) -> pd.DataFrame:
     """Check one table of scores (an evaluator's or the consensus) and return it typed."""
+    normalise_ids(table, "proposal_id", "criterion_id")
     frame = table.frame
     leaves = {leaf.id: leaf for leaf in model.quality_leaves}
     pid, cid = frame["proposal_id"], frame["criterion_id"]
     bad = np.flatnonzero(~pid.isin(proposal_ids))
     report_rows(problems, table, bad, "proposal_id", "score for an unknown proposal",
-                found=pid.iloc[bad], expected="an id from proposals.csv")
+                found=[show_id(p) for p in pid.iloc[bad]], expected="an id from proposals.csv")
     known_c = cid.isin(list(leaves))
     bad = np.flatnonzero(~known_c)
     price_ids = {leaf.id for leaf in model.price_leaves}
@@ -205,7 +218,7 @@ def _check_score_table(table: Table, problems: ProblemList, model: Model,
     expected = " | ".join(leaves) if len(leaves) <= 12 else "a leaf criterion id of the model"
     report_rows(problems, table, bad, "criterion_id",
                 "score for an unknown criterion (price and group criteria are not scored)",
-                found=[c + (" (price criterion)" if c in price_ids else
+                found=[show_id(c) + (" (price criterion)" if c in price_ids else
                             " (a group)" if c in groups else "") for c in cid.iloc[bad]],
                 expected=expected)
     score = parse_numbers(frame["score"])

@@ -26,6 +26,7 @@ from typing import Any
 
 from evaluation.common.errors import InputError, Problem, RunError, TenderError
 from evaluation.common.hashing import sha256_file
+from evaluation.common.ids import file_names, id_path
 from evaluation.common.payload import dumps
 from evaluation.data.tender import load_tender
 from evaluation.launch.outputs import write_evidence, write_outputs
@@ -122,8 +123,10 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
         name = final.name
         tender_copy = work / "inputs" / tender.folder.relative_to(root)
         base = {"tender": str(tender_copy), "run_dir": str(work), "language": language}
-        job_list = [Job(f"proposals/{pid}.ipynb", str(templates_run[0]),
-                        str(work / "proposals" / f"{pid}.ipynb"), {**base, "proposal_id": pid})
+        names = file_names(tender.proposal_ids)
+        job_list = [Job(f"proposals/{names[pid]}.ipynb", str(templates_run[0]),
+                        str(id_path(work / "proposals", names[pid], ".ipynb")),
+                        {**base, "proposal_id": pid})
                     for pid in sorted(tender.proposal_ids)]
         job_list.append(Job("committee.ipynb", str(templates_run[1]), str(work / "committee.ipynb"),
                             {**base, "interactive": False}))

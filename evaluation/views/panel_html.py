@@ -6,7 +6,6 @@ Pure functions from numbers to HTML in bokmål or English; every text that comes
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ from evaluation.analysis.ranges import RangeVerdict
 from evaluation.analysis.reweight import Change
 from evaluation.common.labels import format_number, format_percent, format_range
 from evaluation.common.labels import pick as _t
+from evaluation.common.markup import escape_html
 
 ALERT = "background:#fdecea;border-left:5px solid #c0504d;padding:6px 10px;margin:4px 0"
 CALM = "background:#eef6ee;border-left:5px solid #2e8540;padding:6px 10px;margin:4px 0"
@@ -24,7 +24,7 @@ CELL = "padding:2px 10px;border-bottom:1px solid #ddd"
 def named(pid: str, suppliers: Mapping[str, str]) -> str:
     """Return "003 Havlysing AS": a proposal named by id and supplier, escaped."""
     supplier = suppliers.get(pid, "")
-    return html.escape(f"{pid} {supplier}" if supplier else pid)
+    return escape_html(f"{pid} {supplier}" if supplier else pid)
 
 
 def _names(ids: Sequence[str], suppliers: Mapping[str, str]) -> str:
@@ -42,9 +42,9 @@ def ranking_table(ranked: Sequence[str], totals: Sequence[float], partners: set[
     rows = []
     for r, (pid, total) in enumerate(zip(ranked, totals, strict=True), start=1):
         style = ' style="background:#eef6ee;font-weight:bold"' if pid in partners else ""
-        rows.append(f'<tr data-proposal="{html.escape(pid)}" data-rank="{r}"{style}>'
-                    f'<td style="{CELL}">{r}</td><td style="{CELL}">{html.escape(pid)}</td>'
-                    f'<td style="{CELL}">{html.escape(suppliers.get(pid, ""))}</td>'
+        rows.append(f'<tr data-proposal="{escape_html(pid)}" data-rank="{r}"{style}>'
+                    f'<td style="{CELL}">{r}</td><td style="{CELL}">{escape_html(pid)}</td>'
+                    f'<td style="{CELL}">{escape_html(suppliers.get(pid, ""))}</td>'
                     f'<td style="{CELL};text-align:right">'
                     f"{format_number(float(total), lang, 2)}</td>"
                     f'<td style="{CELL};text-align:right">{published_rank[pid]}</td></tr>')
@@ -59,7 +59,7 @@ def change_lines(events: Sequence[Change], moved: str, suppliers: Mapping[str, s
                  language: str) -> list[str]:
     """Return one line per change of winner or partners while ``moved`` (a title) went from
     where the member took it to where it is, the other weights rescaled proportionally."""
-    lang, name = language, html.escape(moved)
+    lang, name = language, escape_html(moved)
     rest = _t(lang, " (de andre vektene skalert forholdsmessig)",
               " (the other weights rescaled proportionally)")
     lines = []
@@ -79,7 +79,7 @@ def change_lines(events: Sequence[Change], moved: str, suppliers: Mapping[str, s
 
 
 def _ids(ids: Sequence[str]) -> str:
-    return html.escape(", ".join(ids))
+    return escape_html(", ".join(ids))
 
 
 def signal(winner: str, partners: tuple[str, ...], published_winner: str,
@@ -108,7 +108,7 @@ def signal(winner: str, partners: tuple[str, ...], published_winner: str,
                    f"The winner, {who}, and the partners, {_ids(partners)}, are the same as "
                    "with the published weights.")
     body = "".join(f'<div class="evaluation-crossing">{line}</div>' for line in lines)
-    return (f'<div class="evaluation-signal" data-winner="{html.escape(winner)}" '
+    return (f'<div class="evaluation-signal" data-winner="{escape_html(winner)}" '
             f'data-changed="{str(changed).lower()}" style="{ALERT if changed else CALM}">'
             f"{body}<div>{state}</div></div>")
 
@@ -157,7 +157,7 @@ def marker(published: float, weight_range: tuple[float, float] | None, language:
 
 def readout(key: str, weight: float, language: str) -> str:
     """Return a slider's readout: the weight used, in the language's number format."""
-    return (f'<span class="evaluation-readout" data-criterion="{html.escape(key)}" '
+    return (f'<span class="evaluation-readout" data-criterion="{escape_html(key)}" '
             f'style="font-weight:bold">{format_number(weight, language, 1)}</span>')
 
 
@@ -176,10 +176,10 @@ def verdict_sentence(verdict: RangeVerdict | None, titles: Mapping[str, str],
         if share is None:
             return ""
         where = _t(lang, "over intervallene", "over the ranges") if sampler == "ranges" else \
-            f"({html.escape(sampler or '–')})"
-        return _t(lang, f"SMAA {where} gir {html.escape(pid)} førsteplass i "
+            f"({escape_html(sampler or '–')})"
+        return _t(lang, f"SMAA {where} gir {escape_html(pid)} førsteplass i "
                         f"{pct(100 * share)} av trekkene",
-                  f"SMAA {where} gives {html.escape(pid)} first place in {pct(100 * share)} "
+                  f"SMAA {where} gives {escape_html(pid)} first place in {pct(100 * share)} "
                   "of the draws")
 
     if verdict is None:
@@ -196,20 +196,20 @@ def verdict_sentence(verdict: RangeVerdict | None, titles: Mapping[str, str],
         return text + ("; " + share if share else "") + "."
     details = []
     for rival in verdict.rivals:
-        rid = html.escape(rival.proposal)
+        rid = escape_html(rival.proposal)
         needs = []
         for need in rival.needs:
             side = _t(lang, "over", "above") if need.direction == "above" else \
                 _t(lang, "under", "below")
-            at = ", ".join(f"{html.escape(titles[c])} {pct(w)}" for c, w in need.weights.items())
-            needs.append(_t(lang, f"{html.escape(titles[need.criterion])} {side} "
+            at = ", ".join(f"{escape_html(titles[c])} {pct(w)}" for c, w in need.weights.items())
+            needs.append(_t(lang, f"{escape_html(titles[need.criterion])} {side} "
                                   f"{pct(need.bound)} (der står {rid} og "
-                                  f"{html.escape(need.tied_with)} likt på "
+                                  f"{escape_html(need.tied_with)} likt på "
                                   f"{format_number(need.total, lang, 2)} poeng: {at})",
-                            f"{html.escape(titles[need.criterion])} {side} {pct(need.bound)} "
-                            f"(where {rid} and {html.escape(need.tied_with)} tie at "
+                            f"{escape_html(titles[need.criterion])} {side} {pct(need.bound)} "
+                            f"(where {rid} and {escape_html(need.tied_with)} tie at "
                             f"{format_number(need.total, lang, 2)} points: {at})"))
-        moved = ", ".join(f"{html.escape(titles[c])} {pct(w)}" for c, w in rival.closest.items()
+        moved = ", ".join(f"{escape_html(titles[c])} {pct(w)}" for c, w in rival.closest.items()
                           if abs(w - verdict.published[c]) >= 0.05)
         text = (_t(lang, "det krever ", "it needs ") + _t(lang, " og ", " and ").join(needs) +
                 "; ") if needs else ""
@@ -262,7 +262,7 @@ def title_label(title: str, width: str, bold: bool = False) -> str:
     """Return a criterion's full title, wrapped rather than cut."""
     weight = "font-weight:bold;" if bold else ""
     return (f'<div style="white-space:normal;line-height:1.25;{weight}width:{width}">'
-            f"{html.escape(title)}</div>")
+            f"{escape_html(title)}</div>")
 
 
 def first_places(summary: Mapping[str, Any] | None) -> dict[str, float]:

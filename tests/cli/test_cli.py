@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import math
 import re
@@ -11,6 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import ROOT, edit, line_of, model_of
 
@@ -60,6 +63,30 @@ def test_score_demo(demo_tender: Path, run: Run, fmt: str) -> None:
         assert result["partners"] == ["001", "003"]
         assert [p["id"] for p in result["proposals"]] == ["001", "003", "004", "002", "005", "006"]
         assert result["proposals"][-1]["rank"] is None
+
+
+def test_score_csv_cells_never_run_as_formulas(make_tender: Callable[[], Path],
+                                               run: Run) -> None:
+    """OWASP CSV injection: text beginning with =, +, -, @, tab or CR is prefixed with ',
+    while numbers stay numbers: 002 at 20 MNOK scores below 0 on the linear price model."""
+    tender = make_tender()
+    payloads = {"001": "=cmd|' /C calc'!A0", "003": "+47 55 55 55 55", "004": "@SUM(A1:A9)",
+                "005": "-2+3+cmd|' /C calc'!A0"}
+    frame = pd.read_csv(tender / "proposals.csv", dtype=str, keep_default_na=False)
+    frame["supplier"] = [payloads.get(p, s) for p, s in zip(frame["proposal_id"],
+                                                            frame["supplier"], strict=True)]
+    frame.loc[frame["proposal_id"] == "002", "price_development"] = "20000000"
+    frame.to_csv(tender / "proposals.csv", index=False)
+    status, out, _ = run("score", tender, "--format", "csv")
+    assert 0 == status
+    rows = list(csv.DictReader(io.StringIO(out)))
+    suppliers = {r["proposal_id"]: r["supplier"] for r in rows}
+    for pid, payload in payloads.items():
+        assert "'" + payload == suppliers[pid]
+    assert all(not v.startswith(("=", "+", "@", "\t", "\r")) for r in rows for v in r.values())
+    (price,) = [r for r in rows
+                if (r["proposal_id"], r["criterion_id"]) == ("002", "pris_utvikling")]
+    assert float(price["score"]) < 0 and float(price["points"]) < 0  # a negative number, as is
 
 
 def test_no_such_tender(tmp_path: Path, run: Run) -> None:

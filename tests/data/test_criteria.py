@@ -271,18 +271,6 @@ def test_environment_exception_silences_the_warning(
 # --- strings stay strings --------------------------------------------------------------------
 
 
-@pytest.fixture(params=["libyaml", "python"])
-def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with PyYAML's libyaml parser (when built with it) and without."""
-    import yaml
-
-    if request.param == "python":
-        monkeypatch.delattr(yaml, "CBaseLoader", raising=False)
-    elif not hasattr(yaml, "CBaseLoader"):
-        pytest.skip("PyYAML without libyaml")
-    return str(request.param)
-
-
 def test_yaml_scalars_stay_as_written(tmp_path: Path, yaml_parser: str) -> None:
     path = tmp_path / "x.yaml"
     path.write_text("a: NO\nb: 007\nc: 0012\nd: yes\ne: 1.50\nf: ~\ng: ''\nh: [on, 08]\n",

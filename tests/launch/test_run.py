@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import rename_proposal
 
 from evaluation.cli import main
 from evaluation.common.hashing import sha256_file
@@ -343,3 +344,45 @@ def test_manifest_records_version_and_source_commit(demo_run: Path) -> None:
         assert isinstance(environment["source"]["clean"], bool)
     else:
         assert environment["source"] is None
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("../../../../x", "proposal_id: an id cannot hold '/' or '\\'"),
+    ("2026/002", "(found '2026/002', expected e.g. 2026-002)"),
+])
+def test_an_id_that_is_a_path_is_refused_by_validate_and_run_with_nothing_written(
+        make_tender, tmp_path, capsys, written, expected):
+    """The id is changed in every file of the tender, so only the grammar can refuse it;
+    ``../../../../x`` from ``<out>/1000-bygg/<run>/proposals`` would land in ``deep/er/``."""
+    tender = make_tender()
+    rename_proposal(tender, "002", written)
+    out = tmp_path / "deep" / "er" / "runs"
+    out.parent.mkdir(parents=True)
+    before = sorted(tmp_path.rglob("*"))
+    assert 2 == main(["validate", str(tender)])
+    assert expected in capsys.readouterr().err
+    code = main(["run", str(tender), "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert 2 == code and expected in err and "Traceback" not in err
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written anywhere
+
+
+def test_ids_that_differ_only_in_case_get_a_notebook_each(make_tender, tmp_path, capsys):
+    """On Windows and macOS proposals/A1.ipynb and proposals/a1.ipynb are one file: the run
+    names them apart, and the audit expects the same names."""
+    tender = make_tender()
+    rename_proposal(tender, "001", "A1")
+    rename_proposal(tender, "002", "a1")
+    result = start_run(tender, out=tmp_path / "runs", jobs=2, progress=False)
+    assert result.ok, [o for o in result.outcomes if not o.ok]
+    names = sorted(n["path"] for n in result.manifest["notebooks"])
+    assert 7 == len({n.casefold() for n in names}), names
+    assert any(n.startswith("proposals/A1-") for n in names)
+    assert any(n.startswith("proposals/a1-") for n in names)
+    for entry in result.manifest["notebooks"]:
+        if entry["path"].startswith("proposals/"):
+            nb = nbformat.read(result.folder / entry["path"], as_version=4)
+            assert entry["parameters"]["proposal_id"] == \
+                nb.metadata["papermill"]["parameters"]["proposal_id"]
+    assert 0 == main(["audit", str(result.folder), "--quiet", "--hashes-only"])
+    assert "is missing" not in capsys.readouterr().out
