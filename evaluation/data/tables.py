@@ -2,13 +2,15 @@
 
 CSV files may use ``,`` or ``;`` as separator and be UTF-8 with or without a byte-order mark;
 numbers may use a decimal comma. Everything is read as text so that ``007`` stays ``007``;
-columns are typed by the code that knows them (:func:`parse_numbers`).
+columns are typed by the code that knows them (numbers and dates by
+:mod:`evaluation.data.numbers`, the same way in every file).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,29 +198,12 @@ def _cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        text = repr(value)
+        # a typed 1.125 is a number, not text: "1.125" would read as an ambiguous thousands
+        # separator, "1.1250" reads as what Excel holds
+        return text + "0" if re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", text) else text
     return str(value).strip()
-
-
-def parse_numbers(values: pd.Series) -> pd.Series:
-    """Return ``values`` as floats, NaN where not a number; accepts ``7,5`` and ``1 234,5``."""
-    fast = pd.to_numeric(values, errors="coerce")
-    slow = fast.isna() & (values.astype(str) != "")
-    if not slow.any():
-        return fast.astype(np.float64)
-    result = fast.astype(np.float64)
-    result[slow] = _parse_written_numbers(values[slow])
-    return result
-
-
-def _parse_written_numbers(values: pd.Series) -> pd.Series:
-    """Parse numbers as people write them: decimal comma, spaces as thousands separators."""
-    text = values.astype(str).str.replace("\u00a0", "", regex=False)
-    text = text.str.replace(" ", "", regex=False)
-    # A comma is a decimal comma unless a dot is present too ("1,234.5" written in English).
-    has_dot = text.str.contains(".", regex=False)
-    text = text.where(has_dot, text.str.replace(",", ".", regex=False))
-    text = text.where(~has_dot, text.str.replace(",", "", regex=False))
-    return pd.to_numeric(text, errors="coerce").astype(np.float64)
 
 
 def report_rows(problems: ProblemList, table: Table, rows: np.ndarray | list[int], field_: str,

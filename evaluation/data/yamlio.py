@@ -7,6 +7,8 @@ code that knows each field. The line of every value is kept for error messages.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +70,12 @@ def _convert(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
             out[key] = _convert(value_node, (*path, key), lines)
         return out
     raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover - yaml has 3 kinds
+
+
+def unknown_key(key: str, known: Iterable[str]) -> str:
+    """Return the message for an unknown key, suggesting the nearest known one if any."""
+    near = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f"unknown key, did you mean `{near[0]}`?" if near else "unknown key"
 
 
 class _DuplicateKey(Exception):

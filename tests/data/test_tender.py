@@ -477,17 +477,6 @@ def test_benefit_numbers_must_not_be_negative(tmp_path: Path, run: Run) -> None:
             "ratio_to_largest must be zero or more (found '-5 for proposal A'") in err
 
 
-def test_a_dot_before_three_digits_in_a_price_is_ambiguous(make_tender: Callable[[], Path],
-                                                          run: Run) -> None:
-    t = make_tender()
-    edit(t / "proposals.csv", "9400000", "9.400.000")
-    status, _, err = run("score", t)
-    assert status == 2
-    line = line_of(t / "proposals.csv", "9.400.000")
-    assert (f"1000-bygg/proposals.csv:{line}: price_development: ambiguous number: a dot "
-            "before three digits may be a thousands separator (found '9.400.000'") in err
-
-
 def test_a_damaged_seal_is_an_input_error(make_tender: Callable[[], Path], run: Run) -> None:
     t = make_tender(sealed=True)
     (t / "seal.json").write_text("{not json", encoding="utf-8")
