@@ -17,6 +17,8 @@ from evaluation.common.labels import LANGUAGES, Label
 from evaluation.core.model import (
     AGGREGATIONS,
     AWARD_MODELS,
+    ENVIRONMENT_MINIMUM,
+    ENVIRONMENT_TOLERANCE,
     NORMALISATIONS,
     TIE_BREAK_KEYWORDS,
     WEIGHT_TOLERANCE,
@@ -24,9 +26,10 @@ from evaluation.core.model import (
     Model,
     PriceSpec,
     Scale,
+    environment_share,
 )
 from evaluation.core.price_models import MODELS
-from evaluation.data.yamlio import Document, Path_, read_yaml
+from evaluation.data.yamlio import Document, Path_, read_yaml, unknown_key
 
 # --- parsing -------------------------------------------------------------------------------
 
@@ -125,7 +128,8 @@ def _parse_price(r: _Reader, raw: Any, path: Path_, weighted: bool) -> PriceSpec
     known = {"model", "field", "direction", *info.required, *info.optional}
     for key in raw:
         if key not in known:
-            r.add((*path, key), f"unknown parameter for price model {model}", found=key,
+            near = unknown_key(key, known).removeprefix("unknown key")
+            r.add((*path, key), f"unknown parameter for price model {model}{near}", found=key,
                   expected=" | ".join((*info.required, *info.optional)) or "none")
     for key in info.required:
         if raw.get(key) is None:
@@ -205,7 +209,7 @@ def _parse_node(r: _Reader, raw: Any, path: Path_, parent: tuple[str, ...], defa
         return None
     for key in raw:
         if key not in _NODE_KEYS:
-            r.warn((*path, key), f"unknown field of a criterion ignored (found {key!r})")
+            r.add((*path, key), unknown_key(key, _NODE_KEYS))
     cid = raw.get("id")
     if not isinstance(cid, str) or not cid.strip():
         r.add((*path, "id"), "every criterion needs an id", found=cid)
@@ -310,14 +314,32 @@ def _check_tree(r: _Reader, nodes: list[Criterion], paths: list[Path_], award_mo
                         award_model, seen)
 
 
+def _check_environment(r: _Reader, nodes: tuple[Criterion, ...], exception: str | None
+                       ) -> None:
+    """Refuse an award model whose climate and environment weigh under 30 % without the
+    exception's reason (FOA § 7-9), at the lower end of every announced weight range."""
+    share = environment_share(nodes, lowest=True)
+    if exception is None and share < ENVIRONMENT_MINIMUM - ENVIRONMENT_TOLERANCE:
+        ranged = any(n.weight_range for top in nodes for n in top.walk())
+        r.add(("criteria",), "climate and environment (criteria tagged environment) weigh under "
+              "30 % of the award criteria (FOA § 7-9)" + (", at the lower end of the announced "
+              "weight ranges" if ranged else ""), found=f"{100 * share:.4g} %",
+              expected="at least 30 %, or environment_exception: the reason given in the "
+              "procurement documents")
+
+
 _MODEL_KEYS = {"id", "title", "language", "scale", "points", "aggregation", "disagreement",
                "tie_break", "award_model", "corridor_pct", "discount_rate", "justifications",
                "environment_exception", "abnormally_low", "model_test", "criteria",
                "description", "fictional"}
 
 
-def load_model(path: Path | str, *, label: str | None = None) -> Model:
-    """Return the validated model in ``path``; raise :class:`CriteriaError` with every problem."""
+def load_model(path: Path | str, *, label: str | None = None, purpose: str = "award") -> Model:
+    """Return the validated model in ``path``; raise :class:`CriteriaError` with every problem.
+
+    ``purpose``: ``award`` (the award criteria), or ``selection`` (a prequalification's
+    selection criteria, to which FOA § 7-9's environment share does not apply).
+    """
     path = Path(path)
     problems = ProblemList()
     doc = read_yaml(path, problems, label=label)
@@ -325,9 +347,11 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
         problems.raise_if_any(CriteriaError)
         raise AssertionError  # pragma: no cover - read_yaml records a problem on failure
     r, raw = _Reader(doc, problems), doc.data
-    for key in raw:
-        if key not in _MODEL_KEYS:
-            r.warn((key,), f"unknown field of an evaluation model ignored (found {key!r})")
+    unknown = [key for key in raw if key not in _MODEL_KEYS]
+    for key in unknown:
+        r.add((key,), unknown_key(key, _MODEL_KEYS))
+    if unknown:  # a misspelt rule would make every later message point the wrong way
+        problems.raise_if_any(CriteriaError)
     mid = raw.get("id") or path.stem
     title = r.label(raw.get("title"), ("title",)) or Label(mid, mid)
     language = r.choice(raw.get("language"), ("language",), LANGUAGES, "nb")
@@ -405,6 +429,9 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
             if n.price is None and n.value is None:
                 r.add(("criteria",), f"criterion {n.id}: a monetised model needs the amount "
                       "deducted at the scale maximum", found="no value", expected="value: <NOK>")
+    weighted = all(n.weight is not None for top in nodes for n in top.walk())
+    if purpose == "award" and weighted and nodes:  # Model.environment_rule_applies
+        _check_environment(r, tuple(nodes), exception)
     if award_model != "weighted_points" and sum(1 for n in leaves if n.price) != 1:
         r.add(("award_model",), f"award model {award_model} needs exactly one price leaf",
               found=sum(1 for n in leaves if n.price))
@@ -416,5 +443,5 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
         sha256=sha256_file(path), corridor_pct=corridor,
         discount_rate=discount, justifications_required=justifications == "required",
         environment_exception=exception, abnormally_low_share=low_share,
-        model_test=raw.get("model_test") or {}, warnings=tuple(r.warnings),
+        model_test=raw.get("model_test") or {}, warnings=tuple(r.warnings), purpose=purpose,
     )

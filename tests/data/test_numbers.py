@@ -93,7 +93,7 @@ def test_every_norwegian_amount_reads_back(kroner: int, ore: int) -> None:
     """An amount written the Norwegian way (space thousands, decimal comma) reads back
     exactly, with and without the currency."""
     grouped = f"{kroner:,}".replace(",", "\u00a0")
-    value = kroner + ore / 100
+    value = float(f"{kroner}.{ore:02d}")
     assert value == read_number(f"{grouped},{ore:02d}")
     assert value == read_number(f"kr {grouped},{ore:02d}")
     assert float(kroner) == read_number(f"{grouped},-")

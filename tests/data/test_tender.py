@@ -337,7 +337,8 @@ def test_rejected_proposal_with_reason(make_tender: Callable[[], Path]) -> None:
 def _price_only(tender: Path) -> None:
     model = tender.parent.parent / "criteria" / "pris.yaml"
     model.write_text(
-        "id: pris\ntitle: Bare pris\npoints: 100\ncriteria:\n"
+        "id: pris\ntitle: Bare pris\npoints: 100\n"
+        "environment_exception: Miljø er sikret gjennom kravspesifikasjonen\ncriteria:\n"
         "  - id: pris\n    title: Pris\n    weight: 100\n"
         "    price: {model: linear, field: price_development, direction: cost}\n",
         encoding="utf-8")
@@ -483,3 +484,35 @@ def test_a_damaged_seal_is_an_input_error(make_tender: Callable[[], Path], run: 
     status, _, err = run("score", t)
     assert status == 2
     assert "1000-bygg/seal.json: file: unreadable seal" in err
+
+
+def test_a_misspelt_tender_key_is_the_only_message(make_tender: Callable[[], Path],
+                                                   run: Run) -> None:
+    """``evaluator:`` for ``evaluators:`` used to be ignored with a warning, and then every
+    score file was 'of an evaluator not listed in tender.yaml'."""
+    t = make_tender()
+    edit(t / "tender.yaml", "evaluators: [", "evaluator: [")
+    status, _, err = run("validate", t)
+    assert 2 == status
+    line = line_of(t / "tender.yaml", "evaluator: [")
+    assert [f"1000-bygg/tender.yaml:{line}: evaluator: unknown key, did you mean `evaluators`?",
+            "1 problem(s); nothing was written."] == err.splitlines()
+
+
+def test_the_later_stages_keys_of_tender_yaml_are_known(make_tender: Callable[[], Path]) -> None:
+    """design.md documents procedure, rounds and reduce for the innovation partnership."""
+    t = make_tender()
+    edit(t / "tender.yaml", "currency: NOK", "currency: NOK\nprocedure: innovation_partnership")
+    assert load_tender(t).settings is not None
+
+
+def test_a_header_only_proposals_file_is_one_message(make_tender: Callable[[], Path],
+                                                     run: Run) -> None:
+    t = make_tender()
+    (t / "proposals.csv").write_text("proposal_id,supplier,price_development\n",
+                                     encoding="utf-8")
+    status, _, err = run("validate", t)
+    assert 2 == status
+    assert ["1000-bygg/proposals.csv:2: proposal_id: no proposals (found 'a header line only', "
+            "expected one line per proposal)", "1 problem(s); nothing was written."] == \
+        err.splitlines()
