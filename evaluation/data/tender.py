@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.common.errors import CriteriaError, ProblemList, TenderError
-from evaluation.common.labels import Label
+from evaluation.common.labels import LANGUAGES, Label
 from evaluation.core.model import Model
 from evaluation.core.tender import Tender
 from evaluation.data.criteria import load_model
@@ -165,6 +165,23 @@ def _read_proposals(folder: Path, problems: ProblemList, model: Model) -> Table 
                     "a rejected proposal needs the reason for its rejection",
                     found=[""] * len(missing), expected="the reason (and legal basis)")
     return table
+
+
+def tender_language(folder: Path | str) -> str | None:
+    """Return the language of a tender's command-line messages: ``language`` in tender.yaml,
+    else its model's; ``None`` when neither can be read (nothing is reported: the messages
+    about why come from :func:`load_tender`)."""
+    folder = Path(folder)
+    quiet = ProblemList()
+    doc = read_yaml(folder / "tender.yaml", quiet)
+    if doc is None:
+        return None
+    language = doc.data.get("language")
+    criteria = doc.data.get("criteria")
+    if language is None and isinstance(criteria, str):
+        model = read_yaml(folder / criteria, quiet)
+        language = None if model is None else model.data.get("language", "nb")
+    return language if language in LANGUAGES else None
 
 
 def load_tender(folder: Path | str, *, ignore_seal: bool = False, scores: bool = True

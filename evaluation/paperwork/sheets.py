@@ -220,6 +220,11 @@ def write_score_sheets(tender: Tender, out: Path, *, codes: bool = False,
     An existing file is never overwritten unless ``overwrite``: it may hold scores.
     """
     language = language or tender.model.language
+    scores = (tender.folder / "scores").resolve()
+    if out.resolve() == scores or scores in out.resolve().parents:
+        raise SheetError(f"{out}: inside the tender's scores/ folder, where a blank sheet would "
+                         "be read as an evaluator's scores; choose another --out, e.g. "
+                         f"sheets/{tender.id}")
     out.mkdir(parents=True, exist_ok=True)
     targets = [out / f"{evaluator}.xlsx" for evaluator in tender.evaluators]
     existing = [t for t in targets if t.exists()]

@@ -199,11 +199,11 @@ def test_model_error_reported(case: Callable[[Path], list[str]], make_tender: Ca
     status, out, err = run("validate", tender)
     assert status == 2
     assert out == ""
-    problems = [line for line in err.splitlines() if "problem(s)" not in line]
+    problems = [line for line in err.splitlines() if "problem(er)" not in line]
     assert len(problems) == 1, err
     for fragment in fragments:
         assert fragment in problems[0]
-    assert err.rstrip().endswith("1 problem(s); nothing was written.")
+    assert err.rstrip().endswith("1 problem(er); ingenting ble skrevet.")
 
 
 def test_all_model_errors_at_once(tmp_path: Path) -> None:

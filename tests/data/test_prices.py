@@ -73,7 +73,7 @@ def test_a_proposal_without_any_lines_is_named(make_tender: Callable[[], Path],
     assert [f"{PRICES}: proposal_id: no lines for proposal 003 (price field lifecycle_cost), "
             "which other proposals have (found 'no lines', expected the lines of proposal 003, "
             "or a column lifecycle_cost in 1000-bygg/proposals.csv)",
-            "1 problem(s); nothing was written."] == err.splitlines()
+            "1 problem(er); ingenting ble skrevet."] == err.splitlines()
 
 
 def test_year_zero_and_an_empty_year_are_today(make_tender: Callable[[], Path],

@@ -47,7 +47,7 @@ def test_a_declared_conflict_scored_without_recusal_or_assessment_stops(
     for command in (("validate",), ("score",), ("run", "--out", tmp_path / "runs")):
         status, _, err = run(command[0], t, *command[1:])
         assert 2 == status, command
-        assert [expected, "1 problem(s); nothing was written."] == err.splitlines()
+        assert [expected, "1 problem(er); ingenting ble skrevet."] == err.splitlines()
     assert not (tmp_path / "runs").exists()
 
 

@@ -246,7 +246,7 @@ def test_tender_error_reported(case: Callable[[Path], list[str]],
     assert len(hits) == 1, err
     for fragment in fragments[1:]:
         assert fragment in hits[0]
-    assert err.rstrip().endswith("problem(s); nothing was written.")
+    assert err.rstrip().endswith("problem(er); ingenting ble skrevet.")
 
 
 def test_all_errors_of_a_file_at_once(make_tender: Callable[[], Path]) -> None:
@@ -284,7 +284,7 @@ def test_errors_of_several_files_at_once(make_tender: Callable[[], Path], run: R
     assert "1000-bygg/scores/jonas.haugen.csv:2: score: not a number (found 'x'" in err
     line = line_of(tender / "consensus.csv", "003,plan,70")
     assert f"1000-bygg/consensus.csv:{line}: score: score outside the criterion's scale" in err
-    assert "3 problem(s); nothing was written." in err
+    assert "3 problem(er); ingenting ble skrevet." in err
 
 
 def test_many_rows_with_one_problem_are_summarised(make_tender: Callable[[], Path]) -> None:
@@ -496,7 +496,7 @@ def test_a_misspelt_tender_key_is_the_only_message(make_tender: Callable[[], Pat
     assert 2 == status
     line = line_of(t / "tender.yaml", "evaluator: [")
     assert [f"1000-bygg/tender.yaml:{line}: evaluator: unknown key, did you mean `evaluators`?",
-            "1 problem(s); nothing was written."] == err.splitlines()
+            "1 problem(er); ingenting ble skrevet."] == err.splitlines()
 
 
 def test_the_later_stages_keys_of_tender_yaml_are_known(make_tender: Callable[[], Path]) -> None:
@@ -514,5 +514,5 @@ def test_a_header_only_proposals_file_is_one_message(make_tender: Callable[[], P
     status, _, err = run("validate", t)
     assert 2 == status
     assert ["1000-bygg/proposals.csv:2: proposal_id: no proposals (found 'a header line only', "
-            "expected one line per proposal)", "1 problem(s); nothing was written."] == \
+            "expected one line per proposal)", "1 problem(er); ingenting ble skrevet."] == \
         err.splitlines()

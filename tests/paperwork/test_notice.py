@@ -160,3 +160,15 @@ def test_demo_run_notices_in_both_languages(demo_run, tmp_path):
     assert "Byggpuls-konsortiet (Fjellvang Teknikk AS og Sensorlia AS) (proposal 001)" in winner
     assert re.search(r"Energy savings: proposal 001 8, your proposal \d", winner)
     assert "2026-12-28" in winner
+
+
+def test_a_run_scored_on_quality_only_gets_no_notices(make_tender, tmp_path, run):
+    """A run made before the seal of a price_opening: after_seal tender (run refuses to make
+    one now) named a winner on quality alone; notice refuses it."""
+    folder = fake_run(tmp_path, make_tender(sealed=True))
+    (folder / "inputs" / "tenders" / "1000-bygg" / "seal.json").unlink()
+    status, _, err = run("notice", folder)
+    assert 2 == status
+    assert "price_opening: after_seal and the tender was not sealed: the run scored quality " \
+        "only, and an award notice needs the prices" in err
+    assert not (folder / "notices").exists()

@@ -102,7 +102,7 @@ def test_before_sealing_no_price_is_read(make_tender, run):
 def test_seal_then_a_one_byte_change_is_refused_and_reopen_records_it(make_tender, run):
     tender = make_tender()
     status, out, _ = run("seal", tender)
-    assert status == 0 and "sealed 4 quality file(s)" in out
+    assert status == 0 and "forseglet 4 kvalitetsfil(er)" in out
     status, _, err = run("seal", tender)
     assert status == 2 and "already sealed" in err
     edit(tender / "scores" / "jonas.haugen.csv", "001;plan;8;", "001;plan;9;")
