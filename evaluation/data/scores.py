@@ -16,7 +16,7 @@ from evaluation.common.errors import ProblemList
 from evaluation.core.model import Model
 from evaluation.data.numbers import EXPECTED_NUMBER, read_numbers
 from evaluation.data.records import check_declared
-from evaluation.data.tables import Table, read_table, report_rows
+from evaluation.data.tables import Table, read_table, refuse_old_excel, report_rows
 from evaluation.data.tables import relative_label as _rel
 
 SCORE_COLUMNS = ("proposal_id", "criterion_id", "score", "justification")
@@ -40,9 +40,7 @@ def score_files(folder: Path, problems: ProblemList) -> dict[str, Path]:
         if path.name.startswith(("~$", ".")):
             continue
         if path.suffix.lower() == ".xls":
-            problems.add(_rel(folder, path), "file", "old Excel format: save as .xlsx "
-                         "(Excel: File > Save As > Excel Workbook)", found=path.name,
-                         expected=f"{path.stem}.xlsx or {path.stem}.csv")
+            refuse_old_excel(problems, _rel(folder, path), path)
             continue
         if path.suffix.lower() not in SCORE_SUFFIXES:
             continue

@@ -516,3 +516,43 @@ def test_a_header_only_proposals_file_is_one_message(make_tender: Callable[[], P
     assert ["1000-bygg/proposals.csv:2: proposal_id: no proposals (found 'a header line only', "
             "expected one line per proposal)", "1 problem(er); ingenting ble skrevet."] == \
         err.splitlines()
+
+
+# --- Excel that would be read wrongly ---------------------------------------------------------
+
+
+def test_merged_score_cells_are_named_by_range(make_tender: Callable[[], Path], run: Run) -> None:
+    """A score typed once over two merged rows belongs to the first row only."""
+    t = make_tender()
+    path = _to_xlsx(t / "scores/anne.berg.csv")
+    book = openpyxl.load_workbook(path)
+    book["Karakterer"].merge_cells("C2:C3")
+    book.save(path)
+    status, _, err = run("validate", t)
+    assert 2 == status
+    assert ("1000-bygg/scores/anne.berg.xlsx[Karakterer]:2: score: C2:C3 merged; give each row "
+            "its own score") in err.splitlines()
+
+
+def test_a_formula_is_refused_with_the_formula(make_tender: Callable[[], Path],
+                                               run: Run) -> None:
+    t = make_tender()
+    path = _to_xlsx(t / "scores/anne.berg.csv")
+    book = openpyxl.load_workbook(path)
+    book["Karakterer"]["C5"] = "=7+1"
+    book.save(path)
+    status, _, err = run("validate", t)
+    assert 2 == status
+    assert ("1000-bygg/scores/anne.berg.xlsx[Karakterer]:5: score: formula =7+1, not a value: "
+            "type the number (found 'C5')") in err.splitlines()
+
+
+def test_an_old_excel_file_is_refused_with_the_remedy(make_tender: Callable[[], Path],
+                                                      run: Run) -> None:
+    """Before, scores/anne.berg.xls was skipped, and the message was a missing score file."""
+    t = make_tender()
+    (t / "scores/anne.berg.csv").rename(t / "scores/anne.berg.xls")
+    status, _, err = run("validate", t)
+    assert 2 == status
+    assert ("1000-bygg/scores/anne.berg.xls: file: old Excel format: save as .xlsx (Excel: File "
+            "> Save As > Excel Workbook) (found 'anne.berg.xls', expected anne.berg.xlsx)") in err
