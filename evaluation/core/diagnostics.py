@@ -160,9 +160,10 @@ def integrity_summary(tender: Any) -> dict[str, Any]:
     seal = None if tender.seal is None else {
         "sealed_at": tender.seal.get("sealed_at"), "files": tender.seal.get("files", {}),
         "reopenings": tender.seal.get("reopenings", [])}
+    proposals = tender.proposals
     rejected = [{"proposal_id": str(pid), "reason": str(r.rejection_reason),
                  "legal_basis": str(getattr(r, "legal_basis", "") or "")}
-                for pid, r in tender.proposals.iterrows() if not r.admissible]
+                for pid, r in proposals[~proposals["admissible"].to_numpy(dtype=bool)].iterrows()]
     return {"declarations": declarations, "recusals": recusals, "seal": seal,
             "quality_only": tender.quality_only, "explanations": explanations,
             "rejected": rejected}

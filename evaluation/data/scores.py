@@ -97,8 +97,8 @@ def check_every_criterion_scored(folder: Path, problems: ProblemList, model: Mod
     """Refuse a mean or median over no score at all (every evaluator recused, or none)."""
     present = set(zip(scores["proposal_id"].tolist(), scores["criterion_id"].tolist(),
                       strict=True))
-    empty = [(p, leaf.id) for p in needed for leaf in model.quality_leaves
-             if (p, leaf.id) not in present]
+    leaves = [leaf.id for leaf in model.quality_leaves]  # a property: walks the tree
+    empty = [(p, c) for p in needed for c in leaves if (p, c) not in present]
     for p, c in empty[:20]:
         problems.add(_rel(folder, folder / "scores"), "score", f"no evaluator scored proposal "
                      f"{p} on criterion {c}, so its {model.aggregation} has nothing to take",
