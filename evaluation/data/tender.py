@@ -117,8 +117,14 @@ def _read_budget(raw: Any, problems: ProblemList, name: str, line: int | None
     return value, field_name
 
 
-def _check_budget(settings: dict[str, Any], model: Model, problems: ProblemList) -> None:
-    """Settle which price field the budget limits: the one named, or the model's only one."""
+def _check_budget(settings: dict[str, Any], model: Model, problems: ProblemList,
+                  warnings: list[str]) -> None:
+    """Settle which price field the budget limits: the one named, or the model's only one.
+
+    A plain amount with several price fields is not compared with any (never guessed), with a
+    warning: it was valid before the budget was compared, and a run made then must still load
+    for its audit.
+    """
     if settings.get("budget") is None:
         return
     fields = list(model.price_fields)
@@ -127,10 +133,10 @@ def _check_budget(settings: dict[str, Any], model: Model, problems: ProblemList)
         problems.add(settings["_file"], "budget", "unknown price field", found=named,
                      expected=" | ".join(fields) or "a price field (the model has none)")
     elif named is None and len(fields) != 1:
-        problems.add(settings["_file"], "budget", "say which price field the budget limits"
-                     if fields else "the model has no price criterion for a budget to limit",
-                     found=settings["budget"], expected=" | ".join(
-                         f"{{{f}: amount}}" for f in fields) or "no budget")
+        limits = " or ".join(f"{{{f}: {settings['budget']:.15g}}}" for f in fields)
+        warnings.append(f"{settings['_file']}: budget: not compared with any price: "
+                        + (f"say which price field it limits, e.g. budget: {limits}" if fields
+                           else "the model has no price criterion"))
     else:
         settings["budget_field"] = named or fields[0]
 
@@ -217,7 +223,7 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False, scores: bool =
         raise
     files.append(model_path)
     warnings.extend(model.warnings)
-    _check_budget(settings, model, problems)
+    _check_budget(settings, model, problems, warnings)
     proposals_table = _read_proposals(folder, problems, model)
     files.append(folder / "proposals.csv")
     if proposals_table is None:  # every later file names proposals

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -556,3 +557,18 @@ def test_an_old_excel_file_is_refused_with_the_remedy(make_tender: Callable[[], 
     assert 2 == status
     assert ("1000-bygg/scores/anne.berg.xls: file: old Excel format: save as .xlsx (Excel: File "
             "> Save As > Excel Workbook) (found 'anne.berg.xls', expected anne.berg.xlsx)") in err
+
+
+def test_a_plain_budget_with_several_price_fields_is_not_guessed(
+        make_tender: Callable[[], Path], run: Run) -> None:
+    """Which of the two prices would 10 000 000 limit? Neither is guessed; a run made before
+    budgets were compared (tests/fixtures/run-0.1.0) still loads for its audit."""
+    t = make_tender()
+    edit(t / "tender.yaml", "budget: {price_development: 10000000}", "budget: 10000000")
+    tender = load_tender(t)
+    assert (tender.budget, tender.budget_field) == (10_000_000, None)
+    assert ("1000-bygg/tender.yaml: budget: not compared with any price: say which price field "
+            "it limits, e.g. budget: {price_development: 10000000} or {lifecycle_cost: "
+            "10000000}",) == tender.warnings
+    status, out, _ = run("score", t, "--format", "json")
+    assert 0 == status and "budget" not in json.loads(out)["diagnostics"]

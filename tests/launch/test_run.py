@@ -156,7 +156,7 @@ def test_bad_run_arguments_are_refused_before_anything_is_written(make_tender, t
 
 
 def test_a_linked_model_and_relative_paths_give_a_complete_self_contained_run(
-        make_tender, tmp_path, monkeypatch):
+        make_tender, tmp_path, monkeypatch, capsys):
     """The model reached through a link is copied where tender.yaml points and keeps its lock;
     relative --out and --notebooks are recorded as absolute paths (the audit does not depend
     on where the auditor stands)."""
@@ -175,6 +175,14 @@ def test_a_linked_model_and_relative_paths_give_a_complete_self_contained_run(
                  "--jobs", "2", "--quiet"])
     assert code == 0
     (run,) = list((tmp_path / "runs" / "1000-bygg").iterdir())
+    # one language: "modellen er frosset … run complete" mixed them before
+    out, err = capsys.readouterr()
+    assert err.startswith("modellen er frosset (1000-bygg.lock.json, 2026-09-14T10:00:00Z")
+    lines = out.splitlines()
+    assert 4 == len(lines)
+    assert [f"kjøringen er fullført: {run}", f"rapport: {run / 'report.html'}"] == lines[:2]
+    assert lines[2].startswith("manifestets sha256: ") and "anskaffelsesprotokollen" in lines[2]
+    assert lines[3].startswith("revisjon: evaluation audit ")
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     assert "inputs/criteria/1000-bygg.yaml" in {e["path"] for e in manifest["inputs"]}
     assert manifest["model"]["frozen"]["frozen"] is True
