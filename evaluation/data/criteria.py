@@ -41,10 +41,6 @@ class _Reader:
         self.doc, self.problems = doc, problems
         self.warnings: list[str] = []
 
-    def warn(self, path: Path_, message: str) -> None:
-        name = ".".join(str(p) for p in path) or "(top)"
-        self.warnings.append(f"{self.doc.file}:{self.doc.line(path)}: {name}: {message}")
-
     def add(self, path: Path_, message: str, found: object = None, expected: object = None
             ) -> None:
         name = ".".join(str(p) for p in path) or "(top)"
