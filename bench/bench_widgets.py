@@ -37,6 +37,7 @@ def build_tender(root: Path) -> Any:
                                 for k in range(2)]})
     path = root / "bench.yaml"
     path.write_text(yaml.safe_dump({"id": "bench", "title": "bench", "aggregation": "mean",
+                                    "environment_exception": "benchmark: no climate criteria",
                                     "criteria": groups}))
     model = load_model(path)
     ids = [f"{i:03d}" for i in range(1, PROPOSALS + 1)]

@@ -26,6 +26,9 @@ def write_csv(path: Path, rows: Sequence[Mapping[str, Any]], columns: Sequence[s
         writer.writerows(rows)
 
 
+NO_ENVIRONMENT_CRITERIA = "Test case: a published case without climate criteria (FOA § 7-9)"
+
+
 def write_tender(root: Path, model: Mapping[str, Any], proposals: Sequence[Mapping[str, Any]],
                  scores: Mapping[str, Sequence[Mapping[str, Any]]] | None = None, *,
                  consensus: Sequence[Mapping[str, Any]] | None = None,
@@ -33,6 +36,8 @@ def write_tender(root: Path, model: Mapping[str, Any], proposals: Sequence[Mappi
                  partners: int = 1, name: str = "case") -> Path:
     """Write a tender folder under ``root`` and return it; evaluators are the keys of scores."""
     scores = scores or {}
+    # published cases come from procurements without FOA § 7-9's 30 % climate share
+    model = {"environment_exception": NO_ENVIRONMENT_CRITERIA, **model}
     (root / "criteria").mkdir(parents=True, exist_ok=True)
     (root / "criteria" / f"{name}.yaml").write_text(yaml.safe_dump(dict(model),
                                                                    allow_unicode=True))

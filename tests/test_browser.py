@@ -454,13 +454,14 @@ def test_the_dashboard_needs_its_token_runs_no_script_from_input_and_asks_no_cdn
             assert "Competition" not in anonymous.read().decode("utf-8", "replace")
         dialogs: list[str] = []
         outside: list[str] = []
+        CHARTS = 6  # the five sections' charts and the weight panel's (one SMAA per page)
 
         def steps(page: Any, server: Server = server) -> None:
             panel = page.locator(".evaluation-weight-panel")
             panel.wait_for(state="attached", timeout=server.left_ms())
             charts = page.locator(".js-plotly-plot")
-            expect(charts).to_have_count(7, timeout=server.left_ms())  # 5 + the panel's 2
-            for k in range(7):
+            expect(charts).to_have_count(CHARTS, timeout=server.left_ms())
+            for k in range(CHARTS):
                 charts.nth(k).locator(".main-svg").first.wait_for(state="attached",
                                                                   timeout=server.left_ms())
             page.wait_for_timeout(1000)  # an <img onerror> fires once its load has failed

@@ -12,6 +12,8 @@ the refusal comes at the first repeated node, before anything is expanded.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,12 @@ def _convert(node: yaml.Node, path: Path_, lines: dict[Path_, int],
             out[key] = _convert(value_node, (*path, key), lines, seen)
         return out
     raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover - yaml has 3 kinds
+
+
+def unknown_key(key: str, known: Iterable[str]) -> str:
+    """Return the message for an unknown key, suggesting the nearest known one if any."""
+    near = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f"unknown key, did you mean `{near[0]}`?" if near else "unknown key"
 
 
 class _DuplicateKey(Exception):

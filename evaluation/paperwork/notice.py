@@ -74,6 +74,10 @@ def open_run(run: Path | str) -> RunData:
     except (OSError, ValueError) as exc:
         raise NoticeError(f"{run}: not a complete run folder ({exc})") from exc
     tender = load_tender(tender_copy(run, manifest))
+    if tender.quality_only:  # runs made before run refused them
+        raise NoticeError(f"{run}: price_opening: after_seal and the tender was not sealed: the "
+                          "run scored quality only, and an award notice needs the prices; seal "
+                          "the quality scores (evaluation seal) and make a new run")
     evaluation = evaluate_tender(tender)
     if (evaluation.winner, list(evaluation.partners)) != (results.get("winner"),
                                                           results.get("partners")):

@@ -221,6 +221,11 @@ def write_score_sheets(tender: Tender, out: Path, *, codes: bool = False,
     An existing file is never overwritten unless ``overwrite``: it may hold scores.
     """
     language = language or tender.model.language
+    scores = (tender.folder / "scores").resolve()
+    if out.resolve() == scores or scores in out.resolve().parents:
+        raise SheetError(f"{out}: inside the tender's scores/ folder, where a blank sheet would "
+                         "be read as an evaluator's scores; choose another --out, e.g. "
+                         f"sheets/{tender.id}")
     out.mkdir(parents=True, exist_ok=True)
     # evaluator ids obey the id grammar and differ in more than case (load_tender)
     targets = [id_path(out, evaluator, ".xlsx") for evaluator in tender.evaluators]

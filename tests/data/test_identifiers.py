@@ -109,4 +109,5 @@ def test_column_headers_are_nfc(make_tender: Callable[..., Path]) -> None:
     tender = make_tender()
     edit(model_of(tender), "field: price_development", "field: pris_m\u00e5l")
     edit(tender / "proposals.csv", "supplier,price_development", "supplier,pris_ma\u030al")
+    edit(tender / "tender.yaml", "budget: {price_development:", "budget: {pris_m\u00e5l:")
     assert 9_400_000 == load_tender(tender).prices.loc["001", "pris_m\u00e5l"]

@@ -193,3 +193,15 @@ def test_a_run_folder_cannot_send_notices_outside_itself(notice_run, tmp_path):
     with pytest.raises(UnsafePathError, match="leaves its folder"):
         write_notices(notice_run, language="en", date=DAY)
     assert [] == list((tmp_path / "outside").iterdir())
+
+
+def test_a_run_scored_on_quality_only_gets_no_notices(make_tender, tmp_path, run):
+    """A run made before the seal of a price_opening: after_seal tender (run refuses to make
+    one now) named a winner on quality alone; notice refuses it."""
+    folder = fake_run(tmp_path, make_tender(sealed=True))
+    (folder / "inputs" / "tenders" / "1000-bygg" / "seal.json").unlink()
+    status, _, err = run("notice", folder)
+    assert 2 == status
+    assert "price_opening: after_seal and the tender was not sealed: the run scored quality " \
+        "only, and an award notice needs the prices" in err
+    assert not (folder / "notices").exists()
