@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import signal
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,6 +83,42 @@ def delete_line(path: Path, fragment: str) -> None:
     number = line_of(path, fragment)
     lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     edit(path, "".join(lines), "".join(lines[: number - 1] + lines[number:]))
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server the test started: SIGTERM (it stops its kernels), then kill."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
+
+
+def rename_proposal(tender: Path, old: str, new: str, *, only: tuple[str, ...] = ()) -> None:
+    """Give proposal ``old`` the id ``new`` in every table of ``tender`` (or the files named in
+    ``only``): every field that is exactly ``old``, quoted when ``new`` needs it."""
+    field = re.compile(rf"(?:(?<=^)|(?<=[,;])){re.escape(old)}(?=[,;]|$)", re.MULTILINE)
+    written = '"' + new.replace('"', '""') + '"' if any(c in new for c in ',;"') else new
+    for path in sorted(tender.rglob("*.csv")):
+        if only and path.name not in only:
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        changed = field.sub(lambda m: written, text)
+        if changed != text:
+            edit(path, text, changed)
+
+
+@pytest.fixture(params=["libyaml", "python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with PyYAML's libyaml parser (when built with it) and without."""
+    import yaml
+
+    if request.param == "python":
+        monkeypatch.delattr(yaml, "CBaseLoader", raising=False)
+    elif not hasattr(yaml, "CBaseLoader"):
+        pytest.skip("PyYAML without libyaml")
+    return str(request.param)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
 
     @command("seal")
     def _seal(args: argparse.Namespace) -> int:
+        from evaluation.cli import say
         from evaluation.data.records import read_seal
         from evaluation.data.tender import load_tender
         from evaluation.process.seal import check_reopen, write_seal
@@ -30,14 +31,19 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
                      args.reopen)
         tender = load_tender(folder, ignore_seal=True)  # validation of the new scores
         seal = write_seal(folder, tender, reopen=args.reopen)
+        language = tender.model.language
         if args.reopen:
             changes = seal["reopenings"][-1]["changes"]
-            print(f"reopened and resealed {folder / 'seal.json'}: {len(changes)} changed "
-                  f"score(s) recorded with the reason")
+            print(say(language, f"gjenåpnet og forseglet på nytt {folder / 'seal.json'}: "
+                      f"{len(changes)} endrede karakter(er) er registrert med begrunnelsen",
+                      f"reopened and resealed {folder / 'seal.json'}: {len(changes)} changed "
+                      "score(s) recorded with the reason"))
             for c in changes:
                 print(f"  {c['who']} · {c['proposal_id']} · {c['criterion_id']}: "
                       f"{c['old']} → {c['new']}")
         else:
-            print(f"sealed {len(seal['files'])} quality file(s) at {seal['sealed_at']}: "
-                  f"{folder / 'seal.json'}")
+            print(say(language, f"forseglet {len(seal['files'])} kvalitetsfil(er) "
+                      f"{seal['sealed_at']}: {folder / 'seal.json'}",
+                      f"sealed {len(seal['files'])} quality file(s) at {seal['sealed_at']}: "
+                      f"{folder / 'seal.json'}"))
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -41,11 +42,31 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
             print(f"{args.notebooks}: folder: no such folder (found nothing, expected the "
                   "notebooks folder)", file=sys.stderr)
             return 2
+        return serve(lab_command(Path(args.notebooks).resolve(), args.port, args.no_browser),
+                     jupyter_env())
+
+
+def serve(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> int:
+    """Run a Jupyter server (``lab``, Voila) until it ends; Ctrl-C or SIGTERM stops it, and
+    its kernels, too (a plain wait would leave it running, listening, when this ends)."""
+    process = subprocess.Popen(argv, cwd=cwd, env=env)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
         try:
-            return subprocess.call(lab_command(Path(args.notebooks).resolve(), args.port,
-                                               args.no_browser), env=jupyter_env())
-        except KeyboardInterrupt:
-            return 0
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def jupyter_env() -> dict[str, str]:

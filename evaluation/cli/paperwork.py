@@ -25,17 +25,23 @@ def _date(text: str) -> dt.date:
 
 
 def _sheets(args: argparse.Namespace) -> int:
+    from evaluation.cli import print_frozen, say
     from evaluation.data.tender import load_tender
     from evaluation.paperwork.sheets import write_score_sheets
+    from evaluation.process.freeze import check_frozen
 
-    tender = load_tender(args.tender)
+    tender = load_tender(args.tender, scores=False)  # sheets are made before anyone scores
+    model = tender.model
+    language = args.language or model.language
+    print_frozen(check_frozen(model.source, allow_unfrozen=True, sha256=model.sha256), language)
     out = args.out if args.out is not None else Path("sheets") / tender.id
     paths = write_score_sheets(tender, out, codes=args.codes, language=args.language,
                                overwrite=args.force)
     for path in paths:
         print(path)
     if not paths:
-        print("no evaluators in tender.yaml: no sheets written")
+        print(say(language, "ingen evaluatorer i tender.yaml: ingen skjemaer er skrevet",
+                  "no evaluators in tender.yaml: no sheets written"))
     return 0
 
 
@@ -58,7 +64,10 @@ def _report(args: argparse.Namespace) -> int:
         from evaluation.common.errors import EvaluationError
 
         raise EvaluationError(f"{report}: no report (is {run} a complete run folder?)")
-    print(f"report: {report}")
+    from evaluation.cli import output_language, say
+
+    language = output_language(args)
+    print(say(language, "rapport: ", "report: ") + str(report))
     if args.pdf:
         print(f"pdf: {print_report(run)}")
     return 0

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from evaluation.cli import add_tender_command, full_sha256, positive_int, print_frozen
+from evaluation.cli import add_tender_command, full_sha256, positive_int, print_frozen, say
 
 
 def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> None:
@@ -45,17 +45,21 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
                            allow_unfrozen=args.allow_unfrozen)
         from evaluation.process.freeze import FreezeStatus
 
-        print_frozen(FreezeStatus.from_dict(result.manifest["model"]["frozen"]),
-                     args.language or result.manifest["language"])
+        language = args.language or result.manifest["language"]
+        print_frozen(FreezeStatus.from_dict(result.manifest["model"]["frozen"]), language)
         if result.ok:
-            print(f"run complete: {result.folder}")
-            print(f"report: {result.folder / 'report.html'}")
-            print(f"manifest sha256: {result.manifest_sha256} (keep it in the procurement file, "
-                  "outside the run folder)")
-            print(f"audit: evaluation audit {shlex.quote(str(result.folder))} --manifest-sha256 "
-                  f"{result.manifest_sha256}")
+            print(say(language, f"kjøringen er fullført: {result.folder}",
+                      f"run complete: {result.folder}"))
+            print(say(language, "rapport: ", "report: ") + str(result.folder / "report.html"))
+            print(say(language, f"manifestets sha256: {result.manifest_sha256} (ta vare på den i "
+                      "anskaffelsesprotokollen, utenfor kjøremappen)",
+                      f"manifest sha256: {result.manifest_sha256} (keep it in the procurement "
+                      "file, outside the run folder)"))
+            print(say(language, "revisjon: ", "audit: ") + "evaluation audit "
+                  f"{shlex.quote(str(result.folder))} --manifest-sha256 {result.manifest_sha256}")
             return 0
-        print(f"run FAILED: {result.folder}", file=sys.stderr)
+        print(say(language, "kjøringen FEILET: ", "run FAILED: ") + str(result.folder),
+              file=sys.stderr)
         for o in result.outcomes:
             if not o.ok:
                 cell = f", cell {o.cell}" if o.cell is not None else ""
@@ -71,7 +75,6 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
         for line in report.lines:
             print(line)
         verdict = ("AUDIT FAILED: " if not report.ok else "AUDIT PASSED: " if report.rerun else
-                   "HASHES PASSED (notebooks not re-executed; run the audit without --hashes-only "
-                   "for the full verdict): ")
+                   f"HASHES PASSED (notebooks not re-executed; {report.not_rerun_because}): ")
         print(verdict + str(args.run_dir))
         return 0 if report.ok else 1

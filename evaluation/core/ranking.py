@@ -77,13 +77,21 @@ def rank_proposals(model: Model, ids: tuple[str, ...], primary: Array,
 
 def select_partners(order: tuple[str, ...], rank: Array, ids: tuple[str, ...],
                     partners: int) -> tuple[tuple[str, ...], list[Label]]:
-    """Return the ``partners`` best proposals (more if a tie straddles the cut, with a warning)."""
+    """Return the ``partners`` best proposals (more if a tie straddles the cut, with a warning;
+    fewer, with a warning, when fewer can be ranked: never a silent "all are partners")."""
+    warnings = []
+    if partners > len(order):
+        warnings.append(Label(
+            f"Det skal velges {partners} partnere, men bare {len(order)} tilbud kan rangeres: "
+            + ("alle som kan rangeres, blir valgt." if order else "ingen blir valgt."),
+            f"{partners} partners are to be selected, but only {len(order)} proposals can be "
+            "ranked: " + ("every rankable proposal is selected." if order else
+                          "none is selected.")))
     if not order:
-        return (), []
+        return (), warnings
     position = {pid: i for i, pid in enumerate(ids)}
     cut = partners if partners <= len(order) else len(order)
     chosen = [pid for pid in order if rank[position[pid]] <= cut]
-    warnings = []
     if len(chosen) > partners:
         warnings.append(Label(
             f"Likt resultat ved grensen: {len(chosen)} tilbud deler de {partners} "

@@ -30,7 +30,8 @@ class Tender:
     scores: pd.DataFrame  # evaluator, proposal_id, criterion_id, score, justification
     consensus: pd.DataFrame | None  # proposal_id, criterion_id, score, justification, notice_text
     files: tuple[Path, ...]  # every input file read, for manifests and seals
-    budget: float | None = None
+    budget: float | None = None  # tender.yaml's budget: an amount for one price field
+    budget_field: str | None = None  # the price field the budget limits
     standstill_days: int | None = None
     settings: dict[str, Any] | None = None
     price_lines: pd.DataFrame | None = None

@@ -24,8 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evaluation.common.errors import InputError, Problem, RunError, TenderError
+from evaluation.common.errors import (
+    STORAGE_FULL,
+    InputError,
+    Problem,
+    RunError,
+    RunInterrupted,
+    StorageError,
+    TenderError,
+)
 from evaluation.common.hashing import sha256_file
+from evaluation.common.ids import file_names, id_path
 from evaluation.common.payload import dumps
 from evaluation.data.tender import load_tender
 from evaluation.launch.outputs import write_evidence, write_outputs
@@ -81,19 +90,13 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
     A model changed after it was frozen is refused before any folder is created
     (:class:`~evaluation.common.errors.FrozenModelError`) unless ``allow_unfrozen``.
     """
-    from evaluation.process.freeze import check_frozen
+    from evaluation.process.readiness import run_refusals
 
     tender = load_tender(tender_path)  # validation first: bad input never creates a folder
-    if Path(str((tender.settings or {}).get("criteria", ""))).is_absolute():
-        raise TenderError([Problem(
-            f"{tender.id}/tender.yaml", "criteria", "a run needs the model's path relative to "
-            "the tender folder, so that the run folder is complete on its own",
-            found=str((tender.settings or {})["criteria"]),
-            expected="e.g. ../../criteria/<model>.yaml")])
+    refusals, frozen = run_refusals(tender, allow_unfrozen=allow_unfrozen)
+    refusals.raise_if_any(TenderError)
     templates = check_templates(Path(notebooks).resolve())
     parent = runs_folder(Path(out), tender)
-    frozen = check_frozen(tender.model.source, allow_unfrozen=allow_unfrozen,
-                          sha256=tender.model.sha256)
     language = language or tender.model.language
     now = now or dt.datetime.now(dt.UTC)
     files = input_files(tender)
@@ -122,8 +125,10 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
         name = final.name
         tender_copy = work / "inputs" / tender.folder.relative_to(root)
         base = {"tender": str(tender_copy), "run_dir": str(work), "language": language}
-        job_list = [Job(f"proposals/{pid}.ipynb", str(templates_run[0]),
-                        str(work / "proposals" / f"{pid}.ipynb"), {**base, "proposal_id": pid})
+        names = file_names(tender.proposal_ids)
+        job_list = [Job(f"proposals/{names[pid]}.ipynb", str(templates_run[0]),
+                        str(id_path(work / "proposals", names[pid], ".ipynb")),
+                        {**base, "proposal_id": pid})
                     for pid in sorted(tender.proposal_ids)]
         job_list.append(Job("committee.ipynb", str(templates_run[1]), str(work / "committee.ipynb"),
                             {**base, "interactive": False}))
@@ -180,8 +185,14 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
         return RunResult(target, ok, tuple(outcomes), manifest,
                          sha256_file(target / "manifest.json"))
     except BaseException as exc:  # an interrupted or broken run must not look complete
-        mark_failed(work, parent / f"{name}-failed", exc)
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        kept = mark_failed(work, parent / f"{name}-{'interrupted' if interrupted else 'failed'}",
+                           exc)
         if name != work.name[1:-len(".partial")]:  # the final name was reserved
             with contextlib.suppress(OSError):
                 reservation(parent / name).rmdir()
+        if interrupted:
+            raise RunInterrupted(kept) from None
+        if isinstance(exc, OSError) and exc.errno in STORAGE_FULL:
+            raise StorageError(parent, kept, exc) from None
         raise

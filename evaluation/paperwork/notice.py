@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from evaluation.analysis.whatif import relative_strengths
 from evaluation.common.errors import EvaluationError
-from evaluation.common.labels import format_date, format_number, format_percent
+from evaluation.common.ids import file_names, id_path, inside
+from evaluation.common.labels import LANGUAGES, format_date, format_number, format_percent
 from evaluation.common.labels import pick as _t
 from evaluation.core.evaluation import Evaluation
 from evaluation.core.scoring import evaluate_tender
@@ -74,6 +74,10 @@ def open_run(run: Path | str) -> RunData:
     except (OSError, ValueError) as exc:
         raise NoticeError(f"{run}: not a complete run folder ({exc})") from exc
     tender = load_tender(tender_copy(run, manifest))
+    if tender.quality_only:  # runs made before run refused them
+        raise NoticeError(f"{run}: price_opening: after_seal and the tender was not sealed: the "
+                          "run scored quality only, and an award notice needs the prices; seal "
+                          "the quality scores (evaluation seal) and make a new run")
     evaluation = evaluate_tender(tender)
     if (evaluation.winner, list(evaluation.partners)) != (results.get("winner"),
                                                           results.get("partners")):
@@ -344,25 +348,26 @@ def _source_banners(sources: dict[str, set[str]], pid: str, lang: str) -> list[B
     return out
 
 
-def _file_name(pid: str) -> str:
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", pid).lstrip(".")
-    return name or "_"
-
-
 def write_notices(run: Path | str, *, language: str | None = None,
                   date: dt.date | None = None, price_points: str = "auto",
                   rule: str = "next-working-day") -> list[Path]:
     """Write a draft notice per proposal under ``RUN_DIR/notices/<language>/``; return paths."""
     data = open_run(run)
     language = language or str(data.results.get("language") or data.tender.model.language)
+    if language not in LANGUAGES:  # results.json is the run folder's, not to be trusted
+        raise NoticeError(f"{data.folder / 'results.json'}: language: unknown (found "
+                          f"{language!r}, expected {' | '.join(LANGUAGES)})")
     sent = date or dt.date.today()
-    target = data.folder / "notices" / language
+    # a run folder may carry links: the notices go inside it or nowhere
+    target = inside(data.folder, "notices", language)
     target.mkdir(parents=True, exist_ok=True)
+    # the ids are the run's own tender copy's (load_tender checked them); names never collide
+    names = file_names(data.tender.proposal_ids)
     written = []
     for p in data.results["proposals"]:
         doc = build_notice(data, p["id"], language, sent, price_points=price_points, rule=rule)
         for suffix, text in ((".html", render_html(doc)), (".md", render_markdown(doc))):
-            path = target / f"{_file_name(p['id'])}{suffix}"
+            path = id_path(target, names[p["id"]], suffix)
             path.write_text(text, encoding="utf-8")
             written.append(path)
     return written

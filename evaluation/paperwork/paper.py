@@ -1,20 +1,18 @@
 """A small document (headings, paragraphs, banners, tables, lists) rendered as HTML or Markdown.
 
 Award notices go to suppliers; every text in them may come from a supplier (names) or the
-committee (justifications), so both renderers escape every string: HTML with
-:func:`html.escape`, Markdown by turning ``<``, ``>`` and ``&`` into entities (Markdown passes
-raw HTML through) and backslash-escaping Markdown's own punctuation.
+committee (justifications), so both renderers escape every string, through
+:mod:`evaluation.common.markup`: HTML with :func:`escape_html`, Markdown with
+:func:`escape_markdown` (``<``, ``>`` and ``&`` as entities, since Markdown passes raw HTML
+through, and Markdown's own punctuation backslash-escaped).
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_MD_LINE_START = re.compile(r"^([-+#]|\d+(?=[.)]))")
+from evaluation.common.markup import escape_html, escape_markdown
 
 CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 820px; margin: 2em auto;
@@ -62,7 +60,7 @@ class Document:
 
 def render_html(doc: Document) -> str:
     """Return ``doc`` as a standalone HTML page; every string is escaped."""
-    e = html.escape
+    e = escape_html
     body = []
     for b in doc.blocks:
         if b.kind in ("h1", "h2", "h3"):
@@ -87,23 +85,9 @@ def render_html(doc: Document) -> str:
             "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
 
 
-def md_escape(text: str, *, block_start: bool = True) -> str:
-    """Return ``text`` safe as Markdown inline text: no HTML, no markup, one line.
-
-    ``block_start``: the text begins a line, where ``-``, ``+``, ``#`` and ``1.`` are markers.
-    """
-    text = html.escape(text, quote=False)
-    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-    if not block_start:
-        return text
-    # A leading list or heading marker is escaped; an ordered-list "12." becomes "12\.".
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit()
-                              else "\\" + m.group(1), text)
-
-
 def render_markdown(doc: Document) -> str:
     """Return ``doc`` as Markdown; every string is escaped."""
-    m = md_escape
+    m = escape_markdown
     out: list[str] = []
     for b in doc.blocks:
         if b.kind in ("h1", "h2", "h3"):

@@ -9,7 +9,6 @@ is escaped; the section is plain HTML using the report template's classes.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from evaluation.common.errors import ProblemList
 from evaluation.common.hashing import sha256_file
 from evaluation.common.labels import format_number, format_percent, format_range, yes_no
 from evaluation.common.labels import pick as _t
+from evaluation.common.markup import escape_html
 from evaluation.core.tender import Tender
 from evaluation.data.tables import read_table
 
@@ -29,7 +29,7 @@ STYLE = """<style>
 
 
 def _table(header: list[str], rows: list[list[Any]], css: str = "evaluation-table") -> str:
-    e = html.escape
+    e = escape_html
     head = "".join(f"<th>{e(str(h))}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in rows)
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -96,7 +96,7 @@ def _records(tender: Tender, name: str) -> str:
     if table is None or table.frame.empty:
         return ""
     frame = table.frame
-    return f"<p>{html.escape(name)}:</p>" + _table(list(frame.columns), frame.values.tolist())
+    return f"<p>{escape_html(name)}:</p>" + _table(list(frame.columns), frame.values.tolist())
 
 
 def _evaluators(tender: Tender, lang: str) -> str:
@@ -107,7 +107,7 @@ def _evaluators(tender: Tender, lang: str) -> str:
     for name in ("declarations.csv", "recusals.csv"):
         parts.append(_records(tender, name))
     if not (tender.folder / "declarations.csv").is_file():
-        parts.append("<p>" + html.escape(_t(
+        parts.append("<p>" + escape_html(_t(
             lang, "Habilitetserklæringer er ikke registrert (declarations.csv).",
             "Impartiality declarations are not recorded (declarations.csv).")) + "</p>")
     return "".join(parts)
@@ -131,7 +131,7 @@ def _disagreements(tender: Tender, results: dict[str, Any], lang: str) -> str:
             rows.append([p["id"], leaf.title.get(lang), given,
                          format_number(p["criteria"][leaf.id]["score"], lang, 1), reason])
     if not rows:
-        return "<p>" + html.escape(_t(lang, "Ingen flaggede uenigheter.",
+        return "<p>" + escape_html(_t(lang, "Ingen flaggede uenigheter.",
                                       "No flagged disagreements.")) + "</p>"
     return _table([_t(lang, "Tilbud", "Proposal"), _t(lang, "Kriterium", "Criterion"),
                    _t(lang, "Evaluatorenes karakterer", "Evaluators' scores"),
@@ -146,7 +146,7 @@ def _ranking(results: dict[str, Any], lang: str) -> str:
     partners = ", ".join(results.get("partners", [])) or "–"
     return (_table(["#", "ID", _t(lang, "Leverandør", "Supplier"), _t(lang, "Sum", "Total"),
                     "Status"], rows) +
-            "<p>" + html.escape(_t(lang, f"Vinner: {results.get('winner')}. Valgte partnere: "
+            "<p>" + escape_html(_t(lang, f"Vinner: {results.get('winner')}. Valgte partnere: "
                                          f"{partners}.", f"Winner: {results.get('winner')}. "
                                    f"Selected partners: {partners}.")) + "</p>")
 
@@ -156,7 +156,7 @@ def _sensitivity(tender: Tender, results: dict[str, Any], lang: str) -> str:
     m = tender.model
     recorded = results.get("sensitivity")
     if not isinstance(recorded, dict):
-        return "<p>" + html.escape(_t(
+        return "<p>" + escape_html(_t(
             lang, "Følsomhetsanalysen er ikke registrert i kjøringens resultater; se komiteens "
                   "del av rapporten eller kjør «evaluation sensitivity».",
             "The sensitivity analysis is not recorded in the run's results; see the committee "
@@ -165,7 +165,7 @@ def _sensitivity(tender: Tender, results: dict[str, Any], lang: str) -> str:
     parts = []
     stability = recorded.get("stability")
     if isinstance(stability, dict):
-        parts.append("<p>" + html.escape(_t(
+        parts.append("<p>" + escape_html(_t(
             lang, "Vektintervallene (i modellens vektenheter) der vinneren, partnerne og hele "
                   "rangeringen forblir de samme når ett hovedkriteriums vekt endres og de "
                   "andre beholder sine forhold (eksakt, Triantaphyllou & Sánchez 1997).",
@@ -187,7 +187,7 @@ def _sensitivity(tender: Tender, results: dict[str, Any], lang: str) -> str:
                              _t(lang, "Samme rangering", "Same ranking")], rows))
     smaa = recorded.get("smaa") or {}
     if smaa.get("rank_acceptability"):
-        parts.append("<p>" + html.escape(_t(
+        parts.append("<p>" + escape_html(_t(
             lang, f"Simulerte vekter (SMAA-2): {smaa.get('samples')} vektsett, frø "
                   f"{smaa.get('seed')}. Andel trekk der tilbudet vinner, og konfidensfaktoren.",
             f"Simulated weights (SMAA-2): {smaa.get('samples')} weight vectors, seed "
@@ -214,7 +214,7 @@ def _hashes(run: Path, manifest: dict[str, Any], lang: str) -> str:
               "report.html and results.xlsx are hashed in manifest.json.")
     return (_table([_t(lang, "Gruppe", "Group"), _t(lang, "Fil", "File"), "sha256",
                     _t(lang, "Bytes", "Bytes")], rows, "evaluation-table evaluation-hashes") +
-            f"<p>{html.escape(note)}</p>")
+            f"<p>{escape_html(note)}</p>")
 
 
 def _integrity(results: dict[str, Any], lang: str) -> str:
@@ -235,9 +235,9 @@ def _integrity(results: dict[str, Any], lang: str) -> str:
                               f"({len(seal['files'])} filer) før prisene ble åpnet.",
                         f"Quality scores were sealed at {seal['sealed_at']} "
                         f"({len(seal['files'])} files) before prices were opened."))
-    out = "".join(f"<p>{html.escape(p)}</p>" for p in parts)
+    out = "".join(f"<p>{escape_html(p)}</p>" for p in parts)
     for reopening in (seal or {}).get("reopenings", []):
-        out += "<p class=\"evaluation-warning\">" + html.escape(_t(
+        out += "<p class=\"evaluation-warning\">" + escape_html(_t(
             lang, f"Forseglingen ble åpnet {reopening['at']}. Begrunnelse: "
                   f"{reopening['reason']}",
             f"The seal was reopened at {reopening['at']}. Reason: {reopening['reason']}")) + \
@@ -250,14 +250,14 @@ def _integrity(results: dict[str, Any], lang: str) -> str:
                         c["justification"]] for c in reopening["changes"]])
     rejected = info.get("rejected") or []
     if rejected:
-        out += "<p>" + html.escape(_t(lang, "Avviste tilbud:", "Rejected proposals:")) + "</p>"
+        out += "<p>" + escape_html(_t(lang, "Avviste tilbud:", "Rejected proposals:")) + "</p>"
         out += _table([_t(lang, "Tilbud", "Proposal"), _t(lang, "Begrunnelse", "Reason"),
                        _t(lang, "Hjemmel", "Legal basis")],
                       [[r["proposal_id"], r["reason"], r["legal_basis"]] for r in rejected])
     low = results.get("diagnostics", {}).get("abnormally_low") or {}
     if low:
         answers = {str(e.get("proposal_id")): e for e in info.get("explanations") or []}
-        out += "<p>" + html.escape(_t(
+        out += "<p>" + escape_html(_t(
             lang, "Unormalt lave priser: leverandøren skal bes forklare prisen før tilbudet "
                   "eventuelt avvises (FOA § 24-9).",
             "Abnormally low prices: the supplier must be asked to explain before any "
@@ -278,20 +278,20 @@ def _changes(manifest: dict[str, Any], lang: str) -> str:
     record = manifest.get("changes") or {}
     previous = record.get("previous_run")
     if not previous:
-        return "<p>" + html.escape(_t(lang, "Første kjøring av konkurransen: ingen tidligere "
+        return "<p>" + escape_html(_t(lang, "Første kjøring av konkurransen: ingen tidligere "
                                             "kjøring å sammenligne med.",
                                       "First run of the competition: no earlier run to "
                                       "compare with.")) + "</p>"
     if record.get("error"):
-        return "<p>" + html.escape(f"{previous}: {record['error']}") + "</p>"
-    out = "<p>" + html.escape(_t(lang, f"Endringer siden kjøring {previous}:",
+        return "<p>" + escape_html(f"{previous}: {record['error']}") + "</p>"
+    out = "<p>" + escape_html(_t(lang, f"Endringer siden kjøring {previous}:",
                                  f"Changes since run {previous}:")) + "</p>"
     scores = record.get("scores", [])
     prices = record.get("prices", [])
     weights = record.get("weights", [])
     if not (scores or prices or weights or record.get("proposals_added")
             or record.get("proposals_removed")):
-        return out + "<p>" + html.escape(_t(lang, "Ingen endringer i poeng, priser eller "
+        return out + "<p>" + escape_html(_t(lang, "Ingen endringer i poeng, priser eller "
                                                   "vekter.",
                                             "No changes to scores, prices or weights.")) + "</p>"
     if scores:
@@ -312,7 +312,7 @@ def _changes(manifest: dict[str, Any], lang: str) -> str:
     for key, nb, en in (("proposals_added", "Nye tilbud", "Proposals added"),
                         ("proposals_removed", "Fjernede tilbud", "Proposals removed")):
         if record.get(key):
-            out += "<p>" + html.escape(f"{_t(lang, nb, en)}: {', '.join(record[key])}") + "</p>"
+            out += "<p>" + escape_html(f"{_t(lang, nb, en)}: {', '.join(record[key])}") + "</p>"
     return out
 
 
@@ -335,7 +335,7 @@ def protocol_html(run: Path, tender: Tender, results: dict[str, Any],
          _integrity(results, lang)),
         (_t(lang, "Endringslogg", "Change record"), _changes(manifest, lang)),
         (_t(lang, "Advarsler", "Warnings"), "<ul>" + "".join(
-            f"<li>{html.escape(w)}</li>" for w in results.get("warnings", [])) + "</ul>"),
+            f"<li>{escape_html(w)}</li>" for w in results.get("warnings", [])) + "</ul>"),
         (_t(lang, "Filer kjøringen bygger på (sha256)", "Files the run rests on (sha256)"),
          _hashes(run, manifest, lang)),
     ]
@@ -343,8 +343,8 @@ def protocol_html(run: Path, tender: Tender, results: dict[str, Any],
     run_name = manifest.get("run", run.name)
     code = "en" if lang == "en" else "nb"
     head = (STYLE + f'<section class="evaluation-protocol" lang="{code}">'
-            f"<h1>{html.escape(title)}</h1><p>" + html.escape(_t(
+            f"<h1>{escape_html(title)}</h1><p>" + escape_html(_t(
                 lang, f"Konkurranse: {tender.title.get(lang)}. Kjøring: {run_name}.",
                 f"Competition: {tender.title.get(lang)}. Run: {run_name}.")) + "</p>")
-    body = "".join(f"<h2>{html.escape(h)}</h2>{content}" for h, content in sections)
+    body = "".join(f"<h2>{escape_html(h)}</h2>{content}" for h, content in sections)
     return head + body + "</section>"

@@ -4,20 +4,20 @@ nbconvert's stock templates load require.js, MathJax and Mermaid from CDNs; the 
 ``report`` template extends ``lab`` without them and embeds plotly.js once in the head. Plotly
 outputs (``application/vnd.plotly.v1+json``, from the ``plotly_mimetype`` renderer) become
 ``<div>`` + ``Plotly.newPlot`` with stable element ids, so the same notebook gives the same
-bytes.
+bytes. Their JSON goes into the ``<script>`` through :func:`evaluation.common.markup.script_json`:
+a criterion title holding ``</script>`` stays inside its string.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import html
-import json
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
+from evaluation.common.markup import escape_html, script_json
 from evaluation.common.payload import PLOTLY_MIMETYPE, RESULT_MIMETYPE
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -38,14 +38,13 @@ def _exporter() -> Any:
 
 
 def _figure_html(spec: dict[str, Any], div_id: str) -> str:
-    data = json.dumps(spec.get("data", []), separators=(",", ":"))
-    layout = json.dumps(spec.get("layout", {}), separators=(",", ":"))
-    config = json.dumps({**spec.get("config", {}), "displaylogo": False, "responsive": True},
-                        separators=(",", ":"))
+    data = script_json(spec.get("data", []))
+    layout = script_json(spec.get("layout", {}))
+    config = script_json({**spec.get("config", {}), "displaylogo": False, "responsive": True})
     height = spec.get("layout", {}).get("height", 450)
     return (f'<div id="{div_id}" class="plotly-graph-div" style="height:{int(height)}px;'
             f'width:100%;"></div>\n<script type="text/javascript">'
-            f'Plotly.newPlot("{div_id}",{data},{layout},{config});</script>')
+            f'Plotly.newPlot({script_json(div_id)},{data},{layout},{config});</script>')
 
 
 def offline_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -84,7 +83,7 @@ def export_report(notebook: Path | nbformat.NotebookNode, target: Path, *,
     if title:
         nb.metadata["title"] = title
     resources = {"plotly_js": _PLOTLY_MARKER, "language_code": language,
-                 "metadata": {"name": html.escape(title or "report")},
+                 "metadata": {"name": escape_html(title or "report")},
                  "appendix_html": appendix_html, "banner_html": banner_html}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     head, marker, rest = body.partition(_PLOTLY_MARKER)

@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evaluation.common.errors import EvaluationError
+from evaluation.common.ids import id_path
 from evaluation.common.labels import Label, format_number
 from evaluation.core.model import Criterion
 from evaluation.core.tender import Tender
@@ -220,8 +221,14 @@ def write_score_sheets(tender: Tender, out: Path, *, codes: bool = False,
     An existing file is never overwritten unless ``overwrite``: it may hold scores.
     """
     language = language or tender.model.language
+    scores = (tender.folder / "scores").resolve()
+    if out.resolve() == scores or scores in out.resolve().parents:
+        raise SheetError(f"{out}: inside the tender's scores/ folder, where a blank sheet would "
+                         "be read as an evaluator's scores; choose another --out, e.g. "
+                         f"sheets/{tender.id}")
     out.mkdir(parents=True, exist_ok=True)
-    targets = [out / f"{evaluator}.xlsx" for evaluator in tender.evaluators]
+    # evaluator ids obey the id grammar and differ in more than case (load_tender)
+    targets = [id_path(out, evaluator, ".xlsx") for evaluator in tender.evaluators]
     existing = [t for t in targets if t.exists()]
     if existing and not overwrite:
         raise SheetError(f"{existing[0]}: exists and may hold scores; choose another --out "

@@ -1,9 +1,9 @@
 """Writes ``results.xlsx``: ranking, points per criterion, every evaluator's scores, diagnostics.
 
 The workbook carries the same numbers as ``results.json`` (full precision, shown with two
-decimals). Text a spreadsheet could run as a formula goes through :func:`safe_cell`, the one
-guard every workbook the package writes uses (OWASP, "CSV injection": cells beginning with
-``=``, ``+``, ``-``, ``@``, tab or carriage return).
+decimals). Text a spreadsheet could run as a formula goes through :func:`safe_cell`, which
+every workbook the package writes uses; the rule (OWASP, "CSV injection") is
+:func:`evaluation.common.cells.formula_like`, shared with CSV output.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evaluation.common.cells import formula_like
 from evaluation.common.labels import Label, yes_no
 from evaluation.common.labels import pick as _t
 from evaluation.core.tender import Tender
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 NUMBER_FORMAT = "0.00"
 
@@ -47,7 +47,7 @@ def safe_cell(cell: Cell, value: Any) -> Cell:
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and formula_like(value):
         cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
         cell.quotePrefix = True
     return cell

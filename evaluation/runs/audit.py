@@ -3,11 +3,15 @@
 1. Every file in the manifest is checked against its sha256 and size in the run folder.
 2. Where an input's or template's original path still exists, it is checked too: a changed
    original means the evaluation no longer matches the files on record (a failure).
-3. Each executed notebook is re-executed with papermill from the executed copy, with its
+3. Nothing is executed unless every check above passed and every executed notebook's code
+   is a trusted template's with exactly the recorded parameters injected
+   (:mod:`evaluation.runs.trust`; a run folder is untrusted input). Without a template to
+   trust, the audit checks hashes only and says which anchor to give.
+4. Each executed notebook is re-executed with papermill from the checked copy, with its
    recorded parameters. The only change: paths recorded under the folder the run executed in
    are mapped to where the run folder is now (it is renamed when complete, and an auditor
    may hold it elsewhere). The audit says so.
-4. The result payloads are compared value by value: identical on the same machine and
+5. The result payloads are compared value by value: identical on the same machine and
    software (recorded in the manifest), within a relative 1e-9 elsewhere, reporting the
    largest difference.
 """
@@ -21,9 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
 from evaluation.common.errors import AuditError
 from evaluation.common.hashing import sha256_file
-from evaluation.runs.execute import Job, read_payload, recorded_parameters
+from evaluation.runs.execute import Job, read_payload
 from evaluation.runs.manifest import same_machine
 
 RELATIVE_TOLERANCE = 1e-9
@@ -36,6 +42,7 @@ class AuditReport:
     lines: list[str] = field(default_factory=list)
     ok: bool = True
     rerun: bool = True  # False: hashes only, the notebooks were not re-executed
+    not_rerun_because: str = ""  # why not, for the verdict line
 
     def fail(self, line: str) -> None:
         self.ok = False
@@ -182,7 +189,10 @@ def _check_complete(run: Path, manifest: dict[str, Any], report: AuditReport) ->
         report.fail(f"{copy.relative_to(run)}: the tender copy no longer loads: "
                     f"{exc.problems[0]}")
         return
-    notebooks = ["committee.ipynb", *(f"proposals/{p}.ipynb" for p in sorted(ids))]
+    from evaluation.common.ids import file_names
+
+    names = file_names(ids)
+    notebooks = ["committee.ipynb", *(f"proposals/{names[p]}.ipynb" for p in sorted(ids))]
     executed = {n["path"] for n in manifest.get("notebooks", [])}
     hashed = {e["path"] for e in manifest.get("outputs", [])}
     for name in notebooks:
@@ -229,9 +239,9 @@ def _check_files(run: Path, manifest: dict[str, Any], report: AuditReport) -> No
 
 
 def _check_anchor(run: Path, manifest: dict[str, Any], report: AuditReport,
-                  expected_sha256: str | None) -> None:
+                  expected_sha256: str | None) -> bool:
     """Check what anchors the manifest itself: the hash in the folder's name and, when the
-    committee recorded it, the manifest's own sha256."""
+    committee recorded it, the manifest's own sha256; return whether that sha256 matched."""
     from evaluation.runs.folder import run_digest
 
     entries = [*manifest.get("inputs", []), *manifest.get("templates", [])]
@@ -248,11 +258,12 @@ def _check_anchor(run: Path, manifest: dict[str, Any], report: AuditReport,
         if actual != expected_sha256.strip().lower():
             report.fail(f"manifest.json: sha256 {actual} differs from the recorded "
                         f"{expected_sha256}")
-        else:
-            report.good("manifest.json matches the sha256 recorded outside the folder")
-    else:
-        report.note(f"manifest.json sha256 {actual} (compare it with the one recorded at the "
-                    "run, or give --manifest-sha256)")
+            return False
+        report.good("manifest.json matches the sha256 recorded outside the folder")
+        return True
+    report.note(f"manifest.json sha256 {actual} (compare it with the one recorded at the "
+                "run, or give --manifest-sha256)")
+    return False
 
 
 def _check_added_originals(manifest: dict[str, Any], report: AuditReport) -> None:
@@ -267,6 +278,51 @@ def _check_added_originals(manifest: dict[str, Any], report: AuditReport) -> Non
                 part.startswith((".", "~$")) for part in path.relative_to(folder).parts):
             report.fail(f"{path}: added to the tender folder since the run; the evaluation no "
                         "longer matches the files on record")
+
+
+def _not_rerun(report: AuditReport, line: str, because: str) -> None:
+    report.note(line)
+    report.rerun, report.not_rerun_because = False, because
+
+
+def _checked_notebooks(run: Path, manifest: dict[str, Any], entries: list[dict[str, Any]],
+                       anchored: bool, report: AuditReport) -> dict[str, Any]:
+    """Return every executed notebook whose code is a trusted template's with the recorded
+    parameters injected; record a failure for any other (then nothing is executed), or, with
+    no template to trust, that the notebooks are not re-executed and which anchor to give."""
+    from evaluation.runs.trust import check_code, template_of, trusted_templates
+
+    trusted, missing = trusted_templates(run, manifest, anchored)
+    if missing:
+        for line in missing:
+            report.note(line)
+        _not_rerun(report, "no template to trust: notebooks not re-executed. Give "
+                   "--manifest-sha256 with the sha256 `evaluation run` printed (kept in the "
+                   "procurement file), or audit with the workbook version that made the run",
+                   "no trusted template; give --manifest-sha256")
+        return {}
+    for t in sorted(trusted.values(), key=lambda t: t.name):
+        report.good(f"templates/{t.name}: trusted ({t.anchor})")
+    checked: dict[str, Any] = {}
+    for entry in entries:
+        path = entry["path"]
+        template = trusted.get(template_of(path))
+        try:
+            executed = nbformat.reads((run / path).read_text(encoding="utf-8"), as_version=4)
+        except (OSError, ValueError) as exc:
+            report.fail(f"{path}: not a readable notebook ({exc}); nothing was executed")
+            continue
+        problem = "no template recorded for it" if template is None else check_code(
+            executed, nbformat.reads(template.source.decode("utf-8"), as_version=4),
+            dict(entry.get("parameters", {})))
+        if problem:
+            report.fail(f"{path}: {problem}; nothing was executed")
+        else:
+            checked[path] = executed
+    if report.ok:
+        report.good(f"{len(checked)} notebooks: code equals the trusted templates, parameters "
+                    "the recorded ones")
+    return checked
 
 
 def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = True,
@@ -289,7 +345,7 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
                     + (f"; FAILED.txt: {why}" if why else "") + ")")
     else:
         _check_complete(run, manifest, report)
-    _check_anchor(run, manifest, report, manifest_sha256)
+    anchored = _check_anchor(run, manifest, report, manifest_sha256)
     _check_files(run, manifest, report)
     _check_added_originals(manifest, report)
     exact = same_machine(manifest.get("environment", {}))
@@ -301,16 +357,24 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
         report.note(f"paths recorded under {executed_in} are mapped to {run}")
     entries = [n for n in manifest.get("notebooks", []) if n.get("status") == "ok"]
     if not rerun:
-        report.note("hashes only: notebooks were not re-executed")
-        report.rerun = False
+        _not_rerun(report, "hashes only: notebooks were not re-executed",
+                   "run the audit without --hashes-only for the full verdict")
         entries = []
+    elif not report.ok:
+        _not_rerun(report, "notebooks not re-executed: nothing from a run folder that fails "
+                   "a check is executed", "a check failed")
+        entries = []
+    checked = _checked_notebooks(run, manifest, entries, anchored, report) if entries else {}
     with tempfile.TemporaryDirectory(prefix="evaluation-audit-") as tmp:
         job_list = []
-        for entry in entries:
-            source = run / entry["path"]
-            params = recorded_parameters(source) if source.is_file() else {}
+        for entry in entries if report.ok and report.rerun else []:
+            # the checked copy is executed, not the file in the run folder, which may change
+            source = Path(tmp) / "checked" / entry["path"]
+            source.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(checked[entry["path"]], str(source))
+            params = dict(entry.get("parameters", {}))
             rebased = {k: _rebase(v, executed_in, str(run)) for k, v in params.items()}
-            out = Path(tmp) / entry["path"]
+            out = Path(tmp) / "rerun" / entry["path"]
             out.parent.mkdir(parents=True, exist_ok=True)
             job_list.append(Job(entry["path"], str(source), str(out),
                                 None if rebased == params else rebased))

@@ -6,6 +6,7 @@ hash is over the copied inputs and templates (:func:`run_digest`, recomputed by 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -120,10 +121,13 @@ def reserve_name(parent: Path, name: str) -> Path:
         candidate = parent / f"{name}.{n}"
 
 
-def mark_failed(work: Path, target: Path, exc: BaseException) -> None:
-    """Record why a run stopped and rename its folder ``<name>-failed``."""
-    try:
+def mark_failed(work: Path, target: Path, exc: BaseException) -> Path:
+    """Record why a run stopped, rename its folder ``target`` (``<name>-failed`` or
+    ``<name>-interrupted``) and return where it is now."""
+    with contextlib.suppress(OSError):  # a full disk: the name alone says it
         (work / "FAILED.txt").write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
+    try:
         work.rename(target)
     except OSError:  # the folder keeps its temporary name: still clearly not complete
-        pass
+        return work
+    return target

@@ -16,12 +16,19 @@ import pandas as pd
 
 from evaluation.common.labels import format_money, format_number, format_range
 from evaluation.common.labels import pick as _t
+from evaluation.common.markup import markdown_code
 from evaluation.core.evaluation import Evaluation
 from evaluation.core.results import score_object
 from evaluation.core.scoring import evaluate_tender
 from evaluation.data.tender import load_tender
 from evaluation.views import figures
-from evaluation.views.display import publish_result, show_figure, show_markdown, show_table
+from evaluation.views.display import (
+    inline,
+    publish_result,
+    show_figure,
+    show_markdown,
+    show_table,
+)
 
 
 @dataclass
@@ -46,20 +53,23 @@ class CommitteeView:
         tender, model = ev.tender, ev.model
         n = len(ev.proposal_ids)
         excluded = int(np.sum(ev.excluded))
-        lines = [f"# {tender.title.get(lang)}", "",
-                 _t(lang, f"Evalueringsmodell: **{model.title.get(lang)}** "
-                          f"(`{model.id}`, sha256 `{model.sha256[:12]}…`).",
-                    f"Evaluation model: **{model.title.get(lang)}** "
-                    f"(`{model.id}`, sha256 `{model.sha256[:12]}…`)."), "",
+        m = inline
+        title, code = m(model.title.get(lang)), markdown_code(model.id)
+        lines = [f"# {m(tender.title.get(lang))}", "",
+                 _t(lang, f"Evalueringsmodell: **{title}** "
+                          f"({code}, sha256 `{model.sha256[:12]}…`).",
+                    f"Evaluation model: **{title}** "
+                    f"({code}, sha256 `{model.sha256[:12]}…`)."), "",
                  _t(lang, f"{n} tilbud er mottatt; {excluded} er ikke med i rangeringen. "
                           f"Det skal velges {tender.partners} partner(e).",
                     f"{n} proposals were received; {excluded} are not ranked. "
                     f"{tender.partners} partner(s) are to be selected.")]
         if ev.winner:
-            lines += ["", _t(lang, f"**Vinner: tilbud {ev.winner}.** Valgte partnere: "
-                                   f"{', '.join(ev.partners)}.",
-                             f"**Winner: proposal {ev.winner}.** Selected partners: "
-                             f"{', '.join(ev.partners)}.")]
+            partners = m(", ".join(ev.partners))
+            lines += ["", _t(lang, f"**Vinner: tilbud {m(ev.winner)}.** Valgte partnere: "
+                                   f"{partners}.",
+                             f"**Winner: proposal {m(ev.winner)}.** Selected partners: "
+                             f"{partners}.")]
         show_markdown("\n".join(lines))
 
     def ranking(self) -> None:
@@ -81,13 +91,13 @@ class CommitteeView:
                 _t(lang, "partner", "partner") if p["partner"] else
                 (p["exclusion_reason"] or "") if p["excluded"] else "")
             rows.append(row)
+        rules = inline(", ".join(ev.model.tie_break))
         show_markdown(_t(lang, "## Rangering og valg av partnere\n\nTilbudene i rangert "
                                "rekkefølge. Like summer avgjøres av modellens utslagsregler "
-                               f"({', '.join(ev.model.tie_break)}), aldri av rekkefølge "
-                               "eller tilfeldighet.",
+                               f"({rules}), aldri av rekkefølge eller tilfeldighet.",
                          "## Ranking and partner selection\n\nThe proposals in rank order. "
                          "Equal totals are decided by the model's tie-break rules "
-                         f"({', '.join(ev.model.tie_break)}), never by order or chance."))
+                         f"({rules}), never by order or chance."))
         show_table(pd.DataFrame(rows), lang, uuid="ranking")
 
     def points_chart(self) -> None:
@@ -161,7 +171,7 @@ class CommitteeView:
         warnings = [w.get(lang) for w in ev.warnings]
         if warnings:
             show_markdown(_t(lang, "### Advarsler", "### Warnings") + "\n\n" +
-                          "\n".join(f"- {w}" for w in warnings))
+                          "\n".join(f"- {inline(w)}" for w in warnings))
 
     @cached_property
     def _scores(self) -> dict[str, Any]:
@@ -210,6 +220,11 @@ class CommitteeView:
                                  format_range(entry["partners_low"], entry["partners_high"], lang),
                              _t(lang, "Samme rangering", "Same ranking"):
                                  format_range(entry["ranking_low"], entry["ranking_high"], lang)})
+            show_markdown(_t(lang, "_Én vekt om gangen, de andre vektene skalert "
+                                   "forholdsmessig: de kan da havne utenfor sine kunngjorte "
+                                   "intervaller._",
+                             "_One weight at a time, the other weights rescaled "
+                             "proportionally: they may then leave their announced ranges._"))
             show_table(pd.DataFrame(rows), lang, uuid="stability")
         smaa = result["smaa"]
         if smaa.get("rank_acceptability"):
@@ -257,7 +272,13 @@ class CommitteeView:
             return
         from evaluation.views.panel import WeightPanel
 
-        WeightPanel(self.evaluation, self.language).show()
+        lang = self.language
+        show_markdown(_t(lang, "## Vektene: hvor robust er valget?\n\nFlytt en glidebryter "
+                               "med musen eller piltastene og se rangeringen følge.",
+                         "## The weights: how robust is the choice?\n\nMove a slider with "
+                         "the mouse or the arrow keys and watch the ranking follow."))
+        # the panel quotes the SMAA result shown under "Sensitivity": one result per page
+        WeightPanel(self.evaluation, lang, smaa_summary=self.analysis["smaa"]).show()
 
     def result(self) -> dict[str, Any]:
         """Return the committee's result payload: the ``score`` object and the sensitivity."""

@@ -3,6 +3,12 @@
 Batch notebooks draw figures as the ``plotly_mimetype`` renderer does (one
 ``application/vnd.plotly.v1+json`` bundle), without importing plotly's renderer machinery,
 which pulls in nbformat and jsonschema (about a second per kernel).
+
+Text from input files reaches HTML here too: table cells and headers are escaped, and the
+labels of every figure (plotly.js renders ``<b>``, ``<a href>`` and entities in titles, names,
+hover texts and category labels) have ``&``, ``<`` and ``>`` escaped, so a supplier name
+reads as typed. Markdown prose is escaped by the views that interpolate data into it
+(:func:`evaluation.common.markup.escape_markdown`).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from evaluation.common.labels import format_number, yes_no
+from evaluation.common.markup import escape_markdown, escape_text
 from evaluation.common.payload import PAYLOAD_SCHEMA, PLOTLY_MIMETYPE, RESULT_MIMETYPE
 
 
@@ -21,6 +28,12 @@ def _display(bundle: Mapping[str, Any]) -> None:
     from IPython.display import display
 
     display(dict(bundle), raw=True)
+
+
+def inline(text: object) -> str:
+    """Return text from an input file (a title, a name, an id) as Markdown text within a
+    line: shown as typed, never markup."""
+    return escape_markdown(text, block_start=False)
 
 
 def show_markdown(text: str) -> None:
@@ -39,7 +52,36 @@ def figure_bundle(figure: Any) -> dict[str, Any]:
         spec = json.loads(to_json_plotly(figure.to_plotly_json()))
     spec.setdefault("config", {})
     spec["config"].update({"displaylogo": False, "responsive": True})
+    spec["data"] = [{k: _escape_strings(v) if k in _TRACE_TEXT else _escape_titles(v)
+                     for k, v in trace.items()} for trace in spec.get("data", [])]
+    spec["layout"] = _escape_titles(spec.get("layout", {}))
     return {PLOTLY_MIMETYPE: spec, "text/plain": "<plotly figure>"}
+
+
+# What plotly.js renders as (pseudo-)HTML: trace names, texts and category labels, titles,
+# tick texts and annotations. Templates (hovertemplate, texttemplate) are the package's own.
+_TRACE_TEXT = ("name", "text", "hovertext", "x", "y", "labels", "legendgrouptitle")
+
+
+def _escape_strings(value: Any) -> Any:
+    """Return ``value`` (a text, a list of texts, or ``{"text": …}``) with ``&<>`` escaped."""
+    if isinstance(value, str):
+        return escape_text(value)
+    if isinstance(value, list):
+        return [_escape_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escape_strings(v) if k == "text" else v for k, v in value.items()}
+    return value
+
+
+def _escape_titles(value: Any) -> Any:
+    """Return ``value`` with every title, tick text and annotation text in it escaped."""
+    if isinstance(value, list):
+        return [_escape_titles(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {k: _escape_strings(v) if k in ("title", "ticktext", "text") else _escape_titles(v)
+            for k, v in value.items()}
 
 
 def show_figure(figure: Any) -> None:
@@ -63,6 +105,7 @@ def style_table(frame: pd.DataFrame, language: str, *, decimals: int = 2,
     for column, fmt in (formats or {}).items():
         if column in frame.columns:
             styler = styler.format(fmt, subset=[column], na_rep="–", escape="html")
+    styler = styler.format_index(escape="html", axis=1)  # headers: criterion titles, names
     styler = styler.set_uuid(uuid).hide(axis="index")
     return styler.set_table_attributes('class="evaluation-table"')
 

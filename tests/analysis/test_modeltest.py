@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from builders import NO_ENVIRONMENT_CRITERIA
 from conftest import DEMO_MODEL, ROOT, edit, line_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -65,6 +66,7 @@ def write_model(folder: Path, price: str, *, extra: str = "", minimum: str = "")
     path.write_text(f"""id: small
 title: Small
 language: en
+environment_exception: "{NO_ENVIRONMENT_CRITERIA}"
 tie_break: [quality, price]
 criteria:
   - id: quality

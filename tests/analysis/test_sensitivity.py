@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from builders import tender_in_memory
+from builders import NO_ENVIRONMENT_CRITERIA, tender_in_memory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -78,6 +78,7 @@ def test_interval_ends_are_exact_on_random_competitions(tmp_path, comp, node):
     import yaml
 
     model = {"id": "m", "title": "m", "aggregation": "mean", "tie_break": ["quality"],
+             "environment_exception": NO_ENVIRONMENT_CRITERIA,
              "criteria": [{"id": "q", "title": "q", "weight": 60, "criteria": [
                  {"id": "q1", "title": "q1", "weight": 50}, {"id": "q2", "title": "q2",
                                                               "weight": 50}]},

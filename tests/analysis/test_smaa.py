@@ -15,7 +15,9 @@ from numpy.typing import NDArray
 from evaluation.analysis.sampling import sample_dirichlet, sample_intervals, sample_ranges
 from evaluation.analysis.smaa import SmaaResult, ranks_from_values, run_smaa
 
-RSMAA = Path(__file__).resolve().parents[3] / "shared" / "reference" / "data" / "rsmaa"
+# Stored samples of the R package smaa 0.3-2 (cases.md C11), kept in the project so that a
+# fresh clone tests alone (tests/fixtures/README.md says where they come from).
+RSMAA = Path(__file__).resolve().parents[1] / "fixtures" / "rsmaa"
 
 
 def read_dget(path: Path) -> NDArray[np.float64]:

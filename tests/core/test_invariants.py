@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from builders import tender_in_memory
+from builders import NO_ENVIRONMENT_CRITERIA, tender_in_memory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +28,7 @@ SETTINGS = settings(max_examples=40, deadline=None,
 
 def _model(tmp: Path, price: dict, normalisation: str = "none") -> Path:
     model = {"id": "m", "title": "m", "aggregation": "mean", "points": 100,
-             "criteria": [
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "criteria": [
                  {"id": "q", "title": "q", "weight": 60, "criteria": [
                      {"id": "q1", "title": "q1", "weight": 70, "normalisation": normalisation},
                      {"id": "q2", "title": "q2", "weight": 30}]},

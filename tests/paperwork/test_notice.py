@@ -8,11 +8,13 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import edit
+from conftest import edit, rename_proposal
 from fakes import fake_run, unseal
 
+from evaluation.common.ids import UnsafePathError
+from evaluation.common.markup import escape_markdown as md_escape
 from evaluation.paperwork.notice import NoticeError, build_notice, open_run, write_notices
-from evaluation.paperwork.paper import Document, md_escape, render_html, render_markdown
+from evaluation.paperwork.paper import Document, render_html, render_markdown
 from evaluation.process.standstill import standstill_end
 
 DAY = dt.date(2026, 12, 15)  # + 10 days = Christmas Day, a Friday
@@ -160,3 +162,46 @@ def test_demo_run_notices_in_both_languages(demo_run, tmp_path):
     assert "Byggpuls-konsortiet (Fjellvang Teknikk AS og Sensorlia AS) (proposal 001)" in winner
     assert re.search(r"Energy savings: proposal 001 8, your proposal \d", winner)
     assert "2026-12-28" in winner
+
+
+def test_notices_of_ids_alike_on_a_case_insensitive_disk_do_not_overwrite_each_other(
+        make_tender, tmp_path):
+    """'A1' and 'a1' are one file on Windows and macOS; 'Å1' and 'Ø1' were both '_1'."""
+    folder = unseal(make_tender())
+    for old, new in (("001", "A1"), ("002", "a1"), ("003", "\u00c51"), ("004", "\u00d81")):
+        rename_proposal(folder, old, new)
+    paths = write_notices(fake_run(tmp_path, folder), language="en", date=DAY)
+    assert 12 == len({p.name.casefold() for p in paths})
+    for pid in ("A1", "a1", "\u00c51", "\u00d81", "005", "006"):
+        (own,) = [p for p in paths if p.suffix == ".html" and
+                  f"(proposal {pid})</p>" in p.read_text(encoding="utf-8").split("To: ")[1]
+                  .split("\n")[0]]
+        assert own.stem.startswith(pid)
+
+
+def test_a_run_folder_cannot_send_notices_outside_itself(notice_run, tmp_path):
+    """results.json and the folder's links are the run folder's: not to be trusted."""
+    results = notice_run / "results.json"
+    saved = results.read_text(encoding="utf-8")
+    results.write_text(saved.replace('"language": "nb"', '"language": "../../../escaped"'),
+                       encoding="utf-8")
+    with pytest.raises(NoticeError, match="language: unknown"):
+        write_notices(notice_run, date=DAY)
+    results.write_text(saved, encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (notice_run / "notices").symlink_to(tmp_path / "outside")
+    with pytest.raises(UnsafePathError, match="leaves its folder"):
+        write_notices(notice_run, language="en", date=DAY)
+    assert [] == list((tmp_path / "outside").iterdir())
+
+
+def test_a_run_scored_on_quality_only_gets_no_notices(make_tender, tmp_path, run):
+    """A run made before the seal of a price_opening: after_seal tender (run refuses to make
+    one now) named a winner on quality alone; notice refuses it."""
+    folder = fake_run(tmp_path, make_tender(sealed=True))
+    (folder / "inputs" / "tenders" / "1000-bygg" / "seal.json").unlink()
+    status, _, err = run("notice", folder)
+    assert 2 == status
+    assert "price_opening: after_seal and the tender was not sealed: the run scored quality " \
+        "only, and an award notice needs the prices" in err
+    assert not (folder / "notices").exists()

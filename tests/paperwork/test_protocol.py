@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import nbformat
@@ -83,7 +84,7 @@ def test_protocol_in_english_with_recorded_sensitivity_and_freeze(demo_fake_run)
 def test_protocol_without_recorded_sensitivity_says_so(demo_fake_run):
     page = protocol(demo_fake_run, "en")
     assert "The sensitivity analysis is not recorded in the run's results" \
-        in page.replace("&#x27;", "'")
+        in html.unescape(page)
 
 
 def test_protocol_escapes_supplier_text_and_shows_declarations(make_tender, tmp_path):
