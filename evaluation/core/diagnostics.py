@@ -132,7 +132,7 @@ def integrity_warnings(tender: Any) -> list[Label]:
             "evaluert, ingen pris er lest.",
             "Quality is not sealed yet (price_opening: after_seal): only quality is "
             "evaluated, no price was read."))
-    elif tender.seal is None and tender.model.quality_leaves:
+    elif tender.seal is None and tender.model.quality_leaves and tender.model.price_leaves:
         out.append(Label(
             "Kvalitetspoengene ble ikke forseglet før prisene ble kjent (evaluation seal).",
             "Quality scores were not sealed before prices were seen (evaluation seal)."))
@@ -179,7 +179,7 @@ def diagnose(evaluation: Evaluation) -> Evaluation:
     rows = np.flatnonzero(included)
 
     env = model.environment_weight()
-    env_warn = model.weighted and env < ENVIRONMENT_MINIMUM - 1e-9 and \
+    env_warn = model.environment_rule_applies and env < ENVIRONMENT_MINIMUM - 1e-9 and \
         model.environment_exception is None
     diag["environment"] = {"weight": env, "minimum": ENVIRONMENT_MINIMUM,
                            "exception": model.environment_exception, "warning": env_warn}

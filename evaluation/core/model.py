@@ -24,6 +24,9 @@ AWARD_MODELS = ("weighted_points", "monetised", "surcharge", "value_for_money")
 
 
 TIE_BREAK_KEYWORDS = ("quality", "price")
+# A selection model's tie-break list may end in drawing lots, settled by the committee's
+# recorded draw (never by the tool).
+LOT = "lot"
 
 
 WEIGHT_TOLERANCE = 1e-6

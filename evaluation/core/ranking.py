@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from evaluation.common.labels import Label
-from evaluation.core.model import Model
+from evaluation.core.model import LOT, Model
 
 Array = NDArray[np.float64]
 
@@ -37,6 +37,8 @@ def tie_break_keys(model: Model, node_points: dict[str, Array], quality: Array,
             keys.append(quality)
         elif entry == "price":
             keys.append(price)
+        elif entry == LOT:  # only the committee's recorded draw settles what is left
+            continue
         else:
             keys.append(np.nan_to_num(node_points[entry]))
     return keys

@@ -43,7 +43,6 @@ from evaluation.common.errors import EvaluationError
 from evaluation.common.labels import Label
 
 READINGS = ("reservation", "quota")
-LOT = "lot"
 
 
 @dataclass(frozen=True)

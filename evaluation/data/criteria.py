@@ -19,6 +19,7 @@ from evaluation.core.model import (
     AWARD_MODELS,
     ENVIRONMENT_MINIMUM,
     ENVIRONMENT_TOLERANCE,
+    LOT,
     NORMALISATIONS,
     TIE_BREAK_KEYWORDS,
     WEIGHT_TOLERANCE,
@@ -179,6 +180,9 @@ _MODEL_KEYS = {"id", "title", "language", "scale", "points", "aggregation", "dis
                "tie_break", "award_model", "corridor_pct", "discount_rate", "justifications",
                "environment_exception", "abnormally_low", "model_test", "criteria",
                "description", "fictional"}
+# A prequalification's selection.yaml carries its procedure beside the criteria; they are read
+# by evaluation.data.prequalification.
+SELECTION_KEYS = {"evaluators", "requirements", "invite"}
 
 
 def load_model(path: Path | str, *, label: str | None = None, purpose: str = "award") -> Model:
@@ -194,9 +198,10 @@ def load_model(path: Path | str, *, label: str | None = None, purpose: str = "aw
         problems.raise_if_any(CriteriaError)
         raise AssertionError  # pragma: no cover - read_yaml records a problem on failure
     r, raw = ModelReader(doc, problems), doc.data
-    unknown = [key for key in raw if key not in _MODEL_KEYS]
+    known = _MODEL_KEYS | (SELECTION_KEYS if purpose == "selection" else set())
+    unknown = [key for key in raw if key not in known]
     for key in unknown:
-        r.add((key,), unknown_key(key, _MODEL_KEYS))
+        r.add((key,), unknown_key(key, known))
     if unknown:  # a misspelt rule would make every later message point the wrong way
         problems.raise_if_any(CriteriaError)
     mid = raw.get("id") or path.stem
@@ -255,9 +260,16 @@ def load_model(path: Path | str, *, label: str | None = None, purpose: str = "aw
         _check_tree(r, nodes, [("criteria", i) for i in range(len(nodes))], award_model, {})
     ids = {n.id for top in nodes for n in top.walk()}
     for i, key in enumerate(tie_break):
+        if purpose == "selection" and key == LOT:
+            if i != len(tie_break) - 1:
+                r.add(("tie_break", i), "drawing lots can only settle what every other rule "
+                      "left tied: it must be the last tie-break key", found=key,
+                      expected=f"the last entry, after {', '.join(tie_break[i + 1:])}")
+            continue
         if key not in TIE_BREAK_KEYWORDS and key not in ids:
             r.add(("tie_break", i), "unknown tie-break key", found=key,
-                  expected="quality | price | a criterion id")
+                  expected="quality | price | a criterion id" + (" | lot (last)" if purpose ==
+                                                                  "selection" else ""))
     for top in nodes:
         for n in top.walk():
             if n.is_leaf:
@@ -280,7 +292,16 @@ def load_model(path: Path | str, *, label: str | None = None, purpose: str = "aw
     weighted = all(n.weight is not None for top in nodes for n in top.walk())
     if purpose == "award" and weighted and nodes:  # Model.environment_rule_applies
         _check_environment(r, tuple(nodes), exception)
-    if award_model != "weighted_points" and sum(1 for n in leaves if n.price) != 1:
+    if purpose == "selection":
+        for n in leaves:
+            if n.price is not None:
+                r.add(("criteria",), f"criterion {n.id}: selection criteria rank the "
+                      "applicants' qualifications; a request to participate has no price",
+                      found="a price leaf", expected="quality criteria only")
+        if award_model != "weighted_points":
+            r.add(("award_model",), "selection criteria are weighted points",
+                  found=award_model, expected="weighted_points")
+    elif award_model != "weighted_points" and sum(1 for n in leaves if n.price) != 1:
         r.add(("award_model",), f"award model {award_model} needs exactly one price leaf",
               found=sum(1 for n in leaves if n.price))
     problems.raise_if_any(CriteriaError)

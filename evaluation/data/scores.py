@@ -25,6 +25,12 @@ SCORE_COLUMNS = ("proposal_id", "criterion_id", "score", "justification")
 SCORE_SUFFIXES = (".csv", ".xlsx")
 
 
+def score_columns(id_column: str = "proposal_id") -> tuple[str, ...]:
+    """Return a score file's columns: ``proposal_id`` for tenders, ``applicant_id`` for a
+    prequalification's requests to participate."""
+    return (id_column, *SCORE_COLUMNS[1:])
+
+
 def empty_scores(*extra: str) -> pd.DataFrame:
     """Return a score table without rows (``score`` float, every other column text)."""
     return pd.DataFrame({c: pd.Series(dtype=np.float64 if c == "score" else str)
@@ -59,18 +65,24 @@ def score_files(folder: Path, problems: ProblemList) -> dict[str, Path]:
 def read_scores(folder: Path, problems: ProblemList, model: Model, evaluators: list[str],
                  proposal_ids: list[str], needed: list[str], files: list[Path],
                  declarations: pd.DataFrame | None = None,
-                 recusals: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return every evaluator's scores, long format, after checking each file."""
+                 recusals: pd.DataFrame | None = None, *, id_column: str = "proposal_id",
+                 listed_in: str = "proposals.csv", evaluators_in: str = "tender.yaml"
+                 ) -> pd.DataFrame:
+    """Return every evaluator's scores, long format, after checking each file.
+
+    ``id_column`` names what is scored (``applicant_id`` in a prequalification); the scores
+    come back with it as ``proposal_id`` so that one scoring serves every stage.
+    """
     score_dir = folder / "scores"
     found = score_files(folder, problems)
     for evaluator in evaluators:
         if evaluator not in found:
             problems.add(_rel(folder, score_dir / f"{evaluator}.csv"), "file",
-                         f"missing score file for evaluator {evaluator} named in tender.yaml",
+                         f"missing score file for evaluator {evaluator} named in {evaluators_in}",
                          found="nothing", expected=f"scores/{evaluator}.csv or .xlsx")
     for extra in sorted(set(found) - set(evaluators)):
         problems.add(_rel(folder, found[extra]), "evaluator", "score file of an evaluator "
-                     "not listed in tender.yaml", found=show_id(extra),
+                     f"not listed in {evaluators_in}", found=show_id(extra),
                      expected=" | ".join(evaluators) or "no evaluators")
     frames = []
     for evaluator in evaluators:
@@ -78,7 +90,7 @@ def read_scores(folder: Path, problems: ProblemList, model: Model, evaluators: l
             continue
         files.append(found[evaluator])
         table = read_table(found[evaluator], problems, label=_rel(folder, found[evaluator]),
-                           required=SCORE_COLUMNS)
+                           required=score_columns(id_column))
         if table is None:
             continue
         check_declared(table, evaluator, declarations, problems)
@@ -86,8 +98,8 @@ def read_scores(folder: Path, problems: ProblemList, model: Model, evaluators: l
             recusals.loc[recusals["evaluator"] == evaluator, ["proposal_id", "reason"]]
             .itertuples(index=False, name=None))
         frame = check_score_table(table, problems, model, proposal_ids, needed,
-                                   require_justification=model.justifications_required,
-                                   recused=recused)
+                                  require_justification=model.justifications_required,
+                                  recused=recused, id_column=id_column, listed_in=listed_in)
         frames.append(frame.assign(evaluator=evaluator))
     columns = ["evaluator", *SCORE_COLUMNS]
     if not frames:
@@ -114,16 +126,20 @@ def check_every_criterion_scored(folder: Path, problems: ProblemList, model: Mod
 
 def check_score_table(table: Table, problems: ProblemList, model: Model,
                        proposal_ids: list[str], needed: list[str], *,
-                       require_justification: bool, extra: tuple[str, ...] = (),
-                       recused: dict[str, str] | None = None) -> pd.DataFrame:
-    """Check one table of scores (an evaluator's or the consensus) and return it typed."""
-    normalise_ids(table, "proposal_id", "criterion_id")
+                      require_justification: bool, extra: tuple[str, ...] = (),
+                      recused: dict[str, str] | None = None, id_column: str = "proposal_id",
+                      listed_in: str = "proposals.csv") -> pd.DataFrame:
+    """Check one table of scores (an evaluator's or the consensus) and return it typed, with
+    ``id_column`` as ``proposal_id``."""
+    normalise_ids(table, id_column, "criterion_id")
+    noun = "applicant" if id_column == "applicant_id" else "proposal"
+    table.frame = table.frame.rename(columns={id_column: "proposal_id"})
     frame = table.frame
     leaves = {leaf.id: leaf for leaf in model.quality_leaves}
     pid, cid = frame["proposal_id"], frame["criterion_id"]
     bad = np.flatnonzero(~pid.isin(proposal_ids))
-    report_rows(problems, table, bad, "proposal_id", "score for an unknown proposal",
-                found=[show_id(p) for p in pid.iloc[bad]], expected="an id from proposals.csv")
+    report_rows(problems, table, bad, id_column, f"score for an unknown {noun}",
+                found=[show_id(p) for p in pid.iloc[bad]], expected=f"an id from {listed_in}")
     known_c = cid.isin(list(leaves))
     bad = np.flatnonzero(~known_c)
     price_ids = {leaf.id for leaf in model.price_leaves}
@@ -148,9 +164,9 @@ def check_score_table(table: Table, problems: ProblemList, model: Model,
                                                              strict=True)],
                     expected=f"{a:g} to {b:g}")
     dup = np.flatnonzero(frame.duplicated(["proposal_id", "criterion_id"], keep="first"))
-    report_rows(problems, table, dup, "proposal_id, criterion_id", "score given twice",
+    report_rows(problems, table, dup, f"{id_column}, criterion_id", "score given twice",
                 found=[f"{p} × {c}" for p, c in zip(pid.iloc[dup], cid.iloc[dup], strict=True)],
-                expected="one row per proposal and criterion")
+                expected=f"one row per {noun} and criterion")
     if require_justification:
         empty = np.flatnonzero((frame["justification"] == "").to_numpy())
         report_rows(problems, table, empty, "justification", "empty justification (the model "
@@ -159,16 +175,16 @@ def check_score_table(table: Table, problems: ProblemList, model: Model,
     recused = recused or {}
     if recused:
         bad = np.flatnonzero(pid.isin(list(recused)).to_numpy())
-        report_rows(problems, table, bad, "proposal_id", "score from an evaluator recused from "
-                    "this proposal (recusals.csv); remove the row",
+        report_rows(problems, table, bad, id_column, "score from an evaluator recused from "
+                    f"this {noun} (recusals.csv); remove the row",
                     found=[f"{p} (recused: {recused[p]})" for p in pid.iloc[bad]],
                     expected="no score")
     present = set(zip(pid.tolist(), cid.tolist(), strict=True))
     missing = [(p, c) for p in needed if p not in recused for c in leaves
                if (p, c) not in present]
     for p, c in missing[:20]:
-        problems.add(table.file, "score", f"missing score for proposal {p}, criterion {c}",
-                     found="no row", expected="one row per proposal and leaf criterion")
+        problems.add(table.file, "score", f"missing score for {noun} {p}, criterion {c}",
+                     found="no row", expected=f"one row per {noun} and leaf criterion")
     if len(missing) > 20:
         problems.add(table.file, "score", f"{len(missing) - 20} more missing scores")
     columns = [c for c in (*SCORE_COLUMNS, *extra) if c in frame.columns]
@@ -180,19 +196,21 @@ def check_score_table(table: Table, problems: ProblemList, model: Model,
 
 
 def read_consensus(folder: Path, problems: ProblemList, model: Model, proposal_ids: list[str],
-                   needed: list[str], files: list[Path]) -> pd.DataFrame | None:
+                   needed: list[str], files: list[Path], *, id_column: str = "proposal_id",
+                   listed_in: str = "proposals.csv") -> pd.DataFrame | None:
     """Return the committee's agreed scores (``consensus.csv``), or ``None`` when there are
     none (a problem if the model aggregates by consensus)."""
     path = folder / "consensus.csv"
     if path.exists():
         files.append(path)
-        table = read_table(path, problems, label=_rel(folder, path), required=SCORE_COLUMNS,
-                           optional=("notice_text",))
+        table = read_table(path, problems, label=_rel(folder, path),
+                           required=score_columns(id_column), optional=("notice_text",))
         if table is None:
             return None
         return check_score_table(table, problems, model, proposal_ids, needed,
                                  require_justification=model.justifications_required,
-                                 extra=("notice_text",))
+                                 extra=("notice_text",), id_column=id_column,
+                                 listed_in=listed_in)
     if model.aggregation == "consensus" and model.quality_leaves:
         problems.add(_rel(folder, path), "file", "missing file: the model's aggregation rule "
                      "is consensus", found="nothing",
