@@ -114,9 +114,9 @@ def evaluate_selection(pq: Prequalification, evaluation: Evaluation) -> Selectio
         outcomes.append(Outcome(inv.id, names[inv.id], category.get(inv.id, ""), True,
                                 float(evaluation.totals[i]), inv.rank, inv.invited,
                                 inv.reserved_place, inv.reason))
-    for i in np.flatnonzero(evaluation.excluded):
-        pid = evaluation.proposal_ids[i]
-        why = evaluation.exclusion_reason[i] or Label("", "")
+    for k in np.flatnonzero(evaluation.excluded):
+        pid = evaluation.proposal_ids[k]
+        why = evaluation.exclusion_reason[k] or Label("", "")
         outcomes.append(Outcome(pid, names[pid], category.get(pid, ""), True, None, None, False,
                                 None, Label(f"ikke invitert (under minstekravet): {why.nb}",
                                             f"not invited (below the minimum): {why.en}")))
