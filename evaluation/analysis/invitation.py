@@ -24,11 +24,21 @@ the published weights (a normalisation over the candidates is not redone per dra
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from evaluation.analysis.sensitivity import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    draw_weights,
+    main_criteria,
+    node_values,
+)
 from evaluation.analysis.stability import linear_totals
+from evaluation.core.evaluation import Evaluation
+from evaluation.core.prequalification import SelectionResult
 from evaluation.core.selection import InviteRule, invite_in_order
 
 FloatArray = NDArray[np.float64]
@@ -164,4 +174,60 @@ def _rescaled(w: FloatArray, k: int, t: FloatArray) -> FloatArray:
     else:
         out[:, others] = (1.0 - t)[:, None] / max(len(others), 1)
     out[:, k] = t
+    return out
+
+
+def group_minima(evaluation: Evaluation) -> tuple[GroupMinimum, ...]:
+    """Return the model's group minimums over the included proposals' main-criterion values.
+
+    A group ``g`` under main criterion ``a`` has points :math:`P\\,w_a\\,r_g\\,x_{ig}` with
+    :math:`r_g` its weight within ``a`` (product of local weights below ``a``) and
+    :math:`x_{ig}` the applicant's value on it (the weighted mean of its leaves).
+    """
+    model = evaluation.model
+    tops = list(model.criteria)
+    out = []
+    for node in model.nodes():
+        if node.minimum is None or node.is_leaf:
+            continue
+        top = next(k for k, t in enumerate(tops) if t.id == node.path[0])
+        share = 1.0
+        for step in node.path[1:]:
+            share *= (model.node(step).weight or 0.0) / 100.0
+        value = node_values(evaluation, (node,))[:, 0]
+        out.append(GroupMinimum(top, model.points * share * value, float(node.minimum)))
+    return tuple(out)
+
+
+def invitation_robustness(result: SelectionResult, samples: int = DEFAULT_SAMPLES,
+                          seed: int = DEFAULT_SEED, sampler: str = "default"
+                          ) -> dict[str, Any]:
+    """Return the invited set's weight intervals (model units, 0–100) per main criterion and
+    each applicant's invitation acceptability, JSON-ready (design.md's ``sensitivity`` style).
+
+    The draws are the award's (:func:`evaluation.analysis.sensitivity.draw_weights`: the
+    announced ranges where given); the rule in every draw is the selection's own.
+    """
+    evaluation = result.evaluation
+    pq = result.prequalification
+    rows = np.flatnonzero(evaluation.included)
+    ids = [evaluation.proposal_ids[i] for i in rows]
+    values, weights, crit = main_criteria(evaluation)
+    res = pq.rule.reserved
+    category = np.array([res is not None and pq.applicants.loc[p, "category"] == res.category
+                         for p in ids], dtype=bool)
+    minima = group_minima(evaluation)
+    out: dict[str, Any] = {"stability": {}, "acceptability": {}}
+    if not ids:
+        return out
+    low, high = invitation_intervals(values, weights, category, pq.rule, minima)
+    out["stability"] = {c: {"published": 100.0 * float(w), "low": 100.0 * float(lo),
+                            "high": 100.0 * float(hi)}
+                        for c, w, lo, hi in zip(crit, weights, low, high, strict=True)}
+    rng = np.random.default_rng(seed)
+    draws, name, rate = draw_weights(evaluation, samples, rng, sampler)
+    share = invitation_acceptability(values, draws, category, pq.rule, minima)
+    out["acceptability"] = {"samples": samples, "seed": seed, "sampler": name,
+                            "acceptance_rate": rate,
+                            "invited": {p: float(s) for p, s in zip(ids, share, strict=True)}}
     return out

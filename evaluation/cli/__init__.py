@@ -34,6 +34,7 @@ FEATURES: tuple[str, ...] = (
     "evaluation.cli.evaluate",
     "evaluation.cli.run",
     "evaluation.cli.sensitivity",
+    "evaluation.cli.selection",
     "evaluation.cli.integrity",
     "evaluation.cli.paperwork",
     "evaluation.cli.model",

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from evaluation.common.labels import Label
+from evaluation.common.labels import Label, format_number, text_table, yes_no
+from evaluation.common.payload import number
 from evaluation.core.evaluation import Evaluation
+from evaluation.core.results import SCHEMA_VERSION, score_object
 from evaluation.core.selection import (
     Candidate,
     Draw,
@@ -130,3 +133,60 @@ def evaluate_selection(pq: Prequalification, evaluation: Evaluation) -> Selectio
                                 False, None, Label(f"ikke kvalifisert: {nb}",
                                                    f"not qualified: {en}")))
     return SelectionResult(pq, evaluation, selection, tuple(outcomes))
+
+
+def selection_object(result: SelectionResult, language: str | None = None) -> dict[str, Any]:
+    """Return the ``evaluation select --format json`` object, in the ``score`` contract's
+    style: ids, full-precision numbers, one reason string per decision."""
+    pq, evaluation = result.prequalification, result.evaluation
+    language = language or evaluation.model.language
+    scored = {p["id"]: p for p in score_object(evaluation, language)["proposals"]}
+    rule = pq.rule
+    res = rule.reserved
+    applicants = []
+    for o in result.outcomes:
+        checks = pq.checks[pq.checks["applicant_id"] == o.id]
+        entry: dict[str, Any] = {
+            "id": o.id, "name": o.name, "category": o.category, "qualified": o.qualified,
+            "requirements": {r: {"met": bool(m), "evidence": e} for r, m, e in zip(
+                checks["requirement_id"], checks["met"], checks["evidence"], strict=True)},
+            "rank": o.rank, "total": number(o.total),
+            "total_pct": None if o.total is None else
+            number(100.0 * o.total / evaluation.model.points),
+            "invited": o.invited, "reserved_place": o.reserved_place,
+            "reason": o.reason.get(language),
+            "criteria": scored[o.id]["criteria"] if o.id in scored else {},
+        }
+        applicants.append(entry)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tender": pq.competition.id,
+        "stage": "selection",
+        "model": evaluation.model.id,
+        "invite": {"max": rule.max, "min": rule.min, "reserved": None if res is None else {
+            "category": res.category, "min": res.min, "max": res.max,
+            "when_qualified_more_than": res.when_qualified_more_than,
+            "reading": res.reading, "places": res.places}},
+        "qualified": sum(1 for o in result.outcomes if o.qualified),
+        "reserved_applied": result.selection.reserved_applied,
+        "reserved_places": result.selection.reserved_places,
+        "invited": list(result.invited),
+        "applicants": applicants,
+        "draws": [{"applicant_id": d.applicant_id, "order": d.order,
+                   "witnessed_by": d.witnessed_by, "date": d.date}
+                  for d in result.selection.draws_used],
+        "warnings": [w.get(language) for w in (*result.selection.warnings,
+                                                *evaluation.warnings)],
+    }
+
+
+def selection_table(result: SelectionResult, language: str) -> str:
+    """Return the invitation list as plain text, one line per applicant."""
+    head = (("#", "id", "navn", "kategori", "poeng", "invitert", "begrunnelse") if language ==
+            "nb" else ("#", "id", "name", "category", "points", "invited", "reason"))
+    rows: list[tuple[str, ...]] = [head]
+    for o in result.outcomes:
+        rows.append(("–" if o.rank is None else str(o.rank), o.id, o.name[:40], o.category,
+                     "–" if o.total is None else format_number(o.total, language, 2),
+                     yes_no(o.invited, language), o.reason.get(language)))
+    return "\n".join(text_table(rows, rstrip=True))

@@ -125,7 +125,7 @@ def _reserved(r: ModelReader, res: Any, most: int | None) -> Reserved | None:
                 not low <= places <= high:
             r.add((*path, "places"), "the recorded places lie outside the announced range",
                   found=places, expected=f"{low} to {high}")
-    elif res.get("places") is not None:
+    elif reading == "quota" and res.get("places") is not None:
         r.add((*path, "places"), "a quota has no recorded number of places (its min and max "
               "apply)", found=res.get("places"), expected="no places")
     if None in (low, high, when) or reading not in READINGS or not isinstance(category, str):
