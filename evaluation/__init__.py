@@ -35,6 +35,7 @@ _EXPORTS = {
     "audit_run": "evaluation.runs.audit",
     "CommitteeView": "evaluation.views.committee",
     "ProposalView": "evaluation.views.proposal",
+    "SelectionView": "evaluation.views.selection",
     "ModelTestView": "evaluation.views.modeltest",
     "WeightPanel": "evaluation.views.panel",
 }
@@ -43,6 +44,7 @@ __all__ = [
     "CommitteeView",
     "ModelTestView",
     "ProposalView",
+    "SelectionView",
     "WeightPanel",
     "__version__",
     "analyse",
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
     from evaluation.views.modeltest import ModelTestView
     from evaluation.views.panel import WeightPanel
     from evaluation.views.proposal import ProposalView
+    from evaluation.views.selection import SelectionView
 
 
 def __getattr__(name: str) -> Any:

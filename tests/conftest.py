@@ -39,6 +39,7 @@ def make_tender(tmp_path: Path) -> Callable[[], Path]:
         shutil.copytree(DEMO_TENDER, folder)
         if not sealed:
             (folder / "seal.json").unlink()
+            (folder / "prequalification" / "seal.json").unlink(missing_ok=True)
             yaml_path = folder / "tender.yaml"
             yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
                 "price_opening: after_seal", ""), encoding="utf-8")

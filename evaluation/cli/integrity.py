@@ -17,6 +17,9 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
     p.add_argument("tender", type=Path, metavar="TENDER")
     p.add_argument("--reopen", metavar="REASON", default=None,
                    help="reopen a sealed tender: record the reason and every changed score")
+    p.add_argument("--stage", choices=("award", "selection"), default="award",
+                   help="selection: seal the prequalification's scores (prequalification/"
+                   "seal.json), which confirms the invitation list")
 
     @command("seal")
     def _seal(args: argparse.Namespace) -> int:
@@ -25,11 +28,22 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
         from evaluation.data.tender import load_tender
         from evaluation.process.seal import check_reopen, write_seal
 
-        folder = Path(args.tender).resolve()
+        root = Path(args.tender).resolve()
+        folder = root / "prequalification" if args.stage == "selection" else root
         # before validation: a sealed tender is refused whatever its scores now hold
-        check_reopen(f"{args.tender}/seal.json", read_seal(folder) if folder.is_dir() else None,
+        check_reopen(f"{folder}/seal.json", read_seal(folder) if folder.is_dir() else None,
                      args.reopen)
-        tender = load_tender(folder, ignore_seal=True)  # validation of the new scores
+        if args.stage == "selection":
+            from evaluation.core.prequalification import evaluate_selection
+            from evaluation.core.scoring import evaluate_tender
+            from evaluation.data.prequalification import load_prequalification
+
+            pq = load_prequalification(root, ignore_seal=True)
+            tender = pq.competition
+            # the seal confirms the invitation list: a tie at the cut must be settled first
+            evaluate_selection(pq, evaluate_tender(tender))
+        else:
+            tender = load_tender(folder, ignore_seal=True)  # validation of the new scores
         seal = write_seal(folder, tender, reopen=args.reopen)
         language = tender.model.language
         if args.reopen:

@@ -85,11 +85,21 @@ def _model_test(args: argparse.Namespace) -> int:
 
 def _freeze(args: argparse.Namespace) -> int:
     from evaluation.analysis.modeltest import run_model_test
-    from evaluation.data.criteria import load_model
+    from evaluation.cli import say
+    from evaluation.data.criteria import load_model, model_purpose
     from evaluation.process.freeze import write_lock
 
-    model = load_model(args.criteria)  # an invalid model is never frozen
+    purpose = model_purpose(Path(args.criteria))
+    model = load_model(args.criteria, purpose=purpose)  # an invalid model is never frozen
     language = args.language or model.language
+    if purpose == "selection":  # no price to test: the lock fixes the criteria and weights
+        path, written = write_lock(args.criteria, {"not_applicable": "selection criteria "
+                                                   "have no price model to test"},
+                                   force=args.force)
+        print(say(language, "frosset: " if written else "allerede frosset, låsen er beholdt: ",
+                  "frozen: " if written else "already frozen, lock kept: ") + str(path))
+        print(f"sha256 {model.sha256}")
+        return 0
     result = run_model_test(model, _settings(model, args))
     record = {"seed": result.settings.seed, "settings": result.settings.as_dict(),
               "summary": result.summary()}

@@ -30,13 +30,21 @@ def _sheets(args: argparse.Namespace) -> int:
     from evaluation.paperwork.sheets import write_score_sheets
     from evaluation.process.freeze import check_frozen
 
-    tender = load_tender(args.tender, scores=False)  # sheets are made before anyone scores
+    id_column, scores = "proposal_id", None
+    if getattr(args, "stage", "award") == "selection":
+        from evaluation.data.prequalification import load_prequalification
+
+        tender = load_prequalification(args.tender, scores=False).competition
+        id_column, scores = "applicant_id", tender.folder / "prequalification" / "scores"
+    else:
+        tender = load_tender(args.tender, scores=False)  # sheets are made before anyone scores
     model = tender.model
     language = args.language or model.language
     print_frozen(check_frozen(model.source, allow_unfrozen=True, sha256=model.sha256), language)
-    out = args.out if args.out is not None else Path("sheets") / tender.id
+    out = args.out if args.out is not None else Path("sheets") / tender.id / (
+        "selection" if id_column == "applicant_id" else "")
     paths = write_score_sheets(tender, out, codes=args.codes, language=args.language,
-                               overwrite=args.force)
+                               overwrite=args.force, id_column=id_column, scores=scores)
     for path in paths:
         print(path)
     if not paths:
@@ -46,8 +54,20 @@ def _sheets(args: argparse.Namespace) -> int:
 
 
 def _notice(args: argparse.Namespace) -> int:
+    import json
+
     from evaluation.paperwork.notice import write_notices
 
+    manifest = Path(args.run_dir) / "manifest.json"
+    stage = json.loads(manifest.read_text(encoding="utf-8")).get("stage") \
+        if manifest.is_file() else None
+    if stage == "selection":  # letters to every applicant not invited or not qualified
+        from evaluation.paperwork.selection import write_selection_letters
+
+        for path in write_selection_letters(args.run_dir, language=args.language,
+                                            date=args.date):
+            print(path)
+        return 0
     paths = write_notices(args.run_dir, language=args.language, date=args.date,
                           price_points=args.price_points, rule=args.standstill_rule)
     for path in paths:
@@ -89,6 +109,9 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
     p.add_argument("--language", choices=LANGUAGES,
                    help="language of titles and guidance (default: the model's)")
     p.add_argument("--force", action="store_true", help="overwrite existing sheets")
+    p.add_argument("--stage", choices=("award", "selection"), default="award",
+                   help="selection: sheets of the prequalification's evaluators (selection.yaml) "
+                   "for the qualified applicants, with applicant_id")
     p = sub.add_parser("notice", help="write a draft award notice for every proposal",
                        description="write a draft award notice (HTML and Markdown) for every "
                        "proposal of a run into RUN_DIR/notices/<language>/")

@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
                    help="folder of notebook templates (default: the workbook's notebooks/)")
     p.add_argument("--allow-unfrozen", action="store_true", help="proceed with a model "
                    "changed after it was frozen (the report says so, in red)")
+    p.add_argument("--stage", choices=("award", "selection"), default="award",
+                   help="which stage's run: the award (default) or the prequalification's "
+                   "selection (runs/<tender>/selection/)")
     p = sub.add_parser("audit", help="verify a run folder's hashes and re-execute its notebooks",
                        description="verify a run folder's hashes and re-execute its notebooks")
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
@@ -42,7 +45,7 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
 
         result = start_run(args.tender, out=args.out, jobs=args.jobs, language=args.language,
                            progress=not args.quiet, notebooks=args.notebooks or NOTEBOOKS,
-                           allow_unfrozen=args.allow_unfrozen)
+                           allow_unfrozen=args.allow_unfrozen, stage=args.stage)
         from evaluation.process.freeze import FreezeStatus
 
         language = args.language or result.manifest["language"]

@@ -41,9 +41,16 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
         if args.samples < 1:
             print(f"--samples: must be at least 1 (found {args.samples})", file=sys.stderr)
             return 2
+        from evaluation.cli import print_frozen
+        from evaluation.process.freeze import check_frozen
+
         pq = load_prequalification(args.tender)
         result = evaluate_selection(pq, evaluate_tender(pq.competition))
-        language = args.language or pq.competition.model.language
+        model = pq.competition.model
+        language = args.language or model.language
+        # a selection under another model than the frozen one is still worth seeing: said
+        print_frozen(check_frozen(model.source, allow_unfrozen=True, sha256=model.sha256),
+                     language)
         robustness = invitation_robustness(result, args.samples, args.seed)
         if args.format == "json":
             obj = selection_object(result, language)

@@ -185,6 +185,13 @@ _MODEL_KEYS = {"id", "title", "language", "scale", "points", "aggregation", "dis
 SELECTION_KEYS = {"evaluators", "requirements", "invite"}
 
 
+def model_purpose(path: Path) -> str:
+    """Return ``selection`` for a prequalification's model (``prequalification/
+    selection.yaml``, design.md), ``award`` for any other."""
+    return "selection" if (path.name, path.parent.name) == ("selection.yaml",
+                                                             "prequalification") else "award"
+
+
 def load_model(path: Path | str, *, label: str | None = None, purpose: str = "award") -> Model:
     """Return the validated model in ``path``; raise :class:`CriteriaError` with every problem.
 

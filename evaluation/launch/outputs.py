@@ -48,3 +48,22 @@ def write_evidence(run: Path, model: Any, frozen: dict[str, Any] | None,
     from evaluation.process import freeze  # noqa: F401
 
     return written
+
+
+def write_selection_outputs(run: Path, tender_copy: Path, payload: dict[str, Any],
+                            language: str, manifest: dict[str, Any]) -> list[str]:
+    """Write a selection run's ``results.json`` (the ``select`` object) and ``report.html``
+    (the executed selection notebook without code, and the selection's protocol)."""
+    from evaluation.core.prequalification import evaluate_selection
+    from evaluation.core.scoring import evaluate_tender
+    from evaluation.data.prequalification import load_prequalification
+    from evaluation.paperwork.report import export_report
+    from evaluation.paperwork.selection import selection_protocol_html
+
+    (run / "results.json").write_text(dumps(payload["results"]), encoding="utf-8")
+    pq = load_prequalification(tender_copy)
+    result = evaluate_selection(pq, evaluate_tender(pq.competition))
+    export_report(run / "selection.ipynb", run / "report.html",
+                  title=pq.competition.model.title.get(language), language=language,
+                  appendix_html=selection_protocol_html(run, result, manifest, language))
+    return ["results.json", "report.html"]

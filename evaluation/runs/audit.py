@@ -31,6 +31,7 @@ from evaluation.common.errors import AuditError
 from evaluation.common.hashing import sha256_file
 from evaluation.runs.execute import Job, read_payload
 from evaluation.runs.manifest import same_machine
+from evaluation.runs.stages import SELECTION, Stage, stage_files, stage_of
 
 RELATIVE_TOLERANCE = 1e-9
 
@@ -172,11 +173,27 @@ def read_manifest(run: Path) -> dict[str, Any]:
     return manifest
 
 
-def _check_complete(run: Path, manifest: dict[str, Any], report: AuditReport) -> None:
-    """Fail a complete run that lacks a notebook for the committee or for a proposal of its
-    tender copy, or the results: an audit must not pass on a folder emptied of them."""
-    from evaluation.common.errors import InputError
+def _expected_notebooks(copy: Path, stage: Stage) -> list[str]:
+    """Return the notebooks a complete run of ``stage`` executed, from its own copy of the
+    tender (raises :class:`InputError` when the copy no longer loads)."""
+    if stage.name == SELECTION:
+        from evaluation.data.prequalification import load_prequalification
+
+        load_prequalification(copy)
+        return ["selection.ipynb"]
+    from evaluation.common.ids import file_names
     from evaluation.data.tender import load_tender
+
+    ids = load_tender(copy).proposal_ids
+    names = file_names(ids)
+    return ["committee.ipynb", *(f"proposals/{names[p]}.ipynb" for p in sorted(ids))]
+
+
+def _check_complete(run: Path, manifest: dict[str, Any], report: AuditReport) -> None:
+    """Fail a complete run that lacks a notebook its stage executes (the committee's and one
+    per proposal of its tender copy, for an award) or the results: an audit must not pass on
+    a folder emptied of them."""
+    from evaluation.common.errors import InputError
     from evaluation.runs.manifest import find_tender_copy
 
     copy = find_tender_copy(run, manifest)
@@ -184,21 +201,17 @@ def _check_complete(run: Path, manifest: dict[str, Any], report: AuditReport) ->
         report.fail("inputs: no copy of the tender (tender.yaml) in the run folder")
         return
     try:
-        ids = load_tender(copy).proposal_ids
+        notebooks = _expected_notebooks(copy, stage_of(manifest))
     except InputError as exc:
         report.fail(f"{copy.relative_to(run)}: the tender copy no longer loads: "
                     f"{exc.problems[0]}")
         return
-    from evaluation.common.ids import file_names
-
-    names = file_names(ids)
-    notebooks = ["committee.ipynb", *(f"proposals/{names[p]}.ipynb" for p in sorted(ids))]
     executed = {n["path"] for n in manifest.get("notebooks", [])}
     hashed = {e["path"] for e in manifest.get("outputs", [])}
     for name in notebooks:
         if name not in executed:
-            report.fail(f"manifest.json: notebooks: {name} is missing (the run executes one "
-                        "notebook per proposal of its tender and one for the committee)")
+            report.fail(f"manifest.json: notebooks: {name} is missing (a run of this stage "
+                        "executes it)")
     for name in [*notebooks, "results.json", "report.html"]:
         if name not in hashed:
             report.fail(f"manifest.json: outputs: {name} is missing (a complete run has it)")
@@ -267,15 +280,15 @@ def _check_anchor(run: Path, manifest: dict[str, Any], report: AuditReport,
 
 
 def _check_added_originals(manifest: dict[str, Any], report: AuditReport) -> None:
-    """Fail when the original tender folder holds input files the run never saw."""
+    """Fail when the original tender folder holds input files of the run's stage that the
+    run never saw (a later stage's files are not the run's: they never fail it)."""
     originals = {Path(e["original"]) for e in manifest.get("inputs", []) if e.get("original")}
     tender_yaml = next((p for p in originals if p.name == "tender.yaml"), None)
     if tender_yaml is None or not tender_yaml.parent.is_dir():
         return
     folder = tender_yaml.parent
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path not in originals and not any(
-                part.startswith((".", "~$")) for part in path.relative_to(folder).parts):
+    for path in stage_files(folder, stage_of(manifest)):
+        if path not in originals:
             report.fail(f"{path}: added to the tender folder since the run; the evaluation no "
                         "longer matches the files on record")
 
@@ -306,7 +319,8 @@ def _checked_notebooks(run: Path, manifest: dict[str, Any], entries: list[dict[s
     checked: dict[str, Any] = {}
     for entry in entries:
         path = entry["path"]
-        template = trusted.get(template_of(path))
+        # runs since stages record each notebook's template; older ones follow the rule
+        template = trusted.get(str(entry.get("template") or template_of(path)))
         try:
             executed = nbformat.reads((run / path).read_text(encoding="utf-8"), as_version=4)
         except (OSError, ValueError) as exc:
@@ -400,15 +414,15 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
             else:
                 report.good(f"{job.name}: re-run agrees within {RELATIVE_TOLERANCE:g} "
                             f"(largest relative difference {cmp.largest_rel:.3g})")
-    committee = run / "committee.ipynb"
+    source = run / stage_of(manifest).results_from
     results = run / "results.json"
-    if committee.is_file() and results.is_file():
-        payload = read_payload(committee)
+    if source.is_file() and results.is_file():
+        payload = read_payload(source)
         stored = json.loads(results.read_text(encoding="utf-8"))
         cmp = compare_values(payload.get("results") if payload else None, stored, exact=True)
         if cmp.differences:
-            report.fail(f"results.json differs from the committee notebook's payload: "
+            report.fail(f"results.json differs from {source.name}'s payload: "
                         f"{cmp.differences[0]}")
         else:
-            report.good("results.json equals the committee notebook's payload")
+            report.good(f"results.json equals {source.name}'s payload")
     return report

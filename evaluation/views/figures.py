@@ -239,3 +239,18 @@ def rank_acceptability_heatmap(summary: dict[str, Any], language: str) -> Figure
                     colorscale=colorscale(BLUES), zmin=0, zmax=1, showscale=False,
                     hovertemplate="%{y} · %{x}: %{text}<extra></extra>")
     return fig
+
+
+def invitation_chart(ids: list[str], shares: list[float], labels: list[str],
+                     language: str) -> Figure:
+    """Return a bar chart of each qualified applicant's invitation acceptability (%)."""
+    fig = _figure(language, **{
+        "title": _t(language, "Sannsynlighet for invitasjon over vektområdene",
+                    "Chance of an invitation over the weight ranges"),
+        "yaxis": {"title": "%", "range": [0, 100]},
+        "xaxis": {"type": "category", "tickvals": ids, "ticktext": labels},
+        "margin": {"l": 60, "r": 20, "t": 70, "b": 120}, "height": 460})
+    _add(fig, "bar", x=ids, y=[100.0 * s for s in shares],
+         marker={"color": [PALETTE[1] if s >= 0.5 else PALETTE[6] for s in shares]},
+         hovertemplate="%{x}: %{y:,.1f} %<extra></extra>")
+    return fig

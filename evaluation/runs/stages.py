@@ -1,0 +1,72 @@
+"""The stages of a tender, and which files a run of each stage copies, hashes and audits.
+
+A tender folder without stage folders is one award, as it always was. An innovation
+partnership adds its stages as folders beside the award's files (design.md): a
+prequalification (``prequalification/``), negotiation rounds (``rounds/``) and the
+partnership's phases (``partnership/``). **A run belongs to one stage**: it copies and hashes
+only that stage's files plus ``tender.yaml`` (and the model the stage evaluates with), lives in
+``runs/<tender>/<stage>/`` (a plain award in ``runs/<tender>/`` as before), and its audit looks
+for added files only within its stage's scope, so adding a later stage's files never makes an
+earlier run fail its audit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+AWARD = "award"
+SELECTION = "selection"
+STAGE_FOLDERS = ("prequalification", "rounds", "partnership")
+# Process records at the tender's root that every scoring stage reads (impartiality).
+ROOT_RECORDS = ("declarations.csv", "recusals.csv")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage's run: what it copies and which notebooks it executes."""
+
+    name: str  # "award", "selection", later "round-<id>", "gate-<phase>", "purchase"
+    # tender-relative files and folders ("x/": a whole folder); empty: the whole tender
+    # folder outside the stage folders (a plain award, and every run made before stages)
+    scope: tuple[str, ...]
+    results_from: str  # the executed notebook whose payload is results.json
+
+    def covers(self, relative: str) -> bool:
+        """Return whether a tender-relative path belongs to this stage's inputs."""
+        if not self.scope:
+            return relative.split("/", 1)[0] not in STAGE_FOLDERS
+        return any(relative == s or (s.endswith("/") and relative.startswith(s))
+                   for s in self.scope)
+
+    def subfolder(self) -> str:
+        """Return the runs subfolder: none for a plain award, the stage's name otherwise."""
+        return "" if self.name == AWARD else self.name
+
+
+def award_stage() -> Stage:
+    """The award of a plain tender: every file of the folder outside the stage folders."""
+    return Stage(AWARD, (), "committee.ipynb")
+
+
+def selection_stage() -> Stage:
+    """The prequalification's selection: its folder, tender.yaml and the root records."""
+    return Stage(SELECTION, ("tender.yaml", *ROOT_RECORDS, "prequalification/"),
+                 "selection.ipynb")
+
+
+def stage_of(manifest: dict[str, object]) -> Stage:
+    """Return the stage a run's manifest records (a run before stages: the award of
+    whatever its copy holds)."""
+    name = manifest.get("stage") or AWARD
+    scope = manifest.get("scope")
+    results_from = "selection.ipynb" if name == SELECTION else "committee.ipynb"
+    return Stage(str(name), tuple(str(s) for s in scope) if isinstance(scope, list) else (),
+                 results_from)
+
+
+def stage_files(folder: Path, stage: Stage) -> list[Path]:
+    """Return the stage's files in ``folder`` (hidden and lock files left out), sorted."""
+    return [p for p in sorted(folder.rglob("*")) if p.is_file()
+            and not any(part.startswith((".", "~$")) for part in p.relative_to(folder).parts)
+            and stage.covers(p.relative_to(folder).as_posix())]
