@@ -69,18 +69,32 @@ def _eligible(weights: FloatArray, minima: tuple[GroupMinimum, ...], m: int) -> 
     return ok
 
 
-def invited_sets(values: FloatArray, weights: FloatArray, is_category: BoolArray,
-                 rule: InviteRule, minima: tuple[GroupMinimum, ...] = ()) -> BoolArray:
-    """Return ``(d, m)``: who is invited under each of the ``d`` weightings (shares, rows).
+def _invited_in_order(values: FloatArray, weights: FloatArray, is_category: BoolArray,
+                      rule: InviteRule, minima: tuple[GroupMinimum, ...]
+                      ) -> tuple[NDArray[np.int64], BoolArray]:
+    """Return each weighting's ranking (``(d, m)`` applicant indices, best first) and who in
+    it is invited (same shape), by the rule (:func:`evaluation.core.selection.invite_in_order`).
 
-    Ranked by total, ties by index (only identical applicants tie; see the module docstring).
+    Ranked by total; only identical applicants tie in a draw, in a fixed but unspecified
+    order (their acceptabilities are averaged, see the module docstring), which spares the
+    stable sort's cost (2.7 times numpy's default here).
     """
     totals = weights @ values.T
-    order = np.argsort(-totals, axis=1, kind="stable")
-    eligible = np.take_along_axis(_eligible(weights, minima, values.shape[0]), order, axis=1)
-    invited_in_order, _ = invite_in_order(is_category[order], rule, eligible=eligible)
-    out = np.zeros(totals.shape, dtype=bool)
-    np.put_along_axis(out, order, invited_in_order, axis=1)
+    order = np.argsort(-totals, axis=1)
+    eligible = None
+    if minima:
+        eligible = np.take_along_axis(_eligible(weights, minima, values.shape[0]), order,
+                                      axis=1)
+    invited, _ = invite_in_order(is_category[order], rule, eligible=eligible)
+    return order, invited
+
+
+def invited_sets(values: FloatArray, weights: FloatArray, is_category: BoolArray,
+                 rule: InviteRule, minima: tuple[GroupMinimum, ...] = ()) -> BoolArray:
+    """Return ``(d, m)``: who is invited under each of the ``d`` weightings (shares, rows)."""
+    order, invited = _invited_in_order(values, weights, is_category, rule, minima)
+    out = np.zeros(order.shape, dtype=bool)
+    np.put_along_axis(out, order, invited, axis=1)
     return out
 
 
@@ -109,8 +123,9 @@ def invitation_acceptability(values: FloatArray, weights: FloatArray, is_categor
     counts = np.zeros(m)
     step = max(1, CHUNK_ELEMENTS // max(m, 1))
     for start in range(0, weights.shape[0], step):
-        counts += invited_sets(values, weights[start:start + step], is_category, rule,
-                               minima).sum(axis=0)
+        order, invited = _invited_in_order(values, weights[start:start + step], is_category,
+                                           rule, minima)
+        counts += np.bincount(order[invited], minlength=m)
     share = counts / max(weights.shape[0], 1)
     labels = _twins(values, is_category)
     means = np.bincount(labels, weights=share) / np.bincount(labels)

@@ -137,7 +137,8 @@ def _ordered(candidates: Sequence[Candidate], draws: Mapping[str, Draw]
 
 
 def invite_in_order(is_category: NDArray[np.bool_], rule: InviteRule, *,
-                    eligible: NDArray[np.bool_] | None = None
+                    eligible: NDArray[np.bool_] | None = None,
+                    qualified: NDArray[np.int64] | None = None
                     ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
     r"""Return who is invited and on which reserved place, for many rankings at once.
 
@@ -145,9 +146,11 @@ def invite_in_order(is_category: NDArray[np.bool_], rule: InviteRule, *,
     where the applicant is of the reserved category; ``eligible`` (same shape, default all)
     is False for an applicant below a minimum in that ranking (never invited, not counted).
     Returns ``invited`` (same shape and order) and ``place`` (the reserved place j, 1-based,
-    0 on a merit place or none). With :math:`c_p` the number of eligible applicants of the
-    category among the first ``p`` (``cumsum``), in a row where reserved places apply (more
-    than ``when_qualified_more_than`` eligible):
+    0 on a merit place or none). ``qualified`` (``(d,)``, default: the eligible in each row)
+    counts the eligible applicants when the rows hold only the front of each ranking. With
+    :math:`c_p` the number of eligible applicants of the category among the first ``p``
+    (``cumsum``), in a row where reserved places apply (more than
+    ``when_qualified_more_than`` qualified):
 
     - reserved: :math:`c_p \le k` (reservation: ``k = places``; quota: ``k = min``);
     - eligible on merit: not reserved, and for a quota not of the category beyond ``max``
@@ -157,19 +160,22 @@ def invite_in_order(is_category: NDArray[np.bool_], rule: InviteRule, *,
 
     Source: the announced rule as design.md reads it (reference/innovation-partnership.md).
     """
-    ok = np.ones(np.shape(is_category), dtype=bool) if eligible is None else \
-        np.asarray(eligible, dtype=bool)
-    cat = np.asarray(is_category, dtype=bool) & ok
+    cat = np.asarray(is_category, dtype=bool)
+    ok = None if eligible is None else np.asarray(eligible, dtype=bool)
+    if ok is not None:
+        cat = cat & ok
     res = rule.reserved
     if res is None:
         applies = np.zeros((cat.shape[0], 1), dtype=bool)
         first = 0
     else:
-        applies = ok.sum(axis=1, keepdims=True) > res.when_qualified_more_than
+        count = (np.full(cat.shape[0], cat.shape[1]) if ok is None else ok.sum(axis=1)) \
+            if qualified is None else np.asarray(qualified)
+        applies = count.reshape(-1, 1) > res.when_qualified_more_than
         first = (res.places or 0) if res.reading == "reservation" else res.min
     cat_rank = np.cumsum(cat, axis=1)
     reserved = cat & (cat_rank <= first) & applies
-    merit_ok = ok & ~reserved
+    merit_ok = ~reserved if ok is None else ok & ~reserved
     if res is not None and res.reading == "quota":
         merit_ok &= ~(cat & applies) | (cat_rank <= res.max)
     merit_rank = np.cumsum(merit_ok, axis=1)
