@@ -20,6 +20,8 @@ bytecode: $(STAMP)
 	@$(BIN)/python -m compileall -q evaluation
 
 demo: bytecode
+	$(BIN)/evaluation select $(TENDER)
+	$(BIN)/evaluation run $(TENDER) --stage selection --quiet
 	$(BIN)/evaluation score $(TENDER)
 	$(BIN)/evaluation run $(TENDER)
 
