@@ -169,3 +169,32 @@ def test_a_tie_at_the_cut_stops_and_a_recorded_draw_settles_it(tender: Path, run
 def test_no_prequalification_folder(tender: Path, run: Run) -> None:
     shutil.rmtree(tender / "prequalification")
     refused(run, tender, "1000-bygg/prequalification: folder: no prequalification folder")
+
+
+def test_the_demos_relevance_interval_checked_by_reselection(tender: Path) -> None:
+    """select says the invited set holds for relevance up to 100·2.5/5.5 = 45.45…: re-select
+    from the files with relevance just inside and just outside (the others rescaled
+    proportionally, 30:30). With relevance t, 014 (9, 6, 4) minus 020 (6, 7, 8) is
+    3t − (1−t)/2 − 4(1−t)/2 = 5.5t − 2.5: 014 overtakes 020 above t = 2.5/5.5."""
+    end = 100 * 2.5 / 5.5
+
+    def invited_at(t: float) -> tuple[str, ...]:
+        path = selection(tender)
+        text = path.read_text(encoding="utf-8")
+        other = (100 - t) / 2
+        for cid, w in (("relevans", t), ("omfang", other), ("resultater", other)):
+            start = text.index(f"  - id: {cid}\n")
+            at = text.index("    weight: ", start)
+            stop = text.index("\n", at)
+            text = text[:at] + f"    weight: {w!r}" + text[stop:]
+            at = text.index("    weight_range: ", start)
+            stop = text.index("\n", at)
+            text = text[:at] + "    weight_range: [0, 100]" + text[stop:]
+        path.write_text(text, encoding="utf-8")
+        pq = load_prequalification(tender)
+        return evaluate_selection(pq, evaluate_tender(pq.competition)).invited
+
+    published = invited_at(40.0)
+    assert published == invited_at(end - 1e-6)
+    outside = invited_at(end + 1e-6)
+    assert "014" in outside and "020" not in outside
