@@ -133,6 +133,9 @@ def hostile_demo(root: Path) -> Path:
     (root / "criteria").mkdir(parents=True, exist_ok=True)
     folder = root / "tenders" / "1000-bygg"
     shutil.copytree(demo / "tenders" / "1000-bygg", folder)
+    from conftest import plain_award
+
+    plain_award(folder)  # one award: the final round's files at the root
     (folder / "seal.json").unlink()
     cycle = iter(PAYLOADS * 1000)
 

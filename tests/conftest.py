@@ -22,24 +22,49 @@ def demo_tender() -> Path:
     return DEMO_TENDER
 
 
+FINAL_ROUND = "3-final"
+NEGOTIATION_RECORDS = ("negotiations.csv", "changes_sent.csv", "departures.csv")
+
+
+def plain_award(folder: Path) -> None:
+    """Make a copy of the demo a single award: the final round's files at the root, no
+    rounds, no negotiation record (the award's tests edit ``proposals.csv`` and friends)."""
+    final = folder / "rounds" / FINAL_ROUND
+    for item in final.iterdir():
+        shutil.move(str(item), str(folder / item.name))
+    shutil.rmtree(folder / "rounds")
+    for name in NEGOTIATION_RECORDS:
+        (folder / name).unlink(missing_ok=True)
+    yaml_path = folder / "tender.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    start = text.index("procedure: innovation_partnership")
+    end = text.index("kind: final", start)
+    end = text.index("\n", end) + 1
+    yaml_path.write_text(text[:start] + text[end:], encoding="utf-8")
+
+
 @pytest.fixture
-def make_tender(tmp_path: Path) -> Callable[[], Path]:
+def make_tender(tmp_path: Path) -> Callable[..., Path]:
     """Return a factory copying the demo into ``tmp_path`` and returning the tender folder.
 
     The layout is ``tmp/criteria/1000-bygg.yaml`` and ``tmp/tenders/1000-bygg/``, so the
     relative ``criteria:`` path in tender.yaml still points at the copied model. The copy is
-    unsealed (no seal.json, no ``price_opening: after_seal``) so tests may edit scores and
-    prices are read; ``make(sealed=True)`` keeps the demo's seal and price opening.
+    a single award (the final round's files at the root: :func:`plain_award`) unless
+    ``rounds=True`` (the innovation partnership with its three rounds). It is unsealed (no
+    seal.json, no ``price_opening: after_seal``) so tests may edit scores and prices are read;
+    ``make(sealed=True)`` keeps the demo's seals and price opening.
     """
 
-    def make(sealed: bool = False) -> Path:
+    def make(sealed: bool = False, rounds: bool = False) -> Path:
         (tmp_path / "criteria").mkdir(exist_ok=True)
         shutil.copy2(DEMO_MODEL, tmp_path / "criteria" / DEMO_MODEL.name)
         folder = tmp_path / "tenders" / DEMO_TENDER.name
         shutil.copytree(DEMO_TENDER, folder)
+        if not rounds:
+            plain_award(folder)
         if not sealed:
-            (folder / "seal.json").unlink()
-            (folder / "prequalification" / "seal.json").unlink(missing_ok=True)
+            for seal in (folder.rglob("seal.json")):
+                seal.unlink()
             yaml_path = folder / "tender.yaml"
             yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
                 "price_opening: after_seal", ""), encoding="utf-8")

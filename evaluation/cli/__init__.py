@@ -82,6 +82,8 @@ def add_tender_command(sub: argparse._SubParsersAction, name: str, help_: str
     p.add_argument("tender", type=Path, metavar="TENDER", help="a tender folder")
     p.add_argument("--language", choices=LANGUAGES, help="language of the output "
                    "(default: the model's)")
+    p.add_argument("--round", metavar="ID", default=None, help="the negotiation round "
+                   "(rounds/<id>/; default: the latest present)")
     return p
 
 

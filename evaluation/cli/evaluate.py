@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
         from evaluation.data.tender import load_tender
         from evaluation.process.readiness import run_refusals
 
-        tender = load_tender(args.tender)
+        tender = load_tender(args.tender, round=args.round)
         language = language_of(args, tender.model.language)
         refusals, frozen = run_refusals(tender, allow_unfrozen=args.allow_unfrozen)
         # before the seal a tender is valid and scored on quality: run refuses it, but every
@@ -86,7 +86,7 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
         from evaluation.core.scoring import evaluate_tender
         from evaluation.data.tender import load_tender
 
-        tender = load_tender(args.tender)
+        tender = load_tender(args.tender, round=args.round)
         frozen = frozen_status(tender.model, args)
         evaluation = evaluate_tender(tender)
         language = language_of(args, tender.model.language)

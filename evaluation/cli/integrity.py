@@ -17,6 +17,9 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
     p.add_argument("tender", type=Path, metavar="TENDER")
     p.add_argument("--reopen", metavar="REASON", default=None,
                    help="reopen a sealed tender: record the reason and every changed score")
+    p.add_argument("--round", metavar="ID", default=None,
+                   help="the negotiation round whose scores to seal (default: the latest "
+                   "present; rounds/<id>/seal.json)")
     p.add_argument("--stage", choices=("award", "selection"), default="award",
                    help="selection: seal the prequalification's scores (prequalification/"
                    "seal.json), which confirms the invitation list")
@@ -30,6 +33,11 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
 
         root = Path(args.tender).resolve()
         folder = root / "prequalification" if args.stage == "selection" else root
+        if args.stage != "selection" and (root / "rounds").is_dir():
+            # the round's folder holds its scores and seal: found by the loader (no scores
+            # read yet: a sealed round is refused before its scores are validated)
+            folder = load_tender(root, round=args.round, scores=False,
+                                 record=False).files_folder
         # before validation: a sealed tender is refused whatever its scores now hold
         check_reopen(f"{folder}/seal.json", read_seal(folder) if folder.is_dir() else None,
                      args.reopen)
@@ -43,7 +51,8 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
             # the seal confirms the invitation list: a tie at the cut must be settled first
             evaluate_selection(pq, evaluate_tender(tender))
         else:
-            tender = load_tender(folder, ignore_seal=True)  # validation of the new scores
+            # validation of the new scores
+            tender = load_tender(root, ignore_seal=True, round=args.round)
         seal = write_seal(folder, tender, reopen=args.reopen)
         language = tender.model.language
         if args.reopen:

@@ -45,7 +45,8 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
 
         result = start_run(args.tender, out=args.out, jobs=args.jobs, language=args.language,
                            progress=not args.quiet, notebooks=args.notebooks or NOTEBOOKS,
-                           allow_unfrozen=args.allow_unfrozen, stage=args.stage)
+                           allow_unfrozen=args.allow_unfrozen, stage=args.stage,
+                           round=args.round)
         from evaluation.process.freeze import FreezeStatus
 
         language = args.language or result.manifest["language"]

@@ -75,6 +75,8 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
                    help="also draw each score from the evaluators' own scores")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--language", choices=LANGUAGES)
+    p.add_argument("--round", metavar="ID", default=None,
+                   help="the negotiation round (default: the latest present)")
 
     @command("sensitivity")
     def _sensitivity(args: argparse.Namespace) -> int:
@@ -89,7 +91,7 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
         from evaluation.cli import print_frozen
         from evaluation.process.freeze import check_frozen
 
-        evaluation = evaluate_tender(load_tender(args.tender))
+        evaluation = evaluate_tender(load_tender(args.tender, round=args.round))
         model = evaluation.model
         language = args.language or model.language
         # an analysis of another model than the frozen one is still worth seeing: said, not

@@ -48,9 +48,15 @@ class Table:
 
 
 def relative_label(folder: Path, path: Path) -> str:
-    """Name a file for messages as the user would: relative to the tender's parent folder."""
+    """Name a file for messages as the user would: relative to the tender's parent folder.
+
+    ``folder`` is the tender folder or a folder inside it (a round's ``rounds/<id>/``): the
+    tender is the nearest of them holding ``tender.yaml``.
+    """
+    tender = next((p for p in (folder, *folder.parents) if (p / "tender.yaml").is_file()
+                   and p in (folder, folder.parent, folder.parent.parent)), folder)
     try:
-        return str(path.relative_to(folder.parent))
+        return str(path.relative_to(tender.parent))
     except ValueError:
         return str(path)
 

@@ -17,6 +17,8 @@ import pandas as pd
 from evaluation.common.errors import CriteriaError, ProblemList, TenderError
 from evaluation.common.labels import LANGUAGES, Label
 from evaluation.core.model import Model
+from evaluation.core.negotiation import NegotiationRecord, Round, RoundPlan
+from evaluation.core.selection import TieAtCutError
 from evaluation.core.tender import Tender
 from evaluation.data.criteria import load_model
 from evaluation.data.identifiers import case_twins, check_id, check_id_column
@@ -29,6 +31,12 @@ from evaluation.data.records import (
     read_explanations,
     read_recusals,
     read_seal,
+)
+from evaluation.data.rounds import (
+    check_reduction,
+    choose_round,
+    parse_round_plan,
+    read_negotiation_record,
 )
 from evaluation.data.scores import (
     SCORE_COLUMNS,
@@ -105,6 +113,7 @@ def _read_tender_file(folder: Path, problems: ProblemList) -> dict[str, Any] | N
         problems.add(name, "price_opening", "unknown value", line=doc.line(("price_opening",)),
                      found=opening, expected="after_seal | with_quality")
     out["_file"] = name
+    out["_plan"] = parse_round_plan(doc, problems)
     return out
 
 
@@ -200,14 +209,19 @@ def tender_language(folder: Path | str) -> str | None:
     return language if language in LANGUAGES else None
 
 
-def load_tender(folder: Path | str, *, ignore_seal: bool = False, scores: bool = True
-                ) -> Tender:
+def load_tender(folder: Path | str, *, ignore_seal: bool = False, scores: bool = True,
+                round: str | None = None, record: bool = True) -> Tender:
     """Return the validated tender in ``folder``; raise :class:`TenderError` with every problem.
 
     A sealed tender whose quality files changed since the seal is refused (``ignore_seal``
     only for recording a reopening). With ``price_opening: after_seal`` and no seal yet, no
     price is read: the tender is scored on quality only. ``scores=False`` reads the tender as
     it is before scoring (for the blank score sheets): no score file, consensus, seal or price.
+
+    A tender with negotiation rounds (``rounds`` in tender.yaml) is read as one round:
+    ``round`` (default the latest present), its award files in ``rounds/<id>/``, the process
+    records at the root; with ``record`` the negotiation record up to that round is checked
+    too (invited, departures, reductions, meetings, changes sent, one model in every round).
     """
     folder = Path(folder).resolve()
     problems = ProblemList()
@@ -232,17 +246,22 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False, scores: bool =
         problems.raise_if_any(TenderError)
         raise
     files.append(model_path)
+    plan: RoundPlan = settings["_plan"]
+    chosen = choose_round(folder, plan, round, problems)
+    if plan.rounds and chosen is None:
+        problems.raise_if_any(TenderError)
+    award = folder / "rounds" / chosen.id if chosen is not None else folder
     warnings.extend(model.warnings)
     _check_budget(settings, model, problems, warnings)
-    proposals_table = _read_proposals(folder, problems, model)
-    files.append(folder / "proposals.csv")
+    proposals_table = _read_proposals(award, problems, model)
+    files.append(award / "proposals.csv")
     if proposals_table is None:  # every later file names proposals
         problems.raise_if_any(TenderError)
         raise AssertionError  # pragma: no cover
     frame = proposals_table.frame
     admissible = (~frame["admissible"].str.lower().isin(FALSE_WORDS)
                   if "admissible" in frame.columns else pd.Series(True, index=frame.index))
-    seal = read_seal(folder, problems) if scores else None
+    seal = read_seal(award, problems) if scores else None
     quality_only = settings.get("price_opening") == "after_seal" and seal is None
     if quality_only or not scores:  # quality is scored before anyone reads a price
         prices = pd.DataFrame(np.nan, index=pd.Index(frame["proposal_id"], name="proposal_id"),
@@ -253,7 +272,7 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False, scores: bool =
                             "after_seal and not sealed yet: scored on quality only, no price "
                             "was read")
     else:
-        prices, schedule = evaluated_prices(folder, problems, model, proposals_table,
+        prices, schedule = evaluated_prices(award, problems, model, proposals_table,
                                              admissible, files, warnings)
     ids = [p for p in frame["proposal_id"] if p != ""]
     needed = [p for p, ok in zip(frame["proposal_id"], admissible, strict=True) if ok and p]
@@ -264,18 +283,21 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False, scores: bool =
     score_table, consensus = empty_scores("evaluator")[["evaluator", *SCORE_COLUMNS]], None
     if scores:
         if seal is not None:
-            files.append(folder / "seal.json")
+            files.append(award / "seal.json")
             if not ignore_seal:
-                check_seal(folder, seal, problems)
-        score_table = read_scores(folder, problems, model, evaluators, ids, needed, files,
+                check_seal(award, seal, problems)
+        score_table = read_scores(award, problems, model, evaluators, ids, needed, files,
                                   declarations, recusals)
         if model.aggregation != "consensus" and model.quality_leaves:
-            check_every_criterion_scored(folder, problems, model, needed, score_table)
-        consensus = read_consensus(folder, problems, model, ids, needed, files)
+            check_every_criterion_scored(award, problems, model, needed, score_table)
+        consensus = read_consensus(award, problems, model, ids, needed, files)
         if consensus is not None and model.aggregation != "consensus" and model.quality_leaves:
-            warnings.append(f"{_rel(folder, folder / 'consensus.csv')}: the model's aggregation "
+            warnings.append(f"{_rel(folder, award / 'consensus.csv')}: the model's aggregation "
                             f"is {model.aggregation}: the consensus scores are not used")
         check_conflicts(folder, declarations, recusals, score_table, frame, problems)
+    negotiation = None
+    if chosen is not None and record:
+        negotiation = _negotiation(folder, plan, chosen, model, problems, files)
     problems.raise_if_any(TenderError)
     proposals = pd.DataFrame({
         "supplier": frame["supplier"].to_numpy(),
@@ -298,5 +320,47 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False, scores: bool =
         standstill_days=settings.get("standstill_days"),
         settings=settings, price_lines=schedule, warnings=tuple(warnings),
         declarations=declarations, recusals=recusals, explanations=explanations, seal=seal,
-        quality_only=quality_only,
+        quality_only=quality_only, round=None if chosen is None else chosen.id,
+        award_folder=None if chosen is None else award, round_plan=plan if plan.rounds else None,
+        negotiation=negotiation,
     )
+
+
+def _negotiation(folder: Path, plan: RoundPlan, chosen: Round, model: Model,
+                 problems: ProblemList, files: list[Path]) -> NegotiationRecord:
+    """Check the negotiation up to ``chosen``: invited tenderers (a prequalification), every
+    absence explained, announced reductions, meetings and changes sent, and one model in
+    every round (each round's seal records the model's sha256: the award criteria are not
+    negotiable)."""
+    from evaluation.core.scoring import evaluate_tender
+
+    invited = None
+    if (folder / "prequalification").is_dir():
+        from evaluation.core.prequalification import evaluate_selection
+        from evaluation.data.prequalification import load_prequalification
+
+        try:
+            pq = load_prequalification(folder)
+            invited = list(evaluate_selection(pq, evaluate_tender(pq.competition)).invited)
+        except (TenderError, TieAtCutError) as exc:
+            problems.add(_rel(folder, folder / "prequalification"), "prequalification",
+                         "the invitation list cannot be established, so the tenderers cannot "
+                         "be checked against it", found=str(exc).splitlines()[0])
+    record = read_negotiation_record(folder, plan, chosen, problems, files, invited)
+    for r in plan.rounds[:plan.index(chosen.id) + 1]:
+        sealed = read_seal(folder / "rounds" / r.id)
+        digest = (sealed or {}).get("model_sha256")
+        if digest is not None and digest != model.sha256:
+            problems.add(_rel(folder, folder / "rounds" / r.id / "seal.json"), "model_sha256",
+                         f"round {r.id} was evaluated with another model: the award criteria "
+                         "and weights are not negotiable, every round uses the tender's one "
+                         "frozen model", found=str(digest)[:12] + "…",
+                         expected=model.sha256[:12] + "… (the model now)")
+    for reduction in plan.reductions:
+        if plan.index(reduction.after) >= plan.index(chosen.id):
+            continue
+        earlier = evaluate_tender(load_tender(folder, round=reduction.after, record=False))
+        rank = {p: int(earlier.rank[earlier.index(p)]) for p in earlier.order}
+        check_reduction(folder, reduction, list(earlier.order), rank, record.departures,
+                        problems)
+    return record

@@ -62,6 +62,7 @@ from evaluation.runs.stages import (
     SELECTION,
     Stage,
     award_stage,
+    round_stage,
     selection_stage,
     stage_files,
 )
@@ -107,13 +108,16 @@ class _Plan:
     changes: Callable[[Path], dict[str, Any]] | None = None  # the change record
 
 
-def _award_plan(tender_path: Path | str, language: str | None, allow_unfrozen: bool) -> _Plan:
+def _award_plan(tender_path: Path | str, language: str | None, allow_unfrozen: bool,
+                round: str | None = None) -> _Plan:
     from evaluation.process.readiness import run_refusals
 
-    tender = load_tender(tender_path)  # validation first: bad input never creates a folder
+    # validation first: bad input never creates a folder
+    tender = load_tender(tender_path, round=round)
     refusals, frozen = run_refusals(tender, allow_unfrozen=allow_unfrozen)
     refusals.raise_if_any(TenderError)
-    stage = award_stage()
+    stage = award_stage() if tender.round is None or tender.round_plan is None else \
+        round_stage(tender.round_plan, tender.round)
     language = language or tender.model.language
     names = file_names(tender.proposal_ids)
     jobs: list[tuple[str, str, dict[str, Any]]] = [
@@ -154,9 +158,11 @@ def _selection_plan(tender_path: Path | str, language: str | None, allow_unfroze
 def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | None = None,
               language: str | None = None, progress: bool = True,
               now: dt.datetime | None = None, notebooks: Path = NOTEBOOKS,
-              allow_unfrozen: bool = False, stage: str = AWARD) -> RunResult:
+              allow_unfrozen: bool = False, stage: str = AWARD, round: str | None = None
+              ) -> RunResult:
     """Validate the tender's ``stage``, execute its notebooks and return the finished run
-    folder (``award``: one notebook per proposal and the committee's; ``selection``: the
+    folder (``award``: one notebook per proposal and the committee's, of the negotiation
+    ``round`` when the tender has rounds (default the latest present); ``selection``: the
     prequalification's).
 
     A model changed after it was frozen is refused before any folder is created
@@ -165,7 +171,7 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
     if stage == SELECTION:
         plan = _selection_plan(tender_path, language, allow_unfrozen)
     elif stage == AWARD:
-        plan = _award_plan(tender_path, language, allow_unfrozen)
+        plan = _award_plan(tender_path, language, allow_unfrozen, round)
     else:
         raise InputError([Problem("--stage", "stage", "unknown stage", found=stage,
                                   expected=f"{AWARD} | {SELECTION}")])

@@ -75,6 +75,8 @@ def write_seal(folder: Path, tender: Any, *, reopen: str | None = None,
         "files": {p.relative_to(folder).as_posix(): sha256_file(p) for p in quality_files(folder)},
         "scores": snapshot,
         "reopenings": list((previous or {}).get("reopenings", [])),
+        # every round of a negotiation is evaluated with the one frozen model
+        "model_sha256": tender.model.sha256,
     }
     check_reopen(str(folder / SEAL_FILE), previous, reopen)
     if previous is not None:

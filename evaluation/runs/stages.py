@@ -14,12 +14,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from evaluation.core.negotiation import RoundPlan
 
 AWARD = "award"
 SELECTION = "selection"
 STAGE_FOLDERS = ("prequalification", "rounds", "partnership")
 # Process records at the tender's root that every scoring stage reads (impartiality).
 ROOT_RECORDS = ("declarations.csv", "recusals.csv")
+# The negotiation's records at the root: rows are only ever added (a later round's meetings,
+# changes and departures), so a run's copy stays the beginning of each (see the audit).
+NEGOTIATION_RECORDS = ("negotiations.csv", "changes_sent.csv", "departures.csv")
+APPEND_ONLY = (*ROOT_RECORDS, "explanations.csv", *NEGOTIATION_RECORDS)
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,17 @@ def selection_stage() -> Stage:
     """The prequalification's selection: its folder, tender.yaml and the root records."""
     return Stage(SELECTION, ("tender.yaml", *ROOT_RECORDS, "prequalification/"),
                  "selection.ipynb")
+
+
+def round_stage(plan: RoundPlan, round_id: str) -> Stage:
+    """The award of negotiation round ``round_id``: ``tender.yaml``, the root's records, the
+    prequalification (who was invited) and the folders of this round and the earlier ones
+    (who may tender in it); a later round's folder is not the run's."""
+    earlier = [r.id for r in plan.rounds[:plan.index(round_id) + 1]]
+    return Stage(f"round-{round_id}",
+                 ("tender.yaml", *ROOT_RECORDS, "explanations.csv", *NEGOTIATION_RECORDS,
+                  "prequalification/", *(f"rounds/{r}/" for r in earlier)),
+                 "committee.ipynb")
 
 
 def stage_of(manifest: dict[str, object]) -> Stage:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import plain_award
 import yaml
 from builders import NO_ENVIRONMENT_CRITERIA, tender_in_memory
 from hypothesis import HealthCheck, given, settings
@@ -129,6 +130,7 @@ def _unsealed_demo_copy(root: Path) -> Path:
     shutil.copytree(ROOT / "criteria", root / "criteria")
     folder = root / "tenders" / "1000-bygg"
     shutil.copytree(ROOT / "tenders" / "1000-bygg", folder)
+    plain_award(folder)  # the final round's files at the root
     (folder / "seal.json").unlink()
     (folder / "tender.yaml").write_text((folder / "tender.yaml").read_text(
         encoding="utf-8").replace("price_opening: after_seal", ""), encoding="utf-8")

@@ -85,7 +85,7 @@ def test_proposal_ids_must_be_known(make_tender: Callable[[], Path], run: Run) -
 
 def test_a_declaration_date_must_be_a_date(make_tender: Callable[[], Path], run: Run) -> None:
     t = make_tender()
-    edit(t / "declarations.csv", "anne.berg,2026-10-05", "anne.berg,10/05/2026")
+    edit(t / "declarations.csv", "anne.berg,2026-05-20", "anne.berg,10/05/2026")
     status, _, err = run("validate", t)
     assert 2 == status
     assert (f"{DECLARATIONS}:2: date: not a date (found '10/05/2026', expected a date written "

@@ -40,8 +40,8 @@ def test_demo_tender_loads(demo_tender: Path) -> None:
 
 def test_decimal_comma_separators_and_bom(demo_tender: Path) -> None:
     """anne.berg.csv uses "7,5" with ','; jonas.haugen.csv uses ';'; sara.nilsen.csv a BOM."""
-    assert (demo_tender / "scores/sara.nilsen.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert (demo_tender / "scores/jonas.haugen.csv").read_text().startswith("proposal_id;")
+    assert (demo_tender / "rounds/3-final/scores/sara.nilsen.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (demo_tender / "rounds/3-final/scores/jonas.haugen.csv").read_text().startswith("proposal_id;")
     scores = load_tender(demo_tender).scores.set_index(["evaluator", "proposal_id",
                                                          "criterion_id"])["score"]
     assert scores["anne.berg", "001", "energisparing"] == 7.5
@@ -502,9 +502,10 @@ def test_a_misspelt_tender_key_is_the_only_message(make_tender: Callable[[], Pat
 
 def test_the_later_stages_keys_of_tender_yaml_are_known(make_tender: Callable[[], Path]) -> None:
     """design.md documents procedure, rounds and reduce for the innovation partnership."""
-    t = make_tender()
-    edit(t / "tender.yaml", "currency: NOK", "currency: NOK\nprocedure: innovation_partnership")
-    assert load_tender(t).settings is not None
+    t = make_tender(rounds=True)
+    edit(t / "tender.yaml", "currency: NOK", "currency: NOK\nreduce: []")
+    settings = load_tender(t).settings
+    assert settings is not None and "innovation_partnership" == settings["procedure"]
 
 
 def test_a_header_only_proposals_file_is_one_message(make_tender: Callable[[], Path],

@@ -22,6 +22,7 @@ from evaluation.launch.run import start_run
 
 pytestmark = pytest.mark.notebooks
 ROOT = Path(__file__).resolve().parents[2]
+FINAL = "round-3-final"  # the demo's award is its final negotiation round
 
 
 def test_run_folder_is_complete_and_named(demo_run):
@@ -38,7 +39,12 @@ def test_run_folder_is_complete_and_named(demo_run):
             assert path.stat().st_size == entry["size"]
     inputs = {e["path"] for e in manifest["inputs"]}
     assert "inputs/criteria/1000-bygg.yaml" in inputs
-    assert "inputs/tenders/1000-bygg/scores/anne.berg.csv" in inputs
+    # the demo is an innovation partnership: its run is the final round's, with that round's
+    # files and the earlier ones (who could tender), not a later stage's
+    assert "round-3-final" == manifest["stage"] == demo_run.parent.name
+    assert "inputs/tenders/1000-bygg/rounds/3-final/scores/anne.berg.csv" in inputs
+    assert "inputs/tenders/1000-bygg/rounds/1-initial/proposals.csv" in inputs
+    assert "inputs/tenders/1000-bygg/negotiations.csv" in inputs
     assert manifest["environment"]["packages"]["papermill"]
     assert manifest["environment"]["kernel_env"]["OPENBLAS_NUM_THREADS"] == "1"
     assert not (demo_run / "kernels.log").exists()  # kept only when a run fails
@@ -95,7 +101,7 @@ def test_failing_notebook_marks_the_run_failed_and_the_others_complete(demo_work
     err = capsys.readouterr().err
     assert code == 1
     # cell 4 of the executed notebook: papermill inserts the injected-parameters cell
-    parent = tmp_path / "runs" / "1000-bygg"
+    parent = tmp_path / "runs" / "1000-bygg" / FINAL  # the demo's final round
     (failed,) = list(parent.iterdir())
     assert failed.name.endswith("-failed")
     # the error names the folder where it now is, not its temporary name
@@ -178,7 +184,7 @@ def test_a_linked_model_and_relative_paths_give_a_complete_self_contained_run(
     (run,) = list((tmp_path / "runs" / "1000-bygg").iterdir())
     # one language: "modellen er frosset … run complete" mixed them before
     out, err = capsys.readouterr()
-    assert err.startswith("modellen er frosset (1000-bygg.lock.json, 2026-09-14T10:00:00Z")
+    assert err.startswith("modellen er frosset (1000-bygg.lock.json, 2026-05-15T09:00:00Z")
     lines = out.splitlines()
     assert 4 == len(lines)
     assert [f"kjøringen er fullført: {run}", f"rapport: {run / 'report.html'}"] == lines[:2]
@@ -199,7 +205,7 @@ def test_killed_launcher_leaves_no_folder_that_looks_complete(demo_workspace, tm
         [sys.executable, "-m", "evaluation", "run", str(demo_workspace / "tenders" / "1000-bygg"),
          "--out", str(runs), "--jobs", "1", "--quiet"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    parent = runs / "1000-bygg"
+    parent = runs / "1000-bygg" / FINAL
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if parent.is_dir() and any((p / "proposals" / "001.ipynb").exists()
@@ -461,7 +467,7 @@ def test_ctrl_c_during_a_run_is_one_line_keeps_the_partial_run_and_leaves_no_ker
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert 130 == proc.returncode
-    (kept,) = list((runs / "1000-bygg").iterdir())
+    (kept,) = list((runs / "1000-bygg" / FINAL).iterdir())
     assert kept.name.endswith("-interrupted") and not kept.name.startswith(".")
     assert [f"avbrutt: den ufullstendige kjøringen er beholdt som {kept}"] == err.splitlines()
     assert "" == out

@@ -56,13 +56,13 @@ def test_a_selection_run_audits_clean(selection_run: tuple[Path, Path, str],
 
 def test_later_stages_and_the_awards_files_never_fail_it(
         selection_run: tuple[Path, Path, str], capsys: pytest.CaptureFixture[str]) -> None:
-    """A round's folder added and the award's proposals changed: not the selection's files.
+    """A later stage's folder added and the award's proposals changed: not the selection's files.
     A file added inside prequalification/ is, and fails it."""
     run, tender, _ = selection_run
-    rounds = tender / "rounds" / "1-initial"
-    rounds.mkdir(parents=True)
-    (rounds / "proposals.csv").write_text("proposal_id,supplier\n001,X\n", encoding="utf-8")
-    proposals = tender / "proposals.csv"
+    later = tender / "partnership"  # a later stage's folder
+    later.mkdir()
+    (later / "plan.yaml").write_text("partners: [001]\n", encoding="utf-8")
+    proposals = tender / "rounds" / "3-final" / "proposals.csv"
     saved = proposals.read_bytes()
     added = tender / "prequalification" / "draws.csv"
     try:
@@ -74,7 +74,7 @@ def test_later_stages_and_the_awards_files_never_fail_it(
         assert f"{added}: added to the tender folder since the run" in capsys.readouterr().out
     finally:
         proposals.write_bytes(saved)
-        shutil.rmtree(tender / "rounds")
+        shutil.rmtree(later)
         added.unlink(missing_ok=True)
 
 

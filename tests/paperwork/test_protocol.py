@@ -46,7 +46,7 @@ def test_protocol_sections(demo_fake_run):
     assert "Komiteen landet på 5 (medianen)." in page
     assert "Vinner: 001. Valgte partnere: 001, 003." in page
     assert "Følsomhetsanalysen er ikke registrert" in page  # a fake run has no sensitivity
-    assert "inputs/tenders/1000-bygg/consensus.csv" in page
+    assert "inputs/tenders/1000-bygg/rounds/3-final/consensus.csv" in page
     if (demo_fake_run / "inputs" / "tenders" / "1000-bygg" / "declarations.csv").exists():
         assert "<p>declarations.csv:</p>" in page
     else:

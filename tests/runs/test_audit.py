@@ -35,7 +35,8 @@ def test_fresh_run_audits_clean(demo_run, capsys):
 
 def test_audit_fails_when_an_input_copy_changes_by_one_byte(run_copy, capsys):
     run, _ = run_copy
-    path = run / "inputs" / "tenders" / "1000-bygg" / "scores" / "anne.berg.csv"
+    path = run / "inputs" / "tenders" / "1000-bygg" / "rounds" / "3-final" / "scores" / \
+        "anne.berg.csv"
     data = bytearray(path.read_bytes())
     data[-2] ^= 1
     path.write_bytes(bytes(data))
@@ -44,7 +45,7 @@ def test_audit_fails_when_an_input_copy_changes_by_one_byte(run_copy, capsys):
 
 
 def test_audit_fails_when_an_original_input_changes(demo_run, demo_workspace, capsys):
-    original = demo_workspace / "tenders" / "1000-bygg" / "proposals.csv"
+    original = demo_workspace / "tenders" / "1000-bygg" / "rounds" / "3-final" / "proposals.csv"
     saved = original.read_bytes()
     try:
         original.write_bytes(saved.replace(b"9400000", b"9400001"))
@@ -335,7 +336,8 @@ def test_a_rewritten_input_hash_breaks_the_run_name(run_copy, capsys):
 
 
 def test_a_file_added_to_the_original_tender_fails(demo_run, demo_workspace, capsys):
-    added = demo_workspace / "tenders" / "1000-bygg" / "scores" / "late.csv"
+    added = demo_workspace / "tenders" / "1000-bygg" / "rounds" / "3-final" / "scores" / \
+        "late.csv"
     try:
         added.write_text("proposal_id,criterion_id,score,justification\n", encoding="utf-8")
         assert main(["audit", str(demo_run), "--quiet", "--hashes-only"]) == 1
