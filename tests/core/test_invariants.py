@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import plain_award
 import yaml
 from builders import NO_ENVIRONMENT_CRITERIA, tender_in_memory
+from conftest import plain_award
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
