@@ -40,8 +40,9 @@ def test_demo_tender_loads(demo_tender: Path) -> None:
 
 def test_decimal_comma_separators_and_bom(demo_tender: Path) -> None:
     """anne.berg.csv uses "7,5" with ','; jonas.haugen.csv uses ';'; sara.nilsen.csv a BOM."""
-    assert (demo_tender / "rounds/3-final/scores/sara.nilsen.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert (demo_tender / "rounds/3-final/scores/jonas.haugen.csv").read_text().startswith("proposal_id;")
+    scored = demo_tender / "rounds" / "3-final" / "scores"
+    assert (scored / "sara.nilsen.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (scored / "jonas.haugen.csv").read_text().startswith("proposal_id;")
     scores = load_tender(demo_tender).scores.set_index(["evaluator", "proposal_id",
                                                          "criterion_id"])["score"]
     assert scores["anne.berg", "001", "energisparing"] == 7.5
