@@ -10,7 +10,7 @@ final round's evaluation; the final tender is not negotiated (FOA part III, dire
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -61,3 +61,5 @@ class NegotiationRecord:
     changes: pd.DataFrame  # round, date, document, deadline, sent_to
     departures: pd.DataFrame  # after_round, proposal_id, kind, reason, date
     tenderers: dict[str, list[str]]  # round id -> proposal ids, for the rounds present
+    # after round id -> {proposal: its rank}: eliminated by an announced reduction
+    eliminated: dict[str, dict[str, int]] = field(default_factory=dict)

@@ -7,6 +7,7 @@ Kept open to a ``rounds/`` layer later: each file is read by its own function ta
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -356,11 +357,13 @@ def _negotiation(folder: Path, plan: RoundPlan, chosen: Round, model: Model,
                          "and weights are not negotiable, every round uses the tender's one "
                          "frozen model", found=str(digest)[:12] + "…",
                          expected=model.sha256[:12] + "… (the model now)")
+    eliminated: dict[str, dict[str, int]] = {}
     for reduction in plan.reductions:
         if plan.index(reduction.after) >= plan.index(chosen.id):
             continue
         earlier = evaluate_tender(load_tender(folder, round=reduction.after, record=False))
         rank = {p: int(earlier.rank[earlier.index(p)]) for p in earlier.order}
-        check_reduction(folder, reduction, list(earlier.order), rank, record.departures,
-                        problems)
-    return record
+        cut = check_reduction(folder, reduction, list(earlier.order), rank,
+                              record.departures, problems)
+        eliminated[reduction.after] = {p: rank[p] for p in cut}
+    return dataclasses.replace(record, eliminated=eliminated)

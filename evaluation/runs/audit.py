@@ -31,7 +31,7 @@ from evaluation.common.errors import AuditError
 from evaluation.common.hashing import sha256_file
 from evaluation.runs.execute import Job, read_payload
 from evaluation.runs.manifest import same_machine
-from evaluation.runs.stages import SELECTION, Stage, stage_files, stage_of
+from evaluation.runs.stages import APPEND_ONLY, SELECTION, Stage, stage_files, stage_of
 
 RELATIVE_TOLERANCE = 1e-9
 
@@ -247,8 +247,25 @@ def _check_files(run: Path, manifest: dict[str, Any], report: AuditReport) -> No
                 report.note(f"{entry['path']}: original {original} no longer exists (not "
                             "checked)")
             elif sha256_file(original) != entry["sha256"]:
+                if _appended(original, run / entry["path"]):
+                    report.note(f"{entry['path']}: rows were added to the original {original} "
+                                "since the run (a later round's record); the rows the run "
+                                "read are unchanged")
+                    continue
                 report.fail(f"{entry['path']}: the original {original} changed since the run; "
                             "the evaluation no longer matches the files on record")
+
+
+def _appended(original: Path, copy: Path) -> bool:
+    """Return whether ``original`` is an append-only record at a tender's root (the process
+    and negotiation records, :data:`evaluation.runs.stages.APPEND_ONLY`) that still begins
+    with the run's copy, whole lines only: later rounds add rows, they never change one."""
+    if original.name not in APPEND_ONLY or not (original.parent / "tender.yaml").is_file() \
+            or not copy.is_file():
+        return False
+    before, now = copy.read_bytes(), original.read_bytes()
+    return len(now) > len(before) and now.startswith(before) and (
+        before.endswith(b"\n") or now[len(before):len(before) + 1] in (b"\n", b"\r"))
 
 
 def _check_anchor(run: Path, manifest: dict[str, Any], report: AuditReport,
