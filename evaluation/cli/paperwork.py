@@ -69,7 +69,8 @@ def _notice(args: argparse.Namespace) -> int:
             print(path)
         return 0
     paths = write_notices(args.run_dir, language=args.language, date=args.date,
-                          price_points=args.price_points, rule=args.standstill_rule)
+                          price_points=args.price_points, rule=args.standstill_rule,
+                          negotiations=args.negotiations)
     for path in paths:
         print(path)
     return 0
@@ -128,6 +129,9 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
                    default="next-working-day",
                    help="move a standstill period ending on a weekend or Norwegian public "
                    "holiday to the next working day (default), or count calendar days only")
+    p.add_argument("--negotiations", action="store_true",
+                   help="add the conduct and progress of the negotiations to every notice "
+                   "(told on request, directive 2014/24/EU art. 55(2)(d))")
     p = sub.add_parser("report", help="show a run's report; --pdf prints it to report.pdf",
                        description="show where a run's report (with the evaluation protocol) "
                        "is; --pdf prints it to RUN_DIR/report.pdf with headless chromium")

@@ -350,8 +350,21 @@ def _source_banners(sources: dict[str, set[str]], pid: str, lang: str) -> list[B
 
 def write_notices(run: Path | str, *, language: str | None = None,
                   date: dt.date | None = None, price_points: str = "auto",
-                  rule: str = "next-working-day") -> list[Path]:
-    """Write a draft notice per proposal under ``RUN_DIR/notices/<language>/``; return paths."""
+                  rule: str = "next-working-day", negotiations: bool = False) -> list[Path]:
+    """Write a draft notice per proposal under ``RUN_DIR/notices/<language>/``; return paths.
+
+    A negotiation round's run also writes the letters to those who left just before its
+    round (``RUN_DIR/departures/<language>/``), and the final round's the award notice to
+    every tenderer who left in an earlier round; ``negotiations`` adds the conduct and
+    progress of the negotiations to every notice (told on request).
+    """
+    from evaluation.paperwork.negotiation import (
+        add_conduct,
+        departed,
+        departed_notice,
+        write_departure_letters,
+    )
+
     data = open_run(run)
     language = language or str(data.results.get("language") or data.tender.model.language)
     if language not in LANGUAGES:  # results.json is the run folder's, not to be trusted
@@ -364,10 +377,27 @@ def write_notices(run: Path | str, *, language: str | None = None,
     # the ids are the run's own tender copy's (load_tender checked them); names never collide
     names = file_names(data.tender.proposal_ids)
     written = []
+    docs = []
     for p in data.results["proposals"]:
-        doc = build_notice(data, p["id"], language, sent, price_points=price_points, rule=rule)
+        docs.append((names[p["id"]], build_notice(data, p["id"], language, sent,
+                                                  price_points=price_points, rule=rule)))
+    tender = data.tender
+    plan = tender.round_plan
+    if plan is not None and plan.final is not None and tender.round == plan.final.id:
+        partners = [data.proposal(p) for p in data.results["partners"]]
+        standstill = (standstill_end(sent, tender.standstill_days, rule).explain(language)
+                      if tender.standstill_days is not None else
+                      _t(language, "Karensperioden er ikke angitt.",
+                         "The standstill period is not set."))
+        leavers = departed(tender)
+        left = file_names([d["id"] for d in leavers])
+        docs += [(left[d["id"]], departed_notice(tender, d, partners, language, sent,
+                                                 standstill)) for d in leavers]
+    for name, doc in docs:
+        if negotiations:
+            add_conduct(doc, tender, language)
         for suffix, text in ((".html", render_html(doc)), (".md", render_markdown(doc))):
-            path = id_path(target, names[p["id"]], suffix)
+            path = id_path(target, name, suffix)
             path.write_text(text, encoding="utf-8")
             written.append(path)
-    return written
+    return written + write_departure_letters(data.folder, tender, language, sent)

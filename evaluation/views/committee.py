@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation.analysis.rounds import RoundsComparison, compare_rounds, rounds_object
 from evaluation.common.labels import format_money, format_number, format_range
 from evaluation.common.labels import pick as _t
 from evaluation.common.markup import markdown_code
@@ -280,9 +281,25 @@ class CommitteeView:
         # the panel quotes the SMAA result shown under "Sensitivity": one result per page
         WeightPanel(self.evaluation, lang, smaa_summary=self.analysis["smaa"]).show()
 
+    def negotiation(self) -> None:
+        """Show the conduct and progress of the negotiation, round over round (a tender
+        without rounds: one line)."""
+        from evaluation.views.negotiation import show_negotiation
+
+        show_negotiation(self.evaluation, self._rounds, self.language)
+
+    @cached_property
+    def _rounds(self) -> RoundsComparison | None:
+        """The rounds evaluated side by side (``None``: no rounds): computed once."""
+        return compare_rounds(self.evaluation.tender)
+
     def result(self) -> dict[str, Any]:
-        """Return the committee's result payload: the ``score`` object and the sensitivity."""
-        return {**self._scores, "sensitivity": self.analysis}
+        """Return the committee's result payload: the ``score`` object and the sensitivity,
+        and with negotiation rounds the rounds compared."""
+        out = {**self._scores, "sensitivity": self.analysis}
+        if self._rounds is not None:
+            out["rounds"] = rounds_object(self._rounds)
+        return out
 
     def publish(self) -> None:
         """Display the result payload (the notebook's last output)."""

@@ -254,3 +254,21 @@ def invitation_chart(ids: list[str], shares: list[float], labels: list[str],
          marker={"color": [PALETTE[1] if s >= 0.5 else PALETTE[6] for s in shares]},
          hovertemplate="%{x}: %{y:,.1f} %<extra></extra>")
     return fig
+
+
+def rounds_chart(rounds: dict[str, Any], language: str) -> Figure:
+    """Return a line chart of each proposal's total across the negotiation rounds."""
+    fig = _figure(language, **{
+        "title": _t(language, "Sum per runde", "Total per round"),
+        "yaxis": {"title": _t(language, "Poeng", "Points")},
+        "xaxis": {"type": "category", "title": _t(language, "Runde", "Round")},
+        "margin": {"l": 60, "r": 20, "t": 70, "b": 60}, "height": 420})
+    for k, p in enumerate(rounds["proposals"]):
+        xs = [r for r in rounds["rounds"] if p["rounds"][r] and p["rounds"][r]["total"]
+              is not None]
+        name = f"{p['id']} {p['supplier']}"
+        _add(fig, "scatter", mode="lines+markers", name=name, x=xs,
+             y=[p["rounds"][r]["total"] for r in xs],
+             marker={"color": PALETTE[k % len(PALETTE)]},
+             hovertemplate=html.escape(p["id"]) + " %{x}: %{y:,.2f}<extra></extra>")
+    return fig
