@@ -17,6 +17,9 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
     p.add_argument("tender", type=Path, metavar="TENDER")
     p.add_argument("--reopen", metavar="REASON", default=None,
                    help="reopen a sealed tender: record the reason and every changed score")
+    p.add_argument("--by", metavar="NAME", default=None,
+                   help="who seals (or reopens): recorded in seal.json and named in the "
+                   "protocol")
 
     @command("seal")
     def _seal(args: argparse.Namespace) -> int:
@@ -30,7 +33,8 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
         check_reopen(f"{args.tender}/seal.json", read_seal(folder) if folder.is_dir() else None,
                      args.reopen)
         tender = load_tender(folder, ignore_seal=True)  # validation of the new scores
-        seal = write_seal(folder, tender, reopen=args.reopen)
+        by = (args.by or "").strip() or None
+        seal = write_seal(folder, tender, reopen=args.reopen, by=by)
         language = tender.model.language
         if args.reopen:
             changes = seal["reopenings"][-1]["changes"]
@@ -43,7 +47,13 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
                       f"{c['old']} → {c['new']}")
         else:
             print(say(language, f"forseglet {len(seal['files'])} kvalitetsfil(er) "
-                      f"{seal['sealed_at']}: {folder / 'seal.json'}",
-                      f"sealed {len(seal['files'])} quality file(s) at {seal['sealed_at']}: "
-                      f"{folder / 'seal.json'}"))
+                      f"{seal['sealed_at']}" + (f" av {by}" if by else "") +
+                      f": {folder / 'seal.json'}",
+                      f"sealed {len(seal['files'])} quality file(s) at {seal['sealed_at']}" +
+                      (f" by {by}" if by else "") + f": {folder / 'seal.json'}"))
+            if not by:
+                print(say(language, "advarsel: forseglet uten --by NAVN: protokollen sier at "
+                          "det ikke er registrert hvem som forseglet",
+                          "warning: sealed without --by NAME: the protocol says that who "
+                          "sealed is not recorded"))
         return 0
