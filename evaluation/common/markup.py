@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_LINE_START = re.compile(r"^([-+#]|\d+(?=[.)]))")
@@ -37,6 +38,16 @@ def escape_text(value: object) -> str:
     """Return ``value`` with ``&``, ``<`` and ``>`` escaped and quotes kept: for text that is
     never inside an attribute and whose reader decodes entities (Markdown, plotly labels)."""
     return escape_html(value).replace("&#34;", '"').replace("&#39;", "'")
+
+
+def label_lines(lines: Iterable[object], *, bold_first: bool = False) -> Markup:
+    """Return lines of text as one plotly label: each line escaped, joined by ``<br>`` (the
+    first in ``<b>`` when ``bold_first``), marked as markup so that the escaping of every
+    figure label (:func:`escape_text`) keeps these tags and only these."""
+    parts = [escape(line) for line in lines]
+    if bold_first and parts:
+        parts[0] = Markup("<b>{}</b>").format(parts[0])
+    return Markup("<br>").join(parts)
 
 
 def escape_markdown(text: object, *, block_start: bool = True) -> str:

@@ -44,17 +44,19 @@ def show_markdown(text: str) -> None:
 def figure_bundle(figure: Any) -> dict[str, Any]:
     """Return the mime bundle the ``plotly_mimetype`` renderer would produce for ``figure``
     (a plotly.js specification dict, or a plotly figure object)."""
-    if isinstance(figure, dict):
-        spec = json.loads(json.dumps(figure, allow_nan=False))
-    else:
+    if not isinstance(figure, dict):
         from plotly.io.json import to_json_plotly
 
-        spec = json.loads(to_json_plotly(figure.to_plotly_json()))
+        figure = json.loads(to_json_plotly(figure.to_plotly_json()))
+    # escaped before the JSON round trip, which would turn the labels' own markup (marked
+    # by label_lines: the <br> of a wrapped name) into plain text
+    escaped = {**figure, "data": [{k: _escape_strings(v) if k in _TRACE_TEXT else
+                                   _escape_titles(v) for k, v in trace.items()}
+                                  for trace in figure.get("data", [])],
+               "layout": _escape_titles(figure.get("layout", {}))}
+    spec = json.loads(json.dumps(escaped, allow_nan=False))
     spec.setdefault("config", {})
     spec["config"].update({"displaylogo": False, "responsive": True})
-    spec["data"] = [{k: _escape_strings(v) if k in _TRACE_TEXT else _escape_titles(v)
-                     for k, v in trace.items()} for trace in spec.get("data", [])]
-    spec["layout"] = _escape_titles(spec.get("layout", {}))
     return {PLOTLY_MIMETYPE: spec, "text/plain": "<plotly figure>"}
 
 

@@ -8,7 +8,6 @@ second per kernel), and the interactive panel wraps it in a ``go.Figure`` it sho
 
 from __future__ import annotations
 
-import html
 import textwrap
 from typing import Any
 
@@ -16,6 +15,7 @@ import numpy as np
 
 from evaluation.common.labels import NBSP
 from evaluation.common.labels import pick as _t
+from evaluation.common.markup import escape_text, label_lines
 from evaluation.core.evaluation import Evaluation
 
 PALETTE = ("#1f4e79", "#2e8540", "#c0504d", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f",
@@ -51,14 +51,15 @@ def separators(language: str) -> str:
 
 def wrap(text: str, width: int = 22) -> str:
     """Return ``text`` escaped and wrapped with ``<br>`` at ``width`` characters: full names,
-    never cut (plotly reads ``<br>`` in labels)."""
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width) or [""])
+    never cut (plotly reads ``<br>`` in labels; the figure's escaping keeps these)."""
+    return label_lines(textwrap.wrap(text, width) or [""])
 
 
 def proposal_labels(evaluation: Evaluation, ids: list[str]) -> list[str]:
-    """Return axis labels naming each proposal by id and supplier (wrapped)."""
+    """Return axis labels naming each proposal by id (in bold) and supplier (wrapped)."""
     supplier = evaluation.tender.proposals["supplier"]
-    return [f"<b>{html.escape(p)}</b><br>{wrap(str(supplier.get(p, '')), 24)}" for p in ids]
+    return [label_lines([p, *(textwrap.wrap(str(supplier.get(p, "")), 24) or [""])],
+                        bold_first=True) for p in ids]
 
 
 def _figure(language: str, **layout: Any) -> Figure:
@@ -108,7 +109,7 @@ def points_by_criterion(evaluation: Evaluation, language: str,
                     y=[float(points[top.id][i]) for i in idx],
                     marker={"color": PALETTE[k % len(PALETTE)]},
                     hovertemplate=_t(language, "Tilbud", "Proposal") + " %{x}<br>" +
-                    html.escape(name) + f": %{{y:,.2f}} {unit}<extra></extra>")
+                    escape_text(name) + f": %{{y:,.2f}} {unit}<extra></extra>")
     return fig
 
 
@@ -136,7 +137,7 @@ def price_against_quality(evaluation: Evaluation, language: str) -> Figure:
     _add(fig, "scatter", x=[float(price[i]) / 1e6 for i in rows],
                     y=[float(quality[i]) for i in rows],
                     mode="markers+text", text=ids, textposition="top center",
-                    customdata=[html.escape(str(supplier.get(p, ""))) for p in ids],
+                    customdata=[escape_text(supplier.get(p, "")) for p in ids],
                     marker={"size": 14, "color": [PALETTE[1] if p else PALETTE[0]
                                                   for p in partner]},
                     hovertemplate="<b>%{text}</b> %{customdata}<br>" +
