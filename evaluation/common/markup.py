@@ -73,6 +73,14 @@ def markdown_code(text: object) -> str:
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
+def css_string(value: object) -> str:
+    """Return ``value`` as a quoted CSS string, safe inside a ``<style>`` element: quotes,
+    backslashes, line breaks and ``<``, ``>``, ``&`` as CSS escapes (``\\3c `` …)."""
+    out = "".join(c if c.isprintable() and c not in '"\\<>&' else f"\\{ord(c):x} "
+                  for c in str(value))
+    return f'"{out}"'
+
+
 def script_json(value: Any) -> str:
     """Return ``value`` as compact JSON safe inside a ``<script>`` element (``<``, ``>``,
     ``&``, U+2028 and U+2029 as ``\\u`` escapes, which JSON and JavaScript read back alike)."""

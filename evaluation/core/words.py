@@ -72,6 +72,17 @@ SAMPLERS = {
 }
 
 
+def proposal_status(proposal: Mapping[str, Any], language: str) -> str:
+    """Return a proposal's status in a ranking (a proposal of the ``score`` object): selected
+    partner, not ranked and why, or nothing."""
+    if proposal.get("partner"):
+        return "valgt partner" if language != "en" else "selected partner"
+    if proposal.get("excluded"):
+        return ("ikke rangert: " if language != "en" else "not ranked: ") + str(
+            proposal.get("exclusion_reason") or "–")
+    return ""
+
+
 def word(table: Mapping[str, Label], key: str) -> Label:
     """Return the words for ``key`` from one of this module's tables (the key itself when the
     table does not know it: a newer model file read by an older report)."""
@@ -209,6 +220,12 @@ _FORMULAS: dict[str, Callable[[Label, bool, Mapping[str, Any]], Label]] = {
     "fixed_endpoints": _fixed_endpoints, "log": _log, "piecewise": _piecewise,
     "bilinear_mean": _bilinear_mean, "ratio_to_largest": _ratio_to_largest,
 }
+
+
+def price_model_name(model_id: str, language: str) -> str:
+    """Return a price model's name ("Lineær modell"), the id itself when unknown."""
+    info = MODELS.get(model_id)
+    return info.name["en" if language == "en" else "nb"] if info else model_id
 
 
 def price_formula_words(leaf: Criterion) -> Label:

@@ -31,6 +31,7 @@ from evaluation.core.scoring import evaluate_tender
 from evaluation.core.tender import Tender
 from evaluation.data.tender import load_tender
 from evaluation.paperwork.paper import Block, Document, render_html, render_markdown
+from evaluation.paperwork.texts import approved_text
 from evaluation.process.standstill import standstill_end
 
 PRICE_POINTS = ("auto", "show", "omit")
@@ -91,26 +92,6 @@ def _score(value: float | None, language: str) -> str:
         return "–"
     decimals = next((d for d in (0, 1, 2) if abs(value * 10**d - round(value * 10**d)) < 1e-9), 2)
     return format_number(value, language, decimals)
-
-
-def approved_text(tender: Tender, pid: str, criterion_id: str) -> tuple[str, str]:
-    """Return the text about a proposal on a criterion and its source.
-
-    Source ``notice_text`` (committee-approved for notices), else ``justification`` (the
-    consensus justification), else ``evaluators`` (the evaluators' own), else ``none``.
-    """
-    row = tender.consensus_row(pid, criterion_id)
-    if row is not None:
-        text = str(row.get("notice_text", "") or "").strip()
-        if text:
-            return text, "notice_text"
-        text = str(row["justification"]).strip()
-        if text:
-            return text, "justification"
-    scores = tender.scores
-    rows = scores[(scores["proposal_id"] == pid) & (scores["criterion_id"] == criterion_id)]
-    texts = list(dict.fromkeys(t.strip() for t in rows["justification"] if str(t).strip()))
-    return (" / ".join(texts), "evaluators") if texts else ("", "none")
 
 
 def _omit_prices(data: RunData, price_points: str) -> bool:

@@ -19,15 +19,16 @@ from typing import Any
 
 import pandas as pd
 
+from evaluation.common.cell_tags import CONFIDENTIAL
 from evaluation.common.labels import format_number, yes_no
 from evaluation.common.markup import escape_markdown, escape_text
 from evaluation.common.payload import PAYLOAD_SCHEMA, PLOTLY_MIMETYPE, RESULT_MIMETYPE
 
 
-def _display(bundle: Mapping[str, Any]) -> None:
+def _display(bundle: Mapping[str, Any], metadata: Mapping[str, Any] | None = None) -> None:
     from IPython.display import display
 
-    display(dict(bundle), raw=True)
+    display(dict(bundle), raw=True, metadata=dict(metadata) if metadata else None)
 
 
 def inline(text: object) -> str:
@@ -112,10 +113,14 @@ def style_table(frame: pd.DataFrame, language: str, *, decimals: int = 2,
     return styler.set_table_attributes('class="evaluation-table"')
 
 
-def show_table(frame: pd.DataFrame, language: str, **kwargs: Any) -> None:
-    """Display a formatted table (HTML, with a plain-text fallback)."""
+def show_table(frame: pd.DataFrame, language: str, *, confidential: bool = False,
+               **kwargs: Any) -> None:
+    """Display a formatted table (HTML, with a plain-text fallback); ``confidential``: it
+    quotes justifications, and the public report leaves it out
+    (:mod:`evaluation.common.cell_tags`)."""
     styler = style_table(frame, language, **kwargs)
-    _display({"text/html": styler.to_html(), "text/plain": frame.to_string(index=False)})
+    _display({"text/html": styler.to_html(), "text/plain": frame.to_string(index=False)},
+             CONFIDENTIAL if confidential else None)
 
 
 def publish_result(notebook: str, parameters: Mapping[str, Any],
