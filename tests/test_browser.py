@@ -399,13 +399,15 @@ def check_page_is_inert(page: Any, charts: int, timeout_ms: float) -> None:
     assert any(p.strip() in text for p in PAYLOADS[:3]), "no payload is shown as text"
 
 
-def test_script_in_input_files_never_runs_in_the_report_model_test_or_a_notice(
+def test_script_in_input_files_never_runs_in_the_reports_model_test_or_a_notice(
         hostile_run: Path, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    pages = {hostile_run / "report.html": 5, hostile_run / "model_test.html": 3,
+    pages = {hostile_run / "report.html": 5, hostile_run / "report-public.html": 5,
+             hostile_run / "model_test.html": 3,
              **{p: 0 for p in sorted((hostile_run / "notices").rglob("*.html"))}}
-    assert 14 == len(pages)  # the report, the model test and 2 × 6 notices
+    # both reports, the model test, 2 × 6 letters and the caseworker's 2 checklists
+    assert 17 == len(pages)
     dialogs: list[str] = []
     outside: list[str] = []
     deadline = time.monotonic() + BUDGET_S

@@ -161,7 +161,7 @@ def test_protocol_of_the_demo_run_shows_the_records(demo_run):
     page = (demo_run / "report.html").read_text(encoding="utf-8")
     assert "recusals.csv" in page and "sara.nilsen" in page
     assert "declarations.csv" in page
-    assert "forseglet 2026-11-02" in page
+    assert "forseglet 02.11.2026 kl. 09:30 UTC av Sara Nilsen" in page  # Norwegian dates
     assert "Første kjøring av konkurransen" in page
 
 
