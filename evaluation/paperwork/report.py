@@ -24,7 +24,7 @@ from typing import Any
 
 import nbformat
 
-from evaluation.common.cell_tags import for_reader, is_confidential
+from evaluation.common.cell_tags import for_reader, is_confidential, tags
 from evaluation.common.labels import pick as _t
 from evaluation.common.markup import escape_html, script_json
 from evaluation.common.payload import PLOTLY_MIMETYPE, RESULT_MIMETYPE
@@ -74,7 +74,7 @@ def offline_notebook(notebook: nbformat.NotebookNode, *, language: str = "nb",
     error streams removed, cells not for a reader in ``language`` left out (and, for the
     ``public`` variant, every confidential output replaced by a note)."""
     nb = copy.deepcopy(notebook)
-    nb.cells = [c for c in nb.cells if for_reader(c, language)]
+    nb.cells = _guides_after_headings([c for c in nb.cells if for_reader(c, language)])
     for c, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -94,6 +94,24 @@ def offline_notebook(notebook: nbformat.NotebookNode, *, language: str = "nb",
             kept.append(output)
         cell["outputs"] = kept
     return nb
+
+
+def _guides_after_headings(cells: list[Any]) -> list[Any]:
+    """Return the cells with each step's guide (a Markdown cell in one language, before the
+    step's code) moved under the heading the step shows: a notebook reads prose, then code;
+    a report reads heading, then prose."""
+    out: list[Any] = []
+    for k, cell in enumerate(cells):
+        after = cells[k + 1] if k + 1 < len(cells) else None
+        outputs = after.get("outputs", []) if after is not None else []
+        first = outputs[0].get("data", {}).get("text/markdown", "") if outputs else ""
+        if cell.cell_type == "markdown" and any(t.startswith("lang-") for t in tags(cell)) \
+                and str(first).lstrip().startswith("#"):
+            outputs.insert(1, nbformat.v4.new_output("display_data", data={
+                "text/markdown": cell.source}))
+            continue
+        out.append(cell)
+    return out
 
 
 _HEADING = re.compile(r'<h([12])\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)

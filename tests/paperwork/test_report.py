@@ -91,8 +91,12 @@ def test_the_demo_run_writes_an_internal_and_a_public_report(demo_run):
                  "68,04 poeng)", "Havlysing Eiendomsforvaltning AS (tilbud 003, 66,95 poeng)",
                  "Lyngtopp Byggtjenester AS (006)", "av Sara Nilsen, innkjøpsrådgiver, før"):
         assert name in decision
-    for raw in ("Kjøres av", "(quality, price)", "weighted_points", "result payload"):
+    for raw in ("Kjøres av", "(quality, price)", "weighted_points", "result payload",
+                "The ranking", "CommitteeView"):
         assert raw not in internal, raw
+    # each step's guide (bokmål) under the heading it explains, before its table
+    assert body.index('id="Rangering-og-valg-av-partnere"') < body.index("Rangeringen</strong>") \
+        < body.index('id="T_ranking"')
     links = re.findall(r'<nav class="evaluation-contents">(.*?)</nav>', internal, re.S)[0]
     anchors = re.findall(r'href="#([^"]+)"', links)
     assert len(anchors) >= 15
