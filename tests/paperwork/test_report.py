@@ -115,8 +115,9 @@ def page_tables(page: Any) -> list[dict[str, Any]]:
 @pytest.mark.browser
 def test_no_table_is_wider_than_an_a4_page_and_the_first_screens_are_saved(demo_run):
     """At the printed width of an A4 page, print media: every table of both reports fits (the
-    ranking table was cut: its totals read 68,0 and its Status column was missing). The first
-    two screens of the report are saved in tests/artifacts for a person to look at."""
+    ranking table was cut: its totals read 68,0 and its Status column was missing), and every
+    chart's title lies within its chart (the SMAA title was clipped). The first two screens
+    of the report are saved in tests/artifacts for a person to look at."""
     from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser
 
     _require_browser()
@@ -144,6 +145,19 @@ def test_no_table_is_wider_than_an_a4_page_and_the_first_screens_are_saved(demo_
                 wide = [t for t in tables if t["right"] > A4_CSS_PX + 0.5
                         or t["width"] > A4_CSS_PX]
                 assert [] == wide, name
+                # every chart's title lies within its chart (the SMAA title was clipped)
+                charts = page.locator(".plotly-graph-div")
+                assert 5 == charts.count()
+                for k in range(charts.count()):
+                    charts.nth(k).locator(".gtitle").first.wait_for(state="attached")
+                clipped = page.evaluate("""() => [...document.querySelectorAll(
+                    '.plotly-graph-div')].flatMap(div => {
+                      const box = div.getBoundingClientRect();
+                      return [...div.querySelectorAll('.gtitle')].map(t => {
+                        const r = t.getBoundingClientRect();
+                        return r.left < box.left - 0.5 || r.right > box.right + 0.5
+                          ? t.textContent : null; }).filter(Boolean); })""")
+                assert [] == clipped, name
         finally:
             browser.close()
     assert (ARTIFACTS / "report-screen-1.png").stat().st_size > 20_000
