@@ -124,7 +124,7 @@ def hostile_demo(root: Path) -> Path:
     """Return a copy of the demo tender (``root/tenders/1000-bygg``, model in
     ``root/criteria``, unsealed) whose every free text carries a script payload: the tender,
     model and criterion titles and guidance, supplier names, justifications, notice texts,
-    declaration statements, recusal reasons, rejection reasons and explanations."""
+    declaration statements, recusal reasons, rejection reasons and bases, and explanations."""
     import shutil
 
     import pandas as pd
@@ -171,8 +171,9 @@ def hostile_demo(root: Path) -> Path:
                             encoding="utf-8-sig")
         for field in fields:
             frame[field] = [text(v) for v in frame[field]]
-        if name == "proposals.csv":  # one rejected proposal, with a reason
+        if name == "proposals.csv":  # one rejected proposal, with a reason and a basis
             frame["admissible"] = ["ja"] * (len(frame) - 1) + ["nei"]
             frame["rejection_reason"] = [""] * (len(frame) - 1) + [text("avvist")]
+            frame["rejection_basis"] = [""] * (len(frame) - 1) + [text("hjemmel")]
         frame.to_csv(path, index=False)
     return folder

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import re
 import secrets
@@ -142,6 +143,40 @@ def lab(tmp_path: Path) -> Iterator[tuple[Server, str]]:
     for server in _serve(argv, lambda: _http_ok(f"{url}/api/status?token={token}"), url,
                          tmp_path, "jupyterlab", root / "notebooks"):
         yield server, token
+
+
+@pytest.fixture
+def evaluation_lab(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+    """``evaluation lab --notebooks <workbook>/work`` on a copy of the demo tender and its
+    model laid out as in the repository; yields the server (its URL with the token it
+    printed) and the working folder."""
+    _require_browser()
+    root = tmp_path / "workbook"
+    shutil.copytree(ROOT / "tenders" / "1000-bygg", root / "tenders" / "1000-bygg")
+    shutil.copytree(ROOT / "criteria", root / "criteria")
+    config = tmp_path / "config"
+    config.mkdir()
+    settings = {"ServerApp": {"disable_check_xsrf": True, "port_retries": 0},
+                "LabApp": {"news_url": None, "extension_manager": "readonly",
+                           "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
+        settings["ServerApp"]["allow_root"] = True
+    (config / "jupyter_server_config.json").write_text(json.dumps(settings))
+    port = _free_port()
+    argv = [sys.executable, "-m", "evaluation", "lab", "--notebooks", str(root / "work"),
+            "--no-browser", "--port", str(port)]
+    log = tmp_path / "evaluation-lab.log"
+
+    def ready() -> bool:
+        found = re.search(rf"http://127\.0\.0\.1:{port}/lab\?token=(\w+)",
+                          log.read_text(errors="replace")) if log.exists() else None
+        return bool(found) and _http_ok(f"http://127.0.0.1:{port}/api/status?token="
+                                        f"{found.group(1)}")
+
+    for server in _serve(argv, ready, "", tmp_path, "evaluation-lab", root):
+        token = re.search(r"token=(\w+)", server.log.read_text(errors="replace")).group(1)
+        server.url = f"http://127.0.0.1:{port}/lab/tree/committee.ipynb?token={token}"
+        yield server, root / "work"
 
 
 @contextlib.contextmanager
@@ -399,13 +434,15 @@ def check_page_is_inert(page: Any, charts: int, timeout_ms: float) -> None:
     assert any(p.strip() in text for p in PAYLOADS[:3]), "no payload is shown as text"
 
 
-def test_script_in_input_files_never_runs_in_the_report_model_test_or_a_notice(
+def test_script_in_input_files_never_runs_in_the_reports_model_test_or_a_notice(
         hostile_run: Path, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    pages = {hostile_run / "report.html": 5, hostile_run / "model_test.html": 3,
+    pages = {hostile_run / "report.html": 5, hostile_run / "report-public.html": 5,
+             hostile_run / "model_test.html": 3,
              **{p: 0 for p in sorted((hostile_run / "notices").rglob("*.html"))}}
-    assert 14 == len(pages)  # the report, the model test and 2 × 6 notices
+    # both reports, the model test, 2 × 6 letters and the caseworker's 2 checklists
+    assert 17 == len(pages)
     dialogs: list[str] = []
     outside: list[str] = []
     deadline = time.monotonic() + BUDGET_S
@@ -536,3 +573,55 @@ def test_kernels_of_closed_dashboard_pages_do_not_pile_up(tmp_path: Path) -> Non
         assert 0 == running()
         assert all(n <= allowed for _, n, allowed in seen), seen
         assert all(n >= 1 for _, n, _ in seen), seen  # the open page's kernel was counted
+
+
+# --- JupyterLab cannot break an audit (issue 16) ------------------------------------------------
+
+
+def _executed(path: Path) -> int:
+    """Return how many code cells of the notebook at ``path`` hold outputs (as saved)."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return 0
+    return sum(1 for c in cells if c.get("cell_type") == "code" and c.get("outputs"))
+
+
+@pytest.mark.notebooks
+def test_lab_runs_and_saves_a_working_copy_and_an_earlier_run_still_audits(
+        evaluation_lab: tuple[Server, Path], demo_run: Path, demo_workspace: Path,
+        tmp_path: Path) -> None:
+    """As the README says: ``make lab``, open committee.ipynb, Run All, save. JupyterLab
+    saved the executed notebook over notebooks/committee.ipynb, the template runs copy and
+    hash, and every earlier run then failed its audit. Now lab opens work/ (made from the
+    templates, never overwritten): the templates keep their bytes and the earlier run audits."""
+    from evaluation.cli import main
+    from evaluation.cli.lab import working_copies
+    from evaluation.runs.folder import NOTEBOOKS
+
+    server, work = evaluation_lab
+    templates = {p: p.read_bytes() for p in [*NOTEBOOKS.glob("*.ipynb"),
+                                             *(demo_workspace / "notebooks").glob("*.ipynb")]}
+    assert {"committee.ipynb", "proposal.ipynb", "model_test.ipynb"} <= \
+        {p.name for p in work.glob("*.ipynb")}
+
+    def steps(page: Any) -> None:
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=server.left_ms())
+        run_all_cells(page, server)
+        page.locator(".evaluation-weight-panel").wait_for(state="attached",
+                                                          timeout=server.left_ms())
+        page.wait_for_function("() => ![...document.querySelectorAll('.jp-InputPrompt')]"
+                               ".some(p => p.textContent.includes('*'))",
+                               timeout=server.left_ms())
+        page.locator(".jp-Notebook").first.click()
+        page.keyboard.press("Control+s")
+        while _executed(work / "committee.ipynb") < 5:
+            server.left_ms()
+            page.wait_for_timeout(250)
+
+    _browse(server, tmp_path, server.url, steps)
+    assert _executed(work / "committee.ipynb") >= 5  # saved, executed, in the working copy
+    assert [] == [p for p, data in templates.items() if p.read_bytes() != data]
+    assert [] == working_copies(work)  # a second start keeps the analyst's notebook
+    assert _executed(work / "committee.ipynb") >= 5
+    assert 0 == main(["audit", str(demo_run), "--quiet"])

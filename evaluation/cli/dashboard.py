@@ -29,30 +29,30 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.cli import positive_int
+from evaluation.common.cell_tags import for_reader
 from evaluation.common.labels import LANGUAGES
 from evaluation.runs.folder import NOTEBOOKS
 
 Handler = Callable[[argparse.Namespace], int]
 TEMPLATE = NOTEBOOKS / "committee.ipynb"
 DEFAULT_PORT = 8866
-LAB_ONLY = "lab-only"  # a template cell for JupyterLab and runs, not for the dashboard
 CULL_IDLE = 300  # seconds a kernel without a page may idle before it is shut down
 # A Jupyter data folder holding the package's Voila template ``evaluation``.
 SHARE = Path(__file__).resolve().parent / "share"
 
 
 def parameterise(template: Path, target: Path, parameters: dict[str, Any],
-                 drop_tag: str | None = None) -> Path:
+                 reader: str | None = None) -> Path:
     """Write ``template`` to ``target`` with the ``parameters`` cell's defaults replaced, and
-    without the cells tagged ``drop_tag`` if given.
+    with ``reader`` (a language) only the cells for a reader in that language (no ``lab-only``
+    cell, no guide in the other language: :func:`evaluation.common.cell_tags.for_reader`).
 
     Each ``name: type = value  # comment`` line named in ``parameters`` gets ``repr(value)``;
     comments, types and the other parameters are kept.
     """
     notebook = json.loads(template.read_text(encoding="utf-8"))
-    if drop_tag is not None:
-        notebook["cells"] = [c for c in notebook["cells"]
-                             if drop_tag not in c.get("metadata", {}).get("tags", [])]
+    if reader is not None:
+        notebook["cells"] = [c for c in notebook["cells"] if for_reader(c, reader)]
     cells = [c for c in notebook["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
         raise ValueError(f"{template}: no cell tagged 'parameters'")
@@ -107,7 +107,7 @@ def _dashboard(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="evaluation-dashboard-") as tmp:
         # the dashboard shows no text for developers (how the notebook is run, the payload)
         notebook = parameterise(TEMPLATE, Path(tmp) / "committee.ipynb",
-                                {"tender": str(folder), "language": language}, LAB_ONLY)
+                                {"tender": str(folder), "language": language}, language)
         url = f"http://127.0.0.1:{args.port}/?token={token}"
         print(("Dashboard for " if language == "en" else "Dashbord for ") + f"{folder.name}: "
               f"{url}" + (" (Ctrl-C to stop)" if language == "en" else " (Ctrl-C stopper)"),

@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
     p.add_argument("--stage", choices=("award", "selection"), default="award",
                    help="selection: seal the prequalification's scores (prequalification/"
                    "seal.json), which confirms the invitation list")
+    p.add_argument("--by", metavar="NAME", default=None,
+                   help="who seals (or reopens): recorded in seal.json and named in the "
+                   "protocol")
 
     @command("seal")
     def _seal(args: argparse.Namespace) -> int:
@@ -53,7 +56,8 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
         else:
             # validation of the new scores
             tender = load_tender(root, ignore_seal=True, round=args.round)
-        seal = write_seal(folder, tender, reopen=args.reopen)
+        by = (args.by or "").strip() or None
+        seal = write_seal(folder, tender, reopen=args.reopen, by=by)
         language = tender.model.language
         if args.reopen:
             changes = seal["reopenings"][-1]["changes"]
@@ -66,7 +70,13 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
                       f"{c['old']} → {c['new']}")
         else:
             print(say(language, f"forseglet {len(seal['files'])} kvalitetsfil(er) "
-                      f"{seal['sealed_at']}: {folder / 'seal.json'}",
-                      f"sealed {len(seal['files'])} quality file(s) at {seal['sealed_at']}: "
-                      f"{folder / 'seal.json'}"))
+                      f"{seal['sealed_at']}" + (f" av {by}" if by else "") +
+                      f": {folder / 'seal.json'}",
+                      f"sealed {len(seal['files'])} quality file(s) at {seal['sealed_at']}" +
+                      (f" by {by}" if by else "") + f": {folder / 'seal.json'}"))
+            if not by:
+                print(say(language, "advarsel: forseglet uten --by NAVN: protokollen sier at "
+                          "det ikke er registrert hvem som forseglet",
+                          "warning: sealed without --by NAME: the protocol says that who "
+                          "sealed is not recorded"))
         return 0

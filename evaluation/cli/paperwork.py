@@ -88,9 +88,14 @@ def _report(args: argparse.Namespace) -> int:
     from evaluation.cli import output_language, say
 
     language = output_language(args)
-    print(say(language, "rapport: ", "report: ") + str(report))
+    print(say(language, "rapport (intern, unntatt offentlighet): ",
+              "report (internal, exempt from public access): ") + str(report))
+    if (run / "report-public.html").is_file():
+        print(say(language, "offentlig utgave: ", "public variant: ") +
+              str(run / "report-public.html"))
     if args.pdf:
-        print(f"pdf: {print_report(run)}")
+        for pdf in print_report(run):
+            print(f"pdf: {pdf}")
     return 0
 
 
@@ -134,6 +139,9 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
                    "(told on request, directive 2014/24/EU art. 55(2)(d))")
     p = sub.add_parser("report", help="show a run's report; --pdf prints it to report.pdf",
                        description="show where a run's report (with the evaluation protocol) "
-                       "is; --pdf prints it to RUN_DIR/report.pdf with headless chromium")
+                       "is; --pdf prints it (and its public variant) to RUN_DIR/report.pdf "
+                       "and report-public.pdf with headless chromium, A4, every page with "
+                       "the run, the manifest's sha256 and its number")
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    p.add_argument("--pdf", action="store_true", help="print report.html to report.pdf")
+    p.add_argument("--pdf", action="store_true", help="print report.html to report.pdf and "
+                   "report-public.html to report-public.pdf")

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_LINE_START = re.compile(r"^([-+#]|\d+(?=[.)]))")
@@ -39,6 +40,16 @@ def escape_text(value: object) -> str:
     return escape_html(value).replace("&#34;", '"').replace("&#39;", "'")
 
 
+def label_lines(lines: Iterable[object], *, bold_first: bool = False) -> Markup:
+    """Return lines of text as one plotly label: each line escaped, joined by ``<br>`` (the
+    first in ``<b>`` when ``bold_first``), marked as markup so that the escaping of every
+    figure label (:func:`escape_text`) keeps these tags and only these."""
+    parts = [escape(line) for line in lines]
+    if bold_first and parts:
+        parts[0] = Markup("<b>{}</b>").format(parts[0])
+    return Markup("<br>").join(parts)
+
+
 def escape_markdown(text: object, *, block_start: bool = True) -> str:
     """Return ``text`` safe as Markdown inline text: no HTML, no markup, one line.
 
@@ -60,6 +71,14 @@ def markdown_code(text: object) -> str:
     fence = "`" * (max((len(run) for run in re.findall("`+", flat)), default=0) + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") else ""
     return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def css_string(value: object) -> str:
+    """Return ``value`` as a quoted CSS string, safe inside a ``<style>`` element: quotes,
+    backslashes, line breaks and ``<``, ``>``, ``&`` as CSS escapes (``\\3c `` …)."""
+    out = "".join(c if c.isprintable() and c not in '"\\<>&' else f"\\{ord(c):x} "
+                  for c in str(value))
+    return f'"{out}"'
 
 
 def script_json(value: Any) -> str:

@@ -162,7 +162,8 @@ def integrity_summary(tender: Any) -> dict[str, Any]:
         "reopenings": tender.seal.get("reopenings", [])}
     proposals = tender.proposals
     rejected = [{"proposal_id": str(pid), "reason": str(r.rejection_reason),
-                 "legal_basis": str(getattr(r, "legal_basis", "") or "")}
+                 "legal_basis": str(getattr(r, "rejection_basis", "") or
+                                    getattr(r, "legal_basis", "") or "")}
                 for pid, r in proposals[~proposals["admissible"].to_numpy(dtype=bool)].iterrows()]
     return {"declarations": declarations, "recusals": recusals, "seal": seal,
             "quality_only": tender.quality_only, "explanations": explanations,

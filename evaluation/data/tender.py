@@ -164,7 +164,7 @@ def _read_proposals(folder: Path, problems: ProblemList, model: Model) -> Table 
     path = folder / "proposals.csv"
     table = read_table(path, problems, label=_rel(folder, path),
                        required=("proposal_id", "supplier"),
-                       optional=("admissible", "rejection_reason"))
+                       optional=("admissible", "rejection_reason", "rejection_basis"))
     if table is None:
         return None
     check_id_column(table, "proposal_id", problems)
@@ -191,6 +191,21 @@ def _read_proposals(folder: Path, problems: ProblemList, model: Model) -> Table 
                     "a rejected proposal needs the reason for its rejection",
                     found=[""] * len(missing), expected="the reason (and legal basis)")
     return table
+
+
+def rejection_warnings(table: Table) -> list[str]:
+    """Warn of every rejected proposal without ``rejection_basis``: ``notice`` refuses its
+    rejection decision until the committee records the legal basis (not an error here, so
+    that a run made before the column existed still loads and audits)."""
+    frame = table.frame
+    if "admissible" not in frame.columns:
+        return []
+    basis = frame.get("rejection_basis", pd.Series([""] * len(frame), index=frame.index))
+    rejected = frame["admissible"].str.lower().isin(FALSE_WORDS).to_numpy()
+    return [f"{table.file}:{table.where(int(row))}: rejection_basis: proposal "
+            f"{frame['proposal_id'].iloc[row]} is rejected and has no legal basis recorded; "
+            "notice refuses its rejection decision until the committee records one"
+            for row in np.flatnonzero(rejected & (basis == "").to_numpy())]
 
 
 def tender_language(folder: Path | str) -> str | None:
@@ -260,6 +275,7 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False, scores: bool =
         problems.raise_if_any(TenderError)
         raise AssertionError  # pragma: no cover
     frame = proposals_table.frame
+    warnings.extend(rejection_warnings(proposals_table))
     admissible = (~frame["admissible"].str.lower().isin(FALSE_WORDS)
                   if "admissible" in frame.columns else pd.Series(True, index=frame.index))
     seal = read_seal(award, problems) if scores else None

@@ -1,4 +1,6 @@
-"""What a complete run writes besides the executed notebooks: results.json and report.html.
+"""What a complete run writes besides the executed notebooks: results.json, results.xlsx and
+the report in two variants: ``report.html`` (internal, exempt from public access: it quotes
+the justifications) and ``report-public.html`` (the committee's approved texts instead).
 
 Called by the launcher once every notebook succeeded; returns the files written (relative to
 the run folder) so the manifest hashes them. Features that add run outputs (results.xlsx, the
@@ -17,21 +19,27 @@ def write_outputs(run: Path, tender_copy: Path, payload: dict[str, Any], languag
                   manifest: dict[str, Any]) -> list[str]:
     """Write the run's derived outputs into ``run`` and return their relative paths."""
     from evaluation.data.tender import load_tender
+    from evaluation.paperwork.cover import CONTENTS_MARKER, cover_html
     from evaluation.paperwork.protocol import protocol_html
     from evaluation.paperwork.report import export_report
+    from evaluation.paperwork.sections import Context
     from evaluation.paperwork.workbook import write_results_workbook
     from evaluation.process.freeze import model_banner
 
     (run / "results.json").write_text(dumps(payload["results"]), encoding="utf-8")
     tender = load_tender(tender_copy)
+    results = payload["results"]
     frozen = manifest.get("model", {}).get("frozen")
-    write_results_workbook(run / "results.xlsx", payload["results"], tender, language)
-    export_report(run / "committee.ipynb", run / "report.html",
-                  title=tender.title.get(language), language=language,
-                  appendix_html=protocol_html(run, tender, payload["results"], manifest,
-                                              language),
-                  banner_html=model_banner(frozen, language))
-    return ["results.json", "results.xlsx", "report.html"]
+    write_results_workbook(run / "results.xlsx", results, tender, language)
+    for name, public in (("report.html", False), ("report-public.html", True)):
+        ctx = Context(run, tender, results, manifest, language, public)
+        export_report(run / "committee.ipynb", run / name,
+                      title=tender.title.get(language), language=language, public=public,
+                      appendix_html=protocol_html(run, tender, results, manifest, language,
+                                                  public=public),
+                      banner_html=cover_html(ctx, model_banner(frozen, language)),
+                      contents_marker=CONTENTS_MARKER)
+    return ["results.json", "results.xlsx", "report.html", "report-public.html"]
 
 
 def write_evidence(run: Path, model: Any, frozen: dict[str, Any] | None,
@@ -44,7 +52,7 @@ def write_evidence(run: Path, model: Any, frozen: dict[str, Any] | None,
     from evaluation.launch.evidence import export_run_model_test
 
     written = [export_run_model_test(run, model, frozen, language)]
-    from evaluation.paperwork import protocol, workbook  # noqa: F401  (imported ahead, see above)
+    from evaluation.paperwork import cover, protocol, workbook  # noqa: F401  (imported ahead)
     from evaluation.process import freeze  # noqa: F401
 
     return written

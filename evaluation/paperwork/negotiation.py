@@ -20,7 +20,17 @@ from evaluation.common.labels import format_date
 from evaluation.common.labels import pick as _t
 from evaluation.core.negotiation import conduct
 from evaluation.core.tender import Tender
+from evaluation.paperwork.letters import (
+    Checklist,
+    add_decision,
+    add_signature,
+    add_standstill,
+    letter,
+    quoted,
+    recipient,
+)
 from evaluation.paperwork.paper import Document, render_html, render_markdown
+from evaluation.paperwork.run_data import RunData
 
 
 def add_conduct(doc: Document, tender: Tender, language: str) -> None:
@@ -103,22 +113,19 @@ def departure_letter(tender: Tender, leaver: dict[str, Any], language: str,
     return doc
 
 
-def departed_notice(tender: Tender, leaver: dict[str, Any], partners: list[dict[str, Any]],
-                    language: str, sent: dt.date, standstill: str) -> Document:
+def departed_notice(data: RunData, leaver: dict[str, Any], partners: list[dict[str, Any]],
+                    language: str, sent: dt.date, rule: str, checklist: Checklist) -> Document:
     """Return the award notice to a tenderer that left in an earlier round: the decision,
-    the selected suppliers, why it was not in the final round, and the standstill period."""
-    lang = language
+    the selected suppliers, why it was not in the final round, and the standstill period
+    (the same pieces as every award notice, :mod:`evaluation.paperwork.letters`)."""
+    lang, tender = language, data.tender
     title = tender.title.get(lang)
-    doc = Document(_t(lang, f"Meddelelse om tildelingsbeslutning – {title}",
-                      f"Notice of award decision – {title}"), lang)
-    doc.add("h1", _t(lang, "Meddelelse om tildelingsbeslutning (UTKAST)",
-                     "Notice of award decision (DRAFT)"))
-    doc.add("p", _t(lang, f"Konkurranse: {title}", f"Competition: {title}"))
-    doc.add("p", _t(lang, f"Til: {leaver['supplier']} (tilbud {leaver['id']})",
-                    f"To: {leaver['supplier']} (tender {leaver['id']})"))
-    doc.add("p", _t(lang, f"Dato: {format_date(sent, lang)}", f"Date: {format_date(sent, lang)}"))
-    doc.add("h2", _t(lang, "Beslutning", "Decision"))
-    doc.bullets([f"{p['supplier']} ({_t(lang, 'tilbud', 'tender')} {p['id']})" for p in partners])
+    doc = letter(_t(lang, f"Meddelelse om tildelingsbeslutning – {title}",
+                    f"Notice of award decision – {title}"),
+                 _t(lang, "Meddelelse om tildelingsbeslutning (UTKAST)",
+                    "Notice of award decision (DRAFT)"),
+                 tender, recipient(leaver, lang), sent, lang)
+    add_decision(doc, data, partners)
     words = {"withdrawn": _t(lang, "trakk tilbudet", "withdrew the tender"),
              "rejected": _t(lang, "ble avvist", "was rejected"),
              "eliminated": _t(lang, "gikk ikke videre etter den kunngjorte reduksjonen",
@@ -127,9 +134,9 @@ def departed_notice(tender: Tender, leaver: dict[str, Any], partners: list[dict[
                                f"{words[leaver['kind']]} etter runde {leaver['after']}.",
                          f"Your tender was not in the final round: it "
                          f"{words[leaver['kind']]} after round {leaver['after']}."))
-    doc.add("p", _t(lang, "Begrunnelse: ", "Reason: ") + leaver["reason"])
-    doc.add("h2", _t(lang, "Karensperiode", "Standstill period"))
-    doc.add("p", standstill)
+    doc.add("p", _t(lang, "Begrunnelse: ", "Reason: ") + quoted(leaver["reason"], lang, tender))
+    add_standstill(doc, tender, sent, rule, checklist)
+    add_signature(doc)
     return doc
 
 

@@ -2,7 +2,9 @@
 
 1. Every file in the manifest is checked against its sha256 and size in the run folder.
 2. Where an input's or template's original path still exists, it is checked too: a changed
-   original means the evaluation no longer matches the files on record (a failure).
+   original input means the evaluation no longer matches the files on record (a failure); a
+   changed original template is reported (the run's own copies are what is re-executed, and
+   only when their code equals a trusted template, step 3).
 3. Nothing is executed unless every check above passed and every executed notebook's code
    is a trusted template's with exactly the recorded parameters injected
    (:mod:`evaluation.runs.trust`; a run folder is untrusted input). Without a template to
@@ -251,9 +253,13 @@ def _check_files(run: Path, manifest: dict[str, Any], report: AuditReport) -> No
                     report.note(f"{entry['path']}: rows were added to the original {original} "
                                 "since the run (a later round's record); the rows the run "
                                 "read are unchanged")
-                    continue
-                report.fail(f"{entry['path']}: the original {original} changed since the run; "
-                            "the evaluation no longer matches the files on record")
+                elif group == "templates":  # an analyst's edit, or JupyterLab saving it
+                    report.note(f"{entry['path']}: the original template {original} changed "
+                                "since the run; not a failure: the audit re-executes the "
+                                "run's own copy, once its code equals a trusted template")
+                else:
+                    report.fail(f"{entry['path']}: the original {original} changed since the "
+                                "run; the evaluation no longer matches the files on record")
 
 
 def _appended(original: Path, copy: Path) -> bool:

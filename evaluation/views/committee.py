@@ -21,6 +21,13 @@ from evaluation.common.markup import markdown_code
 from evaluation.core.evaluation import Evaluation
 from evaluation.core.results import score_object
 from evaluation.core.scoring import evaluate_tender
+from evaluation.core.words import (
+    SAMPLERS,
+    price_model_name,
+    proposal_status,
+    tie_break_words,
+    word,
+)
 from evaluation.data.tender import load_tender
 from evaluation.views import figures
 from evaluation.views.display import (
@@ -88,11 +95,9 @@ class CommitteeView:
             if ev.evaluated_price is not None:
                 row[_t(lang, "Evaluert pris", "Evaluated price")] = format_money(
                     p.get("evaluated_price"), lang, ev.tender.currency)
-            row[_t(lang, "Status", "Status")] = (
-                _t(lang, "partner", "partner") if p["partner"] else
-                (p["exclusion_reason"] or "") if p["excluded"] else "")
+            row[_t(lang, "Status", "Status")] = proposal_status(p, lang)
             rows.append(row)
-        rules = inline(", ".join(ev.model.tie_break))
+        rules = inline(tie_break_words(ev.model).get(lang))
         show_markdown(_t(lang, "## Rangering og valg av partnere\n\nTilbudene i rangert "
                                "rekkefølge. Like summer avgjøres av modellens utslagsregler "
                                f"({rules}), aldri av rekkefølge eller tilfeldighet.",
@@ -146,7 +151,7 @@ class CommitteeView:
                          _t(lang, "Vedtatt", "Agreed"): float(panel.aggregated[i, q]),
                          _t(lang, "Løsning", "Resolution"): text})
         if rows:
-            show_table(pd.DataFrame(rows), lang, uuid="disagreement")
+            show_table(pd.DataFrame(rows), lang, uuid="disagreement", confidential=True)
 
     def diagnostics(self) -> None:
         """Show realised against nominal weights, NOK per quality point and the warnings."""
@@ -229,13 +234,14 @@ class CommitteeView:
             show_table(pd.DataFrame(rows), lang, uuid="stability")
         smaa = result["smaa"]
         if smaa.get("rank_acceptability"):
+            drawn = word(SAMPLERS, str(smaa["sampler"]))
             show_markdown(_t(lang, f"### Simulerte vekter (SMAA-2)\n\n{smaa['samples']} "
-                                   f"vektsett trukket ({smaa['sampler']}, frø {smaa['seed']}). "
+                                   f"vektsett trukket {drawn.nb} (frø {smaa['seed']}). "
                                    "Tabellen viser andelen trekk der hvert tilbud får hver "
                                    "plass, og konfidensfaktoren (andelen det vinner med sine "
                                    "sentrale vekter).",
                              f"### Simulated weights (SMAA-2)\n\n{smaa['samples']} weight "
-                             f"vectors drawn ({smaa['sampler']}, seed {smaa['seed']}). The "
+                             f"vectors drawn {drawn.en} (seed {smaa['seed']}). The "
                              "table shows the share of draws in which each proposal takes "
                              "each rank, and its confidence factor (the share it wins with "
                              "its central weights)."))
@@ -259,7 +265,8 @@ class CommitteeView:
                              "is removed, or a dominated decoy added, under the model's price "
                              "model and the alternatives?"))
             show_table(pd.DataFrame([{
-                _t(lang, "Prismodell", "Price model"): r["price_model"],
+                _t(lang, "Prismodell", "Price model"): price_model_name(r["price_model"],
+                                                                        lang),
                 _t(lang, "Vinner", "Winner"): r["winner"],
                 _t(lang, "Tester", "Tests"): str(r["tests"]),
                 _t(lang, "Vinnerbytter", "Winner changes"):

@@ -19,15 +19,16 @@ from typing import Any
 
 import pandas as pd
 
+from evaluation.common.cell_tags import CONFIDENTIAL
 from evaluation.common.labels import format_number, yes_no
 from evaluation.common.markup import escape_markdown, escape_text
 from evaluation.common.payload import PAYLOAD_SCHEMA, PLOTLY_MIMETYPE, RESULT_MIMETYPE
 
 
-def _display(bundle: Mapping[str, Any]) -> None:
+def _display(bundle: Mapping[str, Any], metadata: Mapping[str, Any] | None = None) -> None:
     from IPython.display import display
 
-    display(dict(bundle), raw=True)
+    display(dict(bundle), raw=True, metadata=dict(metadata) if metadata else None)
 
 
 def inline(text: object) -> str:
@@ -44,17 +45,19 @@ def show_markdown(text: str) -> None:
 def figure_bundle(figure: Any) -> dict[str, Any]:
     """Return the mime bundle the ``plotly_mimetype`` renderer would produce for ``figure``
     (a plotly.js specification dict, or a plotly figure object)."""
-    if isinstance(figure, dict):
-        spec = json.loads(json.dumps(figure, allow_nan=False))
-    else:
+    if not isinstance(figure, dict):
         from plotly.io.json import to_json_plotly
 
-        spec = json.loads(to_json_plotly(figure.to_plotly_json()))
+        figure = json.loads(to_json_plotly(figure.to_plotly_json()))
+    # escaped before the JSON round trip, which would turn the labels' own markup (marked
+    # by label_lines: the <br> of a wrapped name) into plain text
+    escaped = {**figure, "data": [{k: _escape_strings(v) if k in _TRACE_TEXT else
+                                   _escape_titles(v) for k, v in trace.items()}
+                                  for trace in figure.get("data", [])],
+               "layout": _escape_titles(figure.get("layout", {}))}
+    spec = json.loads(json.dumps(escaped, allow_nan=False))
     spec.setdefault("config", {})
     spec["config"].update({"displaylogo": False, "responsive": True})
-    spec["data"] = [{k: _escape_strings(v) if k in _TRACE_TEXT else _escape_titles(v)
-                     for k, v in trace.items()} for trace in spec.get("data", [])]
-    spec["layout"] = _escape_titles(spec.get("layout", {}))
     return {PLOTLY_MIMETYPE: spec, "text/plain": "<plotly figure>"}
 
 
@@ -110,10 +113,14 @@ def style_table(frame: pd.DataFrame, language: str, *, decimals: int = 2,
     return styler.set_table_attributes('class="evaluation-table"')
 
 
-def show_table(frame: pd.DataFrame, language: str, **kwargs: Any) -> None:
-    """Display a formatted table (HTML, with a plain-text fallback)."""
+def show_table(frame: pd.DataFrame, language: str, *, confidential: bool = False,
+               **kwargs: Any) -> None:
+    """Display a formatted table (HTML, with a plain-text fallback); ``confidential``: it
+    quotes justifications, and the public report leaves it out
+    (:mod:`evaluation.common.cell_tags`)."""
     styler = style_table(frame, language, **kwargs)
-    _display({"text/html": styler.to_html(), "text/plain": frame.to_string(index=False)})
+    _display({"text/html": styler.to_html(), "text/plain": frame.to_string(index=False)},
+             CONFIDENTIAL if confidential else None)
 
 
 def publish_result(notebook: str, parameters: Mapping[str, Any],

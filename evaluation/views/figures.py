@@ -8,7 +8,6 @@ second per kernel), and the interactive panel wraps it in a ``go.Figure`` it sho
 
 from __future__ import annotations
 
-import html
 import textwrap
 from typing import Any
 
@@ -16,7 +15,9 @@ import numpy as np
 
 from evaluation.common.labels import NBSP
 from evaluation.common.labels import pick as _t
+from evaluation.common.markup import escape_text, label_lines
 from evaluation.core.evaluation import Evaluation
+from evaluation.core.words import SAMPLERS, word
 
 PALETTE = ("#1f4e79", "#2e8540", "#c0504d", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f",
            "#9bbb59")
@@ -51,14 +52,15 @@ def separators(language: str) -> str:
 
 def wrap(text: str, width: int = 22) -> str:
     """Return ``text`` escaped and wrapped with ``<br>`` at ``width`` characters: full names,
-    never cut (plotly reads ``<br>`` in labels)."""
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width) or [""])
+    never cut (plotly reads ``<br>`` in labels; the figure's escaping keeps these)."""
+    return label_lines(textwrap.wrap(text, width) or [""])
 
 
 def proposal_labels(evaluation: Evaluation, ids: list[str]) -> list[str]:
-    """Return axis labels naming each proposal by id and supplier (wrapped)."""
+    """Return axis labels naming each proposal by id (in bold) and supplier (wrapped)."""
     supplier = evaluation.tender.proposals["supplier"]
-    return [f"<b>{html.escape(p)}</b><br>{wrap(str(supplier.get(p, '')), 24)}" for p in ids]
+    return [label_lines([p, *(textwrap.wrap(str(supplier.get(p, "")), 18) or [""])],
+                        bold_first=True) for p in ids]
 
 
 def _figure(language: str, **layout: Any) -> Figure:
@@ -97,7 +99,8 @@ def points_by_criterion(evaluation: Evaluation, language: str,
                                       "range": [0, model.points]},
                             # the labels name the proposals; ranked left to right
                             "xaxis": {"type": "category", "tickvals": list(order),
-                                      "ticktext": proposal_labels(evaluation, list(order))},
+                                      "ticktext": proposal_labels(evaluation, list(order)),
+                                      "tickangle": 0, "tickfont": {"size": 11}},
                             "legend": {"orientation": "h", "x": 0, "y": 1.0,
                                        "yanchor": "bottom"},
                             "margin": {"l": 60, "r": 20, "t": 100, "b": 60}, "height": 480})
@@ -108,7 +111,7 @@ def points_by_criterion(evaluation: Evaluation, language: str,
                     y=[float(points[top.id][i]) for i in idx],
                     marker={"color": PALETTE[k % len(PALETTE)]},
                     hovertemplate=_t(language, "Tilbud", "Proposal") + " %{x}<br>" +
-                    html.escape(name) + f": %{{y:,.2f}} {unit}<extra></extra>")
+                    escape_text(name) + f": %{{y:,.2f}} {unit}<extra></extra>")
     return fig
 
 
@@ -136,7 +139,7 @@ def price_against_quality(evaluation: Evaluation, language: str) -> Figure:
     _add(fig, "scatter", x=[float(price[i]) / 1e6 for i in rows],
                     y=[float(quality[i]) for i in rows],
                     mode="markers+text", text=ids, textposition="top center",
-                    customdata=[html.escape(str(supplier.get(p, ""))) for p in ids],
+                    customdata=[escape_text(supplier.get(p, "")) for p in ids],
                     marker={"size": 14, "color": [PALETTE[1] if p else PALETTE[0]
                                                   for p in partner]},
                     hovertemplate="<b>%{text}</b> %{customdata}<br>" +
@@ -225,13 +228,17 @@ def rank_acceptability_heatmap(summary: dict[str, Any], language: str) -> Figure
     z = [[float(b) for b in table[p]] for p in ids]
     ranks = [_t(language, f"Plass {r}", f"Rank {r}") for r in range(1, len(ids) + 1)]
     text = [[format_percent(100 * b, language, 0) for b in row] for row in z]
-    sampler = summary.get("sampler") or "–"
+    drawn = word(SAMPLERS, str(summary.get("sampler") or "–")).get(language)
     samples = summary.get("samples")
-    fig = _figure(language, **{"height": max(260, 90 + 32 * len(ids)),
-                            "title": _t(language, "Rangakseptabilitet (SMAA-2): andel av "
-                                        f"{samples} vekttrekk ({sampler}) per plass",
-                                        "Rank acceptability (SMAA-2): share of "
-                                        f"{samples} weight draws ({sampler}) per rank"),
+    # two short lines: one long line was clipped at the printed page's width
+    fig = _figure(language, **{"height": max(300, 130 + 32 * len(ids)),
+                            "title": {"text": label_lines(_t(
+                                language, f"Rangakseptabilitet (SMAA-2)|andel av {samples} "
+                                          f"vekttrekk per plass ({drawn})",
+                                f"Rank acceptability (SMAA-2)|share of {samples} weight "
+                                f"draws per rank ({drawn})").split("|")),
+                                      "x": 0, "xanchor": "left", "font": {"size": 14}},
+                            "margin": {"l": 60, "r": 20, "t": 110, "b": 30},
                             "xaxis": {"type": "category", "side": "top"},
                             "yaxis": {"type": "category", "autorange": "reversed",
                                       "title": _t(language, "Tilbud", "Proposal")}})

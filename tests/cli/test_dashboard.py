@@ -70,6 +70,11 @@ def test_dashboard_runs_voila_on_a_parameterised_copy(
     assert "view.publish()" not in sources
     calls = [s for s in sources if s.startswith("view.")]
     assert ["view.summary()", "view.panel(interactive)", "view.ranking()"] == calls[:3]
+    # each step's guide in the dashboard's language only (issue 16)
+    guides = [c for c in seen["copy"]["cells"] if c["cell_type"] == "markdown"]
+    assert len(guides) >= 7
+    assert all(["lang-nb"] == c["metadata"]["tags"] for c in guides)
+    assert any(s.startswith("**Rangeringen**") for s in sources)
     # this environment's kernels come first, whatever the user installed as 'python3'
     assert seen["env"]["JUPYTER_PATH"].split(os.pathsep)[0] == os.path.join(
         sys.prefix, "share", "jupyter")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,16 +14,42 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from conftest import stop
 
-from evaluation.cli.lab import lab_command
+from evaluation.cli.lab import WORK, lab_command, working_copies
+from evaluation.runs.folder import NOTEBOOKS
 
 
 def test_the_command_binds_localhost_and_keeps_the_token() -> None:
     argv = lab_command(Path("/x/notebooks"), 8890, no_browser=True)
     assert "--ServerApp.ip=127.0.0.1" in argv
     assert not [a for a in argv if "token" in a.lower() or "password" in a.lower()]
+
+
+def test_lab_opens_a_git_ignored_working_copy_and_never_overwrites_it(tmp_path: Path) -> None:
+    """JupyterLab saves what it opens; lab opened notebooks/, the templates runs copy and hash
+    (issue 16). Its default is work/, beside notebooks/ (so ../tenders/1000-bygg still finds
+    the demo), ignored by git; a notebook already there is kept."""
+    assert WORK.parent == NOTEBOOKS.parent and WORK != NOTEBOOKS
+    if (NOTEBOOKS.parent / ".git").exists() and shutil.which("git"):
+        ignored = subprocess.run(["git", "-C", str(NOTEBOOKS.parent), "check-ignore", "-q",
+                                  str(WORK / "committee.ipynb")], check=False)
+        assert 0 == ignored.returncode, "work/ is not git-ignored"
+    work = tmp_path / "work"
+    copied = working_copies(work)
+    assert {"committee.ipynb", "proposal.ipynb", "model_test.ipynb"} == {p.name for p in copied}
+    assert (work / "committee.ipynb").read_bytes() == (NOTEBOOKS / "committee.ipynb").read_bytes()
+    (work / "committee.ipynb").write_text("{}", encoding="utf-8")  # an analyst's own version
+    assert [] == working_copies(work)
+    assert "{}" == (work / "committee.ipynb").read_text(encoding="utf-8")
+
+
+def test_lab_refuses_to_open_the_templates(run: Any) -> None:
+    status, _, err = run("lab", "--notebooks", NOTEBOOKS, "--no-browser")
+    assert 2 == status
+    assert "--notebooks: the notebook templates, which runs copy and audits trust" in err
 
 
 def _listeners(port: int) -> set[str]:
@@ -66,7 +93,8 @@ def test_lab_answers_only_with_its_token_and_only_on_localhost(tmp_path: Path) -
     env = {k: v for k, v in os.environ.items() if k not in ("JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE")}
     env.update(JUPYTER_CONFIG_DIR=str(config), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
     log = tmp_path / "lab.log"
-    argv = [sys.executable, "-m", "evaluation", "lab", "--no-browser", "--port", str(port)]
+    argv = [sys.executable, "-m", "evaluation", "lab", "--no-browser", "--port", str(port),
+            "--notebooks", str(tmp_path / "work")]
     with log.open("wb") as out:
         server = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:

@@ -197,8 +197,9 @@ def _consensus_unknown_proposal(t: Path) -> list[str]:
 
 def _rejected_without_reason(t: Path) -> list[str]:
     f = t / "proposals.csv"
-    edit(f, "supplier,price_development\n", "supplier,price_development,admissible\n")
-    edit(f, ",7600000\n", ",7600000,nei\n")
+    edit(f, "supplier,price_development,rejection_basis\n",
+         "supplier,price_development,rejection_basis,admissible\n")
+    edit(f, "ikke oppfylt)\"\n", "ikke oppfylt)\",nei\n")
     return [f"1000-bygg/proposals.csv:{line_of(f, '006,')}: rejection_reason: a rejected "
             "proposal needs the reason for its rejection"]
 
@@ -327,13 +328,30 @@ def test_justifications_optional(make_tender: Callable[[], Path], run: Run) -> N
 def test_rejected_proposal_with_reason(make_tender: Callable[[], Path]) -> None:
     tender = make_tender()
     f = tender / "proposals.csv"
-    edit(f, "supplier,price_development\n",
-         "supplier,price_development,admissible,rejection_reason\n")
-    edit(f, ",7600000\n", ',7600000,nei,"Avvist etter FOA § 24-2 (3) b: forbehold"\n')
+    edit(f, "supplier,price_development,rejection_basis\n",
+         "supplier,price_development,rejection_basis,admissible,rejection_reason\n")
+    edit(f, "ikke oppfylt)\"\n", 'ikke oppfylt)",nei,"Avvist: forbehold"\n')
     loaded = load_tender(tender)
     assert loaded.proposals.loc["006", "admissible"] == False  # noqa: E712 - numpy bool
     assert loaded.proposals.loc["006", "rejection_reason"].startswith("Avvist")
     assert loaded.proposals.loc["001", "admissible"] == True  # noqa: E712
+    assert loaded.proposals.loc["006", "rejection_basis"].startswith("FOA § 24-8")
+    assert not [w for w in loaded.warnings if "rejection_basis" in w]
+
+
+def test_a_rejected_proposal_without_a_legal_basis_is_warned(make_tender: Callable[[], Path],
+                                                              run: Run) -> None:
+    """validate names file, line and field; notice refuses the letter (issue 16)."""
+    tender = make_tender()
+    f = tender / "proposals.csv"
+    edit(f, "supplier,price_development,rejection_basis\n",
+         "supplier,price_development,rejection_basis,admissible,rejection_reason\n")
+    edit(f, "7800000,\n", '7800000,,nei,"Levert etter fristen"\n')
+    status, _, err = run("validate", tender)
+    assert 0 == status
+    assert (f"1000-bygg/proposals.csv:{line_of(f, '005,')}: rejection_basis: proposal 005 is "
+            "rejected and has no legal basis recorded; notice refuses its rejection decision "
+            "until the committee records one") in err
 
 
 def _price_only(tender: Path) -> None:

@@ -122,6 +122,29 @@ def test_seal_then_a_one_byte_change_is_refused_and_reopen_records_it(make_tende
     assert any("reopened 1" in w or "åpnet 1" in w for w in result["warnings"])
 
 
+def test_seal_by_records_who_sealed_and_who_reopened(make_tender, run):
+    """The protocol names who sealed (issue 16); a seal without --by says it is not recorded."""
+    tender = make_tender()
+    status, out, _ = run("seal", tender, "--by", "Kari Nordmann")
+    assert status == 0 and "av Kari Nordmann" in out and "advarsel" not in out
+    seal = json.loads((tender / "seal.json").read_text(encoding="utf-8"))
+    assert "Kari Nordmann" == seal["sealed_by"]
+    edit(tender / "scores" / "jonas.haugen.csv", "001;plan;8;", "001;plan;9;")
+    status, _, _ = run("seal", tender, "--reopen", "Feilføring", "--by", "Ola Nordmann")
+    assert status == 0
+    seal = json.loads((tender / "seal.json").read_text(encoding="utf-8"))
+    assert "Kari Nordmann" == seal["sealed_by"]  # the seal's author stays
+    assert "Ola Nordmann" == seal["reopenings"][0]["by"]
+    (tender / "seal.json").unlink()
+    status, out, _ = run("seal", tender)
+    assert status == 0 and "forseglet uten --by NAVN" in out
+    assert "sealed_by" not in json.loads((tender / "seal.json").read_text(encoding="utf-8"))
+
+
+def test_the_demo_seal_names_who_sealed(demo_tender):
+    assert load_tender(demo_tender).seal["sealed_by"] == "Sara Nilsen, innkjøpsrådgiver"
+
+
 def test_reopening_an_unsealed_tender_is_refused(make_tender, run):
     status, _, err = run("seal", make_tender(), "--reopen", "why")
     assert status == 2 and "nothing to reopen" in err
@@ -138,7 +161,7 @@ def test_protocol_of_the_demo_run_shows_the_records(demo_run):
     page = (demo_run / "report.html").read_text(encoding="utf-8")
     assert "recusals.csv" in page and "sara.nilsen" in page
     assert "declarations.csv" in page
-    assert "forseglet 2026-11-02" in page
+    assert "forseglet 02.11.2026 kl. 09:30 UTC av Sara Nilsen" in page  # Norwegian dates
     assert "Første kjøring av konkurransen" in page
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from evaluation.views.display import figure_bundle, style_table
@@ -83,3 +85,22 @@ def test_views_put_input_text_into_markdown_as_text(tmp_path, monkeypatch):
     assert not re.search(r"<[a-z/!]", text, re.IGNORECASE), re.search(r".{30}<[a-z/!].{30}", text)
     assert not re.search(r"(?<!\\)\]\(", text) and "\\[click\\](javascript" in text
     assert all(p not in text for p in PAYLOADS)
+
+
+def test_wrapped_labels_keep_their_line_breaks_and_escape_the_name():
+    """The report printed "<b>001</b><br>Byggpuls-konsortiet…" as text under the bars
+    (issue 16): the labels' own <b> and <br> were escaped a second time."""
+    from evaluation.common.markup import label_lines
+    from evaluation.views.figures import wrap
+
+    spec = figure_bundle({
+        "data": [{"type": "bar", "x": [wrap(f"{IMG} Havlysing Eiendomsforvaltning AS", 16)],
+                  "y": [1.0]}],
+        "layout": {"xaxis": {"ticktext": [label_lines(["003", IMG], bold_first=True)]}}})[
+        "application/vnd.plotly.v1+json"]
+    (label,) = spec["data"][0]["x"]
+    assert label.count("<br>") >= 2 and "&lt;br&gt;" not in label
+    assert label.startswith("&lt;img src=x") and label.endswith("msforvaltning AS")
+    assert ["<b>003</b><br>&lt;img src=x onerror=alert(1)&gt;"] == \
+        spec["layout"]["xaxis"]["ticktext"]
+    assert "<img" not in json.dumps(spec)
