@@ -99,14 +99,16 @@ def offline_notebook(notebook: nbformat.NotebookNode, *, language: str = "nb",
 def _guides_after_headings(cells: list[Any]) -> list[Any]:
     """Return the cells with each step's guide (a Markdown cell in one language, before the
     step's code) moved under the heading the step shows: a notebook reads prose, then code;
-    a report reads heading, then prose."""
+    a report reads heading, then prose. The guide of a step that shows nothing is left out."""
     out: list[Any] = []
     for k, cell in enumerate(cells):
         after = cells[k + 1] if k + 1 < len(cells) else None
         outputs = after.get("outputs", []) if after is not None else []
         first = outputs[0].get("data", {}).get("text/markdown", "") if outputs else ""
-        if cell.cell_type == "markdown" and any(t.startswith("lang-") for t in tags(cell)) \
-                and str(first).lstrip().startswith("#"):
+        guide = cell.cell_type == "markdown" and any(t.startswith("lang-") for t in tags(cell))
+        if guide and after is not None and after.cell_type == "code" and not outputs:
+            continue  # the step shows nothing here (no rounds to negotiate): nor its guide
+        if guide and str(first).lstrip().startswith("#"):
             outputs.insert(1, nbformat.v4.new_output("display_data", data={
                 "text/markdown": cell.source}))
             continue

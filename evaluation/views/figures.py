@@ -277,5 +277,5 @@ def rounds_chart(rounds: dict[str, Any], language: str) -> Figure:
         _add(fig, "scatter", mode="lines+markers", name=name, x=xs,
              y=[p["rounds"][r]["total"] for r in xs],
              marker={"color": PALETTE[k % len(PALETTE)]},
-             hovertemplate=html.escape(p["id"]) + " %{x}: %{y:,.2f}<extra></extra>")
+             hovertemplate=escape_text(p["id"]) + " %{x}: %{y:,.2f}<extra></extra>")
     return fig

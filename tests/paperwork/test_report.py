@@ -68,6 +68,26 @@ def test_the_public_report_leaves_out_confidential_outputs_and_lab_cells():
     assert "SECRET" not in shown and "exempt from public access" in shown
 
 
+def test_the_guide_of_a_step_that_shows_nothing_is_left_out():
+    """The negotiation step shows nothing in a competition without rounds: its guide ("The
+    negotiations ...") stood alone in such a report, explaining nothing. A step that shows
+    something keeps its guide under its heading."""
+    quiet = nbformat.v4.new_code_cell("view.negotiation()")
+    shown = nbformat.v4.new_code_cell("view.ranking()")
+    shown.outputs = [nbformat.v4.new_output("display_data",
+                                            data={"text/markdown": "## Rangering"})]
+    cells = [nbformat.v4.new_markdown_cell("Forhandlingene", metadata={"tags": ["lang-nb"]}),
+             quiet,
+             nbformat.v4.new_markdown_cell("Rangeringen", metadata={"tags": ["lang-nb"]}),
+             shown]
+    nb = offline_notebook(nbformat.v4.new_notebook(cells=cells), language="nb")
+    text = [c.source for c in nb.cells if c.cell_type == "markdown"] + [
+        str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells
+        for o in c.get("outputs", [])]
+    assert "Forhandlingene" not in text
+    assert ["## Rangering", "Rangeringen"] == [t for t in text if t]
+
+
 @pytest.mark.notebooks
 def test_the_demo_run_writes_an_internal_and_a_public_report(demo_run):
     import html
