@@ -36,12 +36,16 @@ _EXPORTS = {
     "CommitteeView": "evaluation.views.committee",
     "ProposalView": "evaluation.views.proposal",
     "SelectionView": "evaluation.views.selection",
+    "GateView": "evaluation.views.gate",
+    "GateSummaryView": "evaluation.views.gate",
     "ModelTestView": "evaluation.views.modeltest",
     "WeightPanel": "evaluation.views.panel",
 }
 
 __all__ = [
     "CommitteeView",
+    "GateSummaryView",
+    "GateView",
     "ModelTestView",
     "ProposalView",
     "SelectionView",
@@ -67,6 +71,7 @@ if TYPE_CHECKING:
     from evaluation.launch.run import start_run
     from evaluation.runs.audit import audit_run
     from evaluation.views.committee import CommitteeView
+    from evaluation.views.gate import GateSummaryView, GateView
     from evaluation.views.modeltest import ModelTestView
     from evaluation.views.panel import WeightPanel
     from evaluation.views.proposal import ProposalView

@@ -35,6 +35,7 @@ FEATURES: tuple[str, ...] = (
     "evaluation.cli.run",
     "evaluation.cli.sensitivity",
     "evaluation.cli.selection",
+    "evaluation.cli.partnership",
     "evaluation.cli.integrity",
     "evaluation.cli.paperwork",
     "evaluation.cli.model",

@@ -68,6 +68,12 @@ def _notice(args: argparse.Namespace) -> int:
                                             date=args.date):
             print(path)
         return 0
+    if stage is not None and str(stage).startswith("gate-"):  # partners whose partnership ends
+        from evaluation.paperwork.partnership import write_gate_letters
+
+        for path in write_gate_letters(args.run_dir, language=args.language, date=args.date):
+            print(path)
+        return 0
     paths = write_notices(args.run_dir, language=args.language, date=args.date,
                           price_points=args.price_points, rule=args.standstill_rule)
     for path in paths:

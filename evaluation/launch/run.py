@@ -59,9 +59,11 @@ from evaluation.runs.manifest import environment, file_entry
 from evaluation.runs.pool import available_cores, execute_jobs
 from evaluation.runs.stages import (
     AWARD,
+    GATE,
     SELECTION,
     Stage,
     award_stage,
+    gate_stage,
     selection_stage,
     stage_files,
 )
@@ -151,24 +153,48 @@ def _selection_plan(tender_path: Path | str, language: str | None, allow_unfroze
                  write_selection_outputs)
 
 
+def _gate_plan(tender_path: Path | str, language: str | None, phase: str) -> _Plan:
+    """A gate's run after ``phase``: one gate notebook per partner still in it, the summary."""
+    from evaluation.data.partnership import load_partnership
+    from evaluation.launch.outputs import write_gate_outputs
+    from evaluation.process.contract import check_plan
+    from evaluation.runs.changes import plan_change_record
+    from evaluation.runs.partnership_jobs import GATE_TEMPLATES, gate_jobs
+
+    partnership = load_partnership(tender_path, through=phase)  # bad input: no folder
+    plan = partnership.plan
+    status = check_plan(plan)  # a contract changed without a reason is refused here
+    tender = load_tender(partnership.folder)  # the award's model is an input too
+    stage = gate_stage(partnership.folder, [p.id for p in partnership.phases])
+    return _Plan(stage, partnership.folder, input_files(tender, stage), GATE_TEMPLATES,
+                 gate_jobs(partnership.active_in(phase), phase),
+                 language or tender.model.language,
+                 {"id": "partnership/plan.yaml", "sha256": plan.sha256,
+                  "frozen": status.as_dict(), "award_model": tender.model.id,
+                  "award_model_sha256": tender.model.sha256}, write_gate_outputs,
+                 changes=lambda parent: plan_change_record(parent, plan))
+
+
 def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | None = None,
               language: str | None = None, progress: bool = True,
               now: dt.datetime | None = None, notebooks: Path = NOTEBOOKS,
               allow_unfrozen: bool = False, stage: str = AWARD) -> RunResult:
     """Validate the tender's ``stage``, execute its notebooks and return the finished run
     folder (``award``: one notebook per proposal and the committee's; ``selection``: the
-    prequalification's).
+    prequalification's; ``gate-<phase>``: one gate notebook per partner and the summary).
 
     A model changed after it was frozen is refused before any folder is created
     (:class:`~evaluation.common.errors.FrozenModelError`) unless ``allow_unfrozen``.
     """
     if stage == SELECTION:
         plan = _selection_plan(tender_path, language, allow_unfrozen)
+    elif stage.startswith(GATE):
+        plan = _gate_plan(tender_path, language, stage[len(GATE):])
     elif stage == AWARD:
         plan = _award_plan(tender_path, language, allow_unfrozen)
     else:
         raise InputError([Problem("--stage", "stage", "unknown stage", found=stage,
-                                  expected=f"{AWARD} | {SELECTION}")])
+                                  expected=f"{AWARD} | {SELECTION} | {GATE}<phase>")])
     return _execute(plan, out=Path(out), jobs=jobs, progress=progress, now=now,
                     notebooks=Path(notebooks))
 

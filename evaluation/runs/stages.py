@@ -17,6 +17,10 @@ from pathlib import Path
 
 AWARD = "award"
 SELECTION = "selection"
+GATE = "gate-"  # gate-<phase id>
+PURCHASE = "purchase"
+# A scope entry for the award's files of a plain tender: every file outside the stage folders.
+OUTSIDE_STAGES = "./"
 STAGE_FOLDERS = ("prequalification", "rounds", "partnership")
 # Process records at the tender's root that every scoring stage reads (impartiality).
 ROOT_RECORDS = ("declarations.csv", "recusals.csv")
@@ -36,7 +40,8 @@ class Stage:
         """Return whether a tender-relative path belongs to this stage's inputs."""
         if not self.scope:
             return relative.split("/", 1)[0] not in STAGE_FOLDERS
-        return any(relative == s or (s.endswith("/") and relative.startswith(s))
+        return any(relative == s or (s.endswith("/") and relative.startswith(s)) or
+                   (s == OUTSIDE_STAGES and relative.split("/", 1)[0] not in STAGE_FOLDERS)
                    for s in self.scope)
 
     def subfolder(self) -> str:
@@ -55,12 +60,45 @@ def selection_stage() -> Stage:
                  "selection.ipynb")
 
 
+def award_scope(folder: Path) -> tuple[str, ...]:
+    """Return the scope of the award's files that a later stage (a gate, the purchase) builds
+    on: today every file outside the stage folders; the one place to point at the final
+    round's folder once the award lives in ``rounds/``."""
+    del folder  # the final round will be found in it
+    return (OUTSIDE_STAGES,)
+
+
+def gate_stage(folder: Path, phases: list[str]) -> Stage:
+    """A gate's run after the last of ``phases`` (the plan's phases up to and including it):
+    the award's files, the plan and its lock, and those phases' folders. A later phase's
+    folder is not in it, so adding one never fails an earlier gate's audit."""
+    return Stage(f"{GATE}{phases[-1]}", (*award_scope(folder), "partnership/plan.yaml",
+                                         "partnership/plan.lock.json",
+                                         *(f"partnership/{p}/" for p in phases)),
+                 "summary.ipynb")
+
+
+def purchase_stage(folder: Path, phases: list[str]) -> Stage:
+    """The purchase's run: a gate's scope over every phase, the followers and ``purchase/``."""
+    gate = gate_stage(folder, phases)
+    return Stage(PURCHASE, (*gate.scope, "partnership/followers.csv", "partnership/purchase/"),
+                 "purchase.ipynb")
+
+
+def results_notebook(stage: str) -> str:
+    """Return the executed notebook whose payload is a run's results.json, by its stage."""
+    if stage.startswith(GATE):
+        return "summary.ipynb"
+    return {SELECTION: "selection.ipynb", PURCHASE: "purchase.ipynb"}.get(stage,
+                                                                        "committee.ipynb")
+
+
 def stage_of(manifest: dict[str, object]) -> Stage:
     """Return the stage a run's manifest records (a run before stages: the award of
     whatever its copy holds)."""
     name = manifest.get("stage") or AWARD
     scope = manifest.get("scope")
-    results_from = "selection.ipynb" if name == SELECTION else "committee.ipynb"
+    results_from = results_notebook(str(name))
     return Stage(str(name), tuple(str(s) for s in scope) if isinstance(scope, list) else (),
                  results_from)
 

@@ -254,3 +254,14 @@ def invitation_chart(ids: list[str], shares: list[float], labels: list[str],
          marker={"color": [PALETTE[1] if s >= 0.5 else PALETTE[6] for s in shares]},
          hovertemplate="%{x}: %{y:,.1f} %<extra></extra>")
     return fig
+
+
+def new_figure(language: str, **layout: Any) -> Figure:
+    """Return an empty figure with the workbook's layout and the language's separators (for
+    the figures of other modules)."""
+    return _figure(language, **layout)
+
+
+def add_trace(fig: Figure, kind: str, **trace: Any) -> None:
+    """Append a trace of plotly.js type ``kind`` to ``fig``."""
+    _add(fig, kind, **trace)
