@@ -24,6 +24,7 @@ demo: bytecode
 	$(BIN)/evaluation run $(TENDER) --stage selection --quiet
 	$(BIN)/evaluation score $(TENDER)
 	$(BIN)/evaluation run $(TENDER)
+	$(BIN)/evaluation gate $(TENDER) --phase 2 --quiet
 
 lint: $(STAMP)
 	$(BIN)/ruff check evaluation tests bench
