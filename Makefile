@@ -25,6 +25,7 @@ demo: bytecode
 	$(BIN)/evaluation score $(TENDER)
 	$(BIN)/evaluation run $(TENDER)
 	$(BIN)/evaluation gate $(TENDER) --phase 2 --quiet
+	$(BIN)/evaluation purchase $(TENDER) --quiet
 
 lint: $(STAMP)
 	$(BIN)/ruff check evaluation tests bench

@@ -38,6 +38,7 @@ _EXPORTS = {
     "SelectionView": "evaluation.views.selection",
     "GateView": "evaluation.views.gate",
     "GateSummaryView": "evaluation.views.gate",
+    "PurchaseView": "evaluation.views.purchase",
     "ModelTestView": "evaluation.views.modeltest",
     "WeightPanel": "evaluation.views.panel",
 }
@@ -48,6 +49,7 @@ __all__ = [
     "GateView",
     "ModelTestView",
     "ProposalView",
+    "PurchaseView",
     "SelectionView",
     "WeightPanel",
     "__version__",
@@ -75,6 +77,7 @@ if TYPE_CHECKING:
     from evaluation.views.modeltest import ModelTestView
     from evaluation.views.panel import WeightPanel
     from evaluation.views.proposal import ProposalView
+    from evaluation.views.purchase import PurchaseView
     from evaluation.views.selection import SelectionView
 
 

@@ -7,8 +7,10 @@ Debian's chromium through Playwright, offline (``file:`` only). Screenshots go t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +50,10 @@ def gate_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return result.folder / "report.html"
 
 
-def _cell_centre(box: dict[str, float], rows: int, columns: int, row: int, column: int
-                 ) -> tuple[float, float]:
-    return (box["x"] + (column + 0.5) * box["width"] / columns,
-            box["y"] + (row + 0.5) * box["height"] / rows)
-
-
-def test_the_heat_table_shows_every_cell_and_its_threshold_on_hover(gate_report: Path) -> None:
+@contextlib.contextmanager
+def opened(report: Path, charts: int) -> Iterator[Any]:
+    """Yield a chromium page showing ``report`` once its ``charts`` charts are drawn; fail
+    when it asked anything of the network or opened a dialog."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -68,38 +67,73 @@ def test_the_heat_table_shows_every_cell_and_its_threshold_on_hover(gate_report:
             page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(
                 ("file:", "data:", "blob:", "about:")) else None)
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(gate_report.as_uri(), timeout=60_000)
-            charts = page.locator(".plotly-graph-div")
-            charts.nth(2).locator(".main-svg").first.wait_for(state="attached",
-                                                                timeout=30_000)
-            assert 3 == charts.count()  # two partners' heat tables and the payments
-            heat = charts.nth(1)  # 003's, the partner that misses a target
-            heat.scroll_into_view_if_needed()
-            text = heat.inner_text().replace("\u00a0", " ")
-            assert "Delmål × arenaer: 003 etter fase 2" in text
-            for cell in ("48 %", "52 %", "59 %", "4,05 av 5"):
-                assert cell in text, cell
-            for arena in ("Bergen", "Oslo", "Askøy", "Lørenskog", "Samlet etter regelen"):
-                assert arena in text, arena
-            heat.screenshot(path=str(ARTIFACTS / "gate-heat-table.png"))
-            box: Any = heat.locator(".nsewdrag").first.bounding_box()
-            assert box is not None
-            # row 3 (planned maintenance), column 3 (Askøy): 48 % against ≥ 55 %
-            page.mouse.move(*_cell_centre(box, 4, 5, 2, 2))
-            hover = heat.locator(".hoverlayer")
-            hover.locator("text").first.wait_for(timeout=10_000)
-            shown = (hover.text_content() or "").replace("\u00a0", " ")
-            assert "Planlagt vedlikehold · Askøy" in shown, shown
-            assert "Målt: 48 %" in shown and "Terskel: ≥ 55 % (minst 3 arenaer)" in shown, shown
-            assert "ikke nådd" in shown, shown
-            heat.screenshot(path=str(ARTIFACTS / "gate-heat-table-hover.png"))
-            # the rule's column: the 3rd best value, 52 %, short of 55 %
-            page.mouse.move(*_cell_centre(box, 4, 5, 2, 4))
-            page.wait_for_timeout(300)
-            shown = (heat.locator(".hoverlayer").text_content() or "").replace("\u00a0", " ")
-            assert "minst 3 arenaer: 52 %" in shown, shown
-            page.screenshot(path=str(ARTIFACTS / "gate-report.png"), full_page=True)
+            page.goto(report.as_uri(), timeout=60_000)
+            drawn = page.locator(".plotly-graph-div")
+            drawn.nth(charts - 1).locator(".main-svg").first.wait_for(state="attached",
+                                                                        timeout=30_000)
+            assert charts == drawn.count()
+            yield page
         finally:
             browser.close()
     assert [] == outside  # offline
     assert [] == dialogs
+
+
+def _cell_centre(box: dict[str, float], rows: int, columns: int, row: int, column: int
+                 ) -> tuple[float, float]:
+    return (box["x"] + (column + 0.5) * box["width"] / columns,
+            box["y"] + (row + 0.5) * box["height"] / rows)
+
+
+def test_the_heat_table_shows_every_cell_and_its_threshold_on_hover(gate_report: Path) -> None:
+    with opened(gate_report, 3) as page:  # two partners' heat tables and the payments
+        charts = page.locator(".plotly-graph-div")
+        heat = charts.nth(1)  # 003's, the partner that misses a target
+        heat.scroll_into_view_if_needed()
+        text = heat.inner_text().replace("\u00a0", " ")
+        assert "Delmål × arenaer: 003 etter fase 2" in text
+        for cell in ("48 %", "52 %", "59 %", "4,05 av 5"):
+            assert cell in text, cell
+        for arena in ("Bergen", "Oslo", "Askøy", "Lørenskog", "Samlet etter regelen"):
+            assert arena in text, arena
+        heat.screenshot(path=str(ARTIFACTS / "gate-heat-table.png"))
+        box: Any = heat.locator(".nsewdrag").first.bounding_box()
+        assert box is not None
+        # row 3 (planned maintenance), column 3 (Askøy): 48 % against ≥ 55 %
+        page.mouse.move(*_cell_centre(box, 4, 5, 2, 2))
+        hover = heat.locator(".hoverlayer")
+        hover.locator("text").first.wait_for(timeout=10_000)
+        shown = (hover.text_content() or "").replace("\u00a0", " ")
+        assert "Planlagt vedlikehold · Askøy" in shown, shown
+        assert "Målt: 48 %" in shown and "Terskel: ≥ 55 % (minst 3 arenaer)" in shown, shown
+        assert "ikke nådd" in shown, shown
+        heat.screenshot(path=str(ARTIFACTS / "gate-heat-table-hover.png"))
+        # the rule's column: the 3rd best value, 52 %, short of 55 %
+        page.mouse.move(*_cell_centre(box, 4, 5, 2, 4))
+        page.wait_for_timeout(300)
+        shown = (heat.locator(".hoverlayer").text_content() or "").replace("\u00a0", " ")
+        assert "minst 3 arenaer: 52 %" in shown, shown
+        page.screenshot(path=str(ARTIFACTS / "gate-report.png"), full_page=True)
+
+
+def test_the_purchase_report_draws_its_charts_offline(tmp_path: Path) -> None:
+    """The purchase run's report: the performance levels, the volume against the announced
+    value and the followers' yearly cost draw, offline, with the uncovered follower named."""
+    _need_browser()
+    from evaluation.launch.run import start_run
+
+    shutil.copytree(ROOT / "tenders" / "1000-bygg", tmp_path / "tenders" / "1000-bygg")
+    shutil.copytree(ROOT / "criteria", tmp_path / "criteria")
+    result = start_run(tmp_path / "tenders" / "1000-bygg", out=tmp_path / "runs", jobs=1,
+                       progress=False, stage="purchase")
+    assert result.ok
+    with opened(result.folder / "report.html", 3) as page:
+        charts = page.locator(".plotly-graph-div")
+        volume = charts.nth(1).inner_text().replace("\u00a0", " ")
+        assert "Kunngjort verdi: 60 000 000 kr" in volume
+        cost = charts.nth(2)
+        cost.scroll_into_view_if_needed()
+        text = cost.inner_text()
+        assert "Lauvåsen kommune (fiktiv)" in text and "ikke dekket av kunngjøringen" in text
+        charts.nth(1).screenshot(path=str(ARTIFACTS / "purchase-volume.png"))
+        cost.screenshot(path=str(ARTIFACTS / "purchase-followers.png"))

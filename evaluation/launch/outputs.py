@@ -99,3 +99,20 @@ def write_gate_outputs(run: Path, tender_copy: Path, payload: dict[str, Any], la
                   appendix_html=gate_protocol_html(partnership, phase, manifest, language),
                   banner_html=_plan_banner(manifest, language))
     return ["results.json", "report.html"]
+
+
+def write_purchase_outputs(run: Path, tender_copy: Path, payload: dict[str, Any],
+                           language: str, manifest: dict[str, Any]) -> list[str]:
+    """Write the purchase run's ``results.json`` (the purchase check) and ``report.html`` (the
+    notebook without code, the partnership's record and the purchase's protocol)."""
+    from evaluation.data.partnership import load_partnership
+    from evaluation.paperwork.purchase import purchase_protocol_html
+    from evaluation.paperwork.report import export_report
+
+    (run / "results.json").write_text(dumps(payload["results"]), encoding="utf-8")
+    partnership = load_partnership(tender_copy, purchase=True)
+    export_report(run / "purchase.ipynb", run / "report.html",
+                  title=partnership.award.title.get(language), language=language,
+                  appendix_html=purchase_protocol_html(partnership, manifest, language),
+                  banner_html=_plan_banner(manifest, language))
+    return ["results.json", "report.html"]

@@ -60,10 +60,12 @@ from evaluation.runs.pool import available_cores, execute_jobs
 from evaluation.runs.stages import (
     AWARD,
     GATE,
+    PURCHASE,
     SELECTION,
     Stage,
     award_stage,
     gate_stage,
+    purchase_stage,
     selection_stage,
     stage_files,
 )
@@ -153,25 +155,37 @@ def _selection_plan(tender_path: Path | str, language: str | None, allow_unfroze
                  write_selection_outputs)
 
 
-def _gate_plan(tender_path: Path | str, language: str | None, phase: str) -> _Plan:
-    """A gate's run after ``phase``: one gate notebook per partner still in it, the summary."""
+def _partnership_plan(tender_path: Path | str, language: str | None, phase: str | None
+                      ) -> _Plan:
+    """A gate's run after ``phase`` (one gate notebook per partner still in it, and the
+    summary), or the purchase's run when ``phase`` is ``None``."""
     from evaluation.data.partnership import load_partnership
-    from evaluation.launch.outputs import write_gate_outputs
+    from evaluation.launch.outputs import write_gate_outputs, write_purchase_outputs
     from evaluation.process.contract import check_plan
     from evaluation.runs.changes import plan_change_record
-    from evaluation.runs.partnership_jobs import GATE_TEMPLATES, gate_jobs
+    from evaluation.runs.partnership_jobs import (
+        GATE_TEMPLATES,
+        PURCHASE_TEMPLATES,
+        gate_jobs,
+        purchase_jobs,
+    )
 
-    partnership = load_partnership(tender_path, through=phase)  # bad input: no folder
+    # bad input never creates a folder
+    partnership = load_partnership(tender_path, through=phase, purchase=phase is None)
     plan = partnership.plan
     status = check_plan(plan)  # a contract changed without a reason is refused here
     tender = load_tender(partnership.folder)  # the award's model is an input too
-    stage = gate_stage(partnership.folder, [p.id for p in partnership.phases])
-    return _Plan(stage, partnership.folder, input_files(tender, stage), GATE_TEMPLATES,
-                 gate_jobs(partnership.active_in(phase), phase),
+    phases = [p.id for p in partnership.phases]
+    stage = gate_stage(partnership.folder, phases) if phase is not None else \
+        purchase_stage(partnership.folder, phases)
+    templates, jobs, write = (
+        (GATE_TEMPLATES, gate_jobs(partnership.active_in(phase), phase), write_gate_outputs)
+        if phase is not None else (PURCHASE_TEMPLATES, purchase_jobs(), write_purchase_outputs))
+    return _Plan(stage, partnership.folder, input_files(tender, stage), templates, jobs,
                  language or tender.model.language,
                  {"id": "partnership/plan.yaml", "sha256": plan.sha256,
                   "frozen": status.as_dict(), "award_model": tender.model.id,
-                  "award_model_sha256": tender.model.sha256}, write_gate_outputs,
+                  "award_model_sha256": tender.model.sha256}, write,
                  changes=lambda parent: plan_change_record(parent, plan))
 
 
@@ -181,7 +195,8 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
               allow_unfrozen: bool = False, stage: str = AWARD) -> RunResult:
     """Validate the tender's ``stage``, execute its notebooks and return the finished run
     folder (``award``: one notebook per proposal and the committee's; ``selection``: the
-    prequalification's; ``gate-<phase>``: one gate notebook per partner and the summary).
+    prequalification's; ``gate-<phase>``: one gate notebook per partner and the summary;
+    ``purchase``: the purchase check).
 
     A model changed after it was frozen is refused before any folder is created
     (:class:`~evaluation.common.errors.FrozenModelError`) unless ``allow_unfrozen``.
@@ -189,12 +204,14 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
     if stage == SELECTION:
         plan = _selection_plan(tender_path, language, allow_unfrozen)
     elif stage.startswith(GATE):
-        plan = _gate_plan(tender_path, language, stage[len(GATE):])
+        plan = _partnership_plan(tender_path, language, stage[len(GATE):])
+    elif stage == PURCHASE:
+        plan = _partnership_plan(tender_path, language, None)
     elif stage == AWARD:
         plan = _award_plan(tender_path, language, allow_unfrozen)
     else:
         raise InputError([Problem("--stage", "stage", "unknown stage", found=stage,
-                                  expected=f"{AWARD} | {SELECTION} | {GATE}<phase>")])
+                                  expected=f"{AWARD} | {SELECTION} | {GATE}<phase> | {PURCHASE}")])
     return _execute(plan, out=Path(out), jobs=jobs, progress=progress, now=now,
                     notebooks=Path(notebooks))
 

@@ -9,6 +9,7 @@ recorded decision is shown beside the verdict, flagged when it goes against the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from evaluation.common.labels import format_date, format_money
 from evaluation.common.labels import pick as _t
 from evaluation.core.gate import (
     PartnerGate,
+    TargetResult,
     gate,
     gate_object,
     measurement_frame,
@@ -54,11 +56,11 @@ def decision_text(g: PartnerGate, language: str) -> str:
               f"({inline(d['decided_by'])}). Reason: {inline(d['reason'])}")
 
 
-def targets_frame(g: PartnerGate, language: str) -> pd.DataFrame:
-    """Return the partner's targets: threshold, rule, each arena's value, the rule's
-    statistic, the margin and the verdict."""
+def targets_frame(results: Sequence[TargetResult], language: str) -> pd.DataFrame:
+    """Return targets (or performance levels): threshold, rule, each arena's value, the
+    rule's statistic, the margin and the verdict."""
     rows = []
-    for r in g.targets:
+    for r in results:
         t = r.target
         row: dict[str, Any] = {
             _t(language, "Delmål", "Target"): t.title.get(language),
@@ -137,7 +139,7 @@ class GateView:
 
     def targets(self) -> None:
         """Show each target against its threshold per arena, and the heat table."""
-        show_table(targets_frame(self.gate, self.language), self.language)
+        show_table(targets_frame(self.gate.targets, self.language), self.language)
         show_figure(figs.heat_table(self.gate, self.language))
 
     def trends(self) -> None:
@@ -205,7 +207,7 @@ class GateSummaryView:
         """Show every partner's targets × arenas heat table and target table."""
         for g in self.gates:
             show_figure(figs.heat_table(g, self.language))
-            show_table(targets_frame(g, self.language), self.language)
+            show_table(targets_frame(g.targets, self.language), self.language)
 
     def spending(self) -> None:
         """Show every partner's payments against the plan and the ceiling."""

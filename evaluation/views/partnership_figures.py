@@ -19,7 +19,14 @@ import pandas as pd
 
 from evaluation.common.labels import format_money
 from evaluation.common.labels import pick as _t
-from evaluation.core.gate import MET, NOT_EVIDENCED, NOT_MET, PartnerGate, Spending
+from evaluation.core.gate import (
+    MET,
+    NOT_EVIDENCED,
+    NOT_MET,
+    PartnerGate,
+    Spending,
+    TargetResult,
+)
 from evaluation.core.partnership import Target
 from evaluation.views.figures import PALETTE, Figure, add_trace, new_figure
 
@@ -37,16 +44,24 @@ def status_word(status: str, language: str) -> str:
 
 
 def heat_table(gate: PartnerGate, language: str) -> Figure:
-    """Return the partner's targets × arenas: each cell met (green), not met (red) or not
-    evidenced (grey, a missing measurement), the rule's verdict in the last column."""
-    arenas = list(gate.targets[0].arenas) if gate.targets else []
+    """Return the partner's targets × arenas at its gate (:func:`target_heat_table`)."""
+    return target_heat_table(gate.targets, _t(
+        language, f"Delmål × arenaer: {gate.partner} etter fase {gate.phase.id}",
+        f"Targets × arenas: {gate.partner} after phase {gate.phase.id}"), language)
+
+
+def target_heat_table(results: Sequence[TargetResult], title: str, language: str) -> Figure:
+    """Return targets × arenas: each cell met (green), not met (red) or not evidenced (grey, a
+    missing measurement), the rule's verdict in the last column; value, threshold and rule on
+    hover (interim targets at a gate, or performance levels at the purchase)."""
+    arenas = list(results[0].arenas) if results else []
     overall = _t(language, "Samlet etter regelen", "By the rule")
     columns = [*arenas, overall]
-    rows = [r.target for r in gate.targets]
+    rows = [r.target for r in results]
     z: list[list[int]] = []
     text: list[list[str]] = []
     hover: list[list[str]] = []
-    for r in gate.targets:
+    for r in results:
         t = r.target
         cond = html.escape(f"{t.threshold_text(language)} ({t.rule.text(language)})")
         z_row, text_row, hover_row = [], [], []
@@ -75,8 +90,7 @@ def heat_table(gate: PartnerGate, language: str) -> Figure:
         hover.append(hover_row)
     labels = [f"{t.title.get(language)} ({t.threshold_text(language)})" for t in rows]
     fig = new_figure(language, **{
-        "title": _t(language, f"Delmål × arenaer: {gate.partner} etter fase {gate.phase.id}",
-                    f"Targets × arenas: {gate.partner} after phase {gate.phase.id}"),
+        "title": title,
         "height": max(260, 120 + 62 * len(rows)),
         "xaxis": {"type": "category", "side": "top", "tickvals": list(range(len(columns))),
                   "ticktext": columns, "showgrid": False},
@@ -207,5 +221,43 @@ def followers_cost(rows: Sequence[Mapping[str, Any]], partners: Sequence[str],
                           "line": {"color": [RED if not r["covered"] else "white"
                                              for r in rows], "width": 3}},
                   hovertemplate="%{customdata}<br>" + _t(language, "per år", "a year") +
-                  f": %{{x:,.0f}} {thousand}<extra></extra>")
+                  f": %{{x:,.0f}} {thousand}<extra></extra>", showlegend=len(partners) > 1)
+    for word, marker in ((_t(language, "opsjon: ja", "option: yes"),
+                          {"color": PALETTE[0]}),
+                         (_t(language, "uavklart", "undecided"), {"color": "#9dc3e6"}),
+                         (_t(language, "nei", "no"), {"color": GREY}),
+                         (_t(language, "ikke dekket av kunngjøringen", "not covered by the notice"),
+                          {"color": "white", "line": {"color": RED, "width": 3}})):
+        # legend entries only: the bars' colours and outlines mean these
+        add_trace(fig, "scatter", x=[None], y=[None], mode="markers", name=word,
+                  marker={**marker, "size": 12, "symbol": "square"}, hoverinfo="skip",
+                  showlegend=True)
+    return fig
+
+
+def volume_chart(parts: Sequence[tuple[str, float, str]], announced: float | None,
+                 currency: str, language: str) -> Figure:
+    """Return the procurement's volume as stacked bars (development paid, the buyer's purchase,
+    the followers saying yes, those undecided) against the value announced in the notice."""
+    million = _t(language, "mill. kr" if currency == "NOK" else f"mill. {currency}",
+                 f"{currency} million")
+    fig = new_figure(language, **{
+        "title": _t(language, "Volum mot kunngjort verdi", "Volume against the announced value"),
+        "barmode": "stack", "height": 420,
+        "xaxis": {"type": "category"}, "yaxis": {"title": million, "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": -0.2}})
+    for name, amount, colour in parts:
+        add_trace(fig, "bar", x=[_t(language, "Anskaffelsen", "The procurement")],
+                  y=[amount / 1e6], name=name, marker={"color": colour},
+                  hovertemplate=html.escape(name) + f": %{{y:,.2f}} {million}<extra></extra>")
+    if announced is not None:
+        word = _t(language, "Kunngjort verdi", "Announced value")
+        fig["layout"]["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1,
+                                    "y0": announced / 1e6, "y1": announced / 1e6,
+                                    "line": {"color": RED, "width": 3, "dash": "dash"}}]
+        fig["layout"]["annotations"] = [{
+            "xref": "paper", "x": 1, "y": announced / 1e6, "xanchor": "right",
+            "yanchor": "bottom", "showarrow": False,
+            "text": f"{word}: {format_money(announced, language, currency)}",
+            "font": {"color": RED}}]
     return fig

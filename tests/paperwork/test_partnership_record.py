@@ -65,3 +65,30 @@ def test_figures_carry_hostile_text_as_text(make_tender: Callable[..., Path]) ->
         text = json.dumps(figure_bundle(fig))
         for raw in (SCRIPT, IMG):
             assert raw not in text, raw
+
+
+def test_the_purchase_protocol_and_figures_escape_everything(
+        make_tender: Callable[..., Path]) -> None:
+    from evaluation.core.purchase import purchase_check
+    from evaluation.paperwork.purchase import purchase_protocol_html
+    from evaluation.views.partnership_figures import followers_cost
+
+    tender = hostile(make_tender)
+    edit(tender / "partnership" / "followers.csv", "Fjordvik kommune (fiktiv)",
+         f"Fjordvik {IMG}")
+    edit(tender / "partnership" / "purchase" / "purchase.csv", "Kjøpet for kommunen",
+         f"{SCRIPT} Kjøpet for kommunen")
+    p = load_partnership(tender, purchase=True)
+    html = gate_protocol_html(p, "3", {}, "nb") + purchase_protocol_html(p, {}, "en")
+    for raw in (SCRIPT, IMG, "</script>"):
+        assert raw not in html
+    assert "Fjordvik &lt;img src=x onerror=alert(1)&gt;" in html
+    (c,) = purchase_check(p)
+    rows = [{"name": f"Fjordvik {IMG}", "buildings": 420.0, "option": "yes",
+             "option_text": SCRIPT, "covered": False, "covered_text": IMG,
+             "yearly": {"001": 1.0}}]
+    text = json.dumps(figure_bundle(followers_cost(rows, ["001"], {"001": SCRIPT}, "NOK",
+                                                   "nb")))
+    for raw in (SCRIPT, IMG):
+        assert raw not in text
+    assert c.exercisable
