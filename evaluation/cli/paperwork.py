@@ -68,6 +68,11 @@ def _notice(args: argparse.Namespace) -> int:
                                             date=args.date):
             print(path)
         return 0
+    if stage == "purchase":
+        from evaluation.common.errors import EvaluationError
+
+        raise EvaluationError(f"{args.run_dir}: a purchase run has no notices: its decisions "
+                              "are the committee's, recorded in purchase.csv and in the report")
     if stage is not None and str(stage).startswith("gate-"):  # partners whose partnership ends
         from evaluation.paperwork.partnership import write_gate_letters
 

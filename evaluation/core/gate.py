@@ -189,9 +189,9 @@ def _flag(decision: str, verdict_: str, unmet: list[str], reason: str) -> Label 
     ids = ", ".join(unmet)
     if decision in ("continue", "complete") and verdict_ != MET:
         word = {"continue": ("fortsetter", "continue"), "complete": ("fullført", "complete")}
-        nb_state = "ikke nådd" if verdict_ == NOT_MET else "ikke dokumentert"
+        nb_state = "ikke er nådd" if verdict_ == NOT_MET else "ikke er dokumentert"
         en_state = "not met" if verdict_ == NOT_MET else "not evidenced"
-        return Label(f"{word[decision][0]} selv om {ids} er {nb_state}: registrert begrunnelse: "
+        return Label(f"{word[decision][0]} selv om {ids} {nb_state}: registrert begrunnelse: "
                      f"{reason}", f"{word[decision][1]} although {ids} {en_state}: reason "
                      f"recorded: {reason}")
     if decision == "end" and verdict_ == MET:

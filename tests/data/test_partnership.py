@@ -176,3 +176,37 @@ def test_an_award_not_yet_complete_is_refused(make_tender: Callable[..., Path]) 
     shutil.rmtree(folder / "partnership")
     with pytest.raises(TenderError, match="no partnership plan"):
         load_partnership(folder, through="1")
+
+
+def test_a_decision_against_the_targets_is_flagged_with_its_reason(tender: Path) -> None:
+    """The tool recommends, the committee decides: 003 kept on although planned maintenance
+    was not met is shown, with the reason recorded, never refused."""
+    g2 = tender / "partnership" / "2" / "gate.csv"
+    edit(g2, "003,end,", "003,continue,")
+    edit(g2, "Delmålet om planlagt vedlikehold", "Partneren har lagt fram en plan; delmålet "
+         "om planlagt vedlikehold")
+    (ended,) = [g for g in gate(load_partnership(tender, through="2"), "2") if g.partner == "003"]
+    assert NOT_MET == ended.verdict and ended.flag is not None
+    assert ended.flag.en.startswith("continue although planlagt not met: reason recorded: "
+                                    "Partneren har lagt fram en plan")
+    assert ended.flag.nb.startswith("fortsetter selv om planlagt ikke er nådd: registrert "
+                                    "begrunnelse:")
+    assert ended.recommendation.en.startswith("targets not met (planlagt): the contract "
+                                              "allows ending")
+
+
+def test_payments_above_the_instalment_are_warned_and_above_the_ceiling_flagged(
+        tender: Path) -> None:
+    """001 is paid 3 000 000 + 3 400 000 + 3 000 000 = 9 400 000 by the plan; 700 000 more in
+    phase 3 makes 10 100 000, above its instalment of 3 000 000 (a warning, design.md) and
+    above the ceiling of 10 000 000 per partner (flagged in the spending)."""
+    append_line(tender / "partnership" / "3" / "payments.csv", "001,700 000,2029-04-25")
+    p = load_partnership(tender, through="3")
+    assert ["1000-bygg/partnership/3/payments.csv: partner 001 was paid 3,700,000 in phase 3, "
+            "above its instalment 3,000,000"] == list(p.warnings)
+    (g,) = gate(p, "3")
+    last = g.spending[-1]
+    assert (3_700_000.0, 10_100_000.0, 10_000_000.0) == (last.paid, last.paid_total,
+                                                          last.ceiling)
+    assert last.above_instalment and last.above_ceiling
+    assert not g.spending[1].above_ceiling

@@ -155,3 +155,15 @@ def test_a_contract_change_shows_in_the_next_gate_runs_change_record(
     finally:
         plan.write_bytes(saved[0])
         lock.write_bytes(saved[1])
+
+
+def test_the_executed_gate_notebooks_show_no_error_and_no_warning(
+        gate_run: tuple[Path, Path, str]) -> None:
+    import nbformat
+
+    run, _, _ = gate_run
+    for path in [run / "summary.ipynb", *sorted((run / "partners").glob("*.ipynb"))]:
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                assert output.get("output_type") != "error", (path.name, output)
+                assert output.get("name") != "stderr", (path.name, output.get("text"))

@@ -71,3 +71,14 @@ def test_a_purchase_run_audits_clean(purchase_run: tuple[Path, str],
     out = capsys.readouterr().out
     assert "purchase.ipynb: re-run identical" in out
     assert "results.json equals purchase.ipynb's payload" in out
+
+
+def test_the_executed_purchase_notebook_shows_no_error_and_no_warning(
+        purchase_run: tuple[Path, str]) -> None:
+    import nbformat
+
+    run, _ = purchase_run
+    for cell in nbformat.read(run / "purchase.ipynb", as_version=4).cells:
+        for output in cell.get("outputs", []):
+            assert output.get("output_type") != "error", output
+            assert output.get("name") != "stderr", output.get("text")
