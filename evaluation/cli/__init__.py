@@ -36,6 +36,7 @@ FEATURES: tuple[str, ...] = (
     "evaluation.cli.sensitivity",
     "evaluation.cli.selection",
     "evaluation.cli.rounds",
+    "evaluation.cli.partnership",
     "evaluation.cli.integrity",
     "evaluation.cli.paperwork",
     "evaluation.cli.model",

@@ -87,8 +87,11 @@ def _freeze(args: argparse.Namespace) -> int:
     from evaluation.analysis.modeltest import run_model_test
     from evaluation.cli import say
     from evaluation.data.criteria import load_model, model_purpose
+    from evaluation.data.partnership import plan_file
     from evaluation.process.freeze import write_lock
 
+    if plan_file(Path(args.criteria)):  # the contract: no model test, a change needs a reason
+        return _freeze_plan(args)
     purpose = model_purpose(Path(args.criteria))
     model = load_model(args.criteria, purpose=purpose)  # an invalid model is never frozen
     language = args.language or model.language
@@ -116,6 +119,25 @@ def _freeze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _freeze_plan(args: argparse.Namespace) -> int:
+    from evaluation.cli import output_language, say
+    from evaluation.data.partnership import load_plan
+    from evaluation.process.contract import freeze_plan
+
+    tender = Path(args.criteria).resolve().parent.parent
+    plan = load_plan(tender)  # an invalid plan is never frozen (no phase records needed)
+    language = args.language or output_language(argparse.Namespace(tender=tender))
+    path, written = freeze_plan(args.criteria, reason=args.reason)
+    print(say(language, "frosset som kontrakt: " if written else "allerede frosset, låsen er "
+              "beholdt: ", "frozen as the contract: " if written else "already frozen, lock "
+              "kept: ") + str(path))
+    print(f"sha256 {plan.sha256}")
+    if written and args.reason:
+        print(say(language, "kontraktsendring registrert: ", "contract change recorded: ")
+              + args.reason)
+    return 0
+
+
 def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -> None:
     """Add ``model-test`` and ``freeze`` to the command line."""
     for name, help_ in (
@@ -138,5 +160,8 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
         else:
             p.add_argument("--force", action="store_true", help="replace a lock written for "
                            "other bytes (only before the competition is announced)")
+            p.add_argument("--reason", default=None, help="a partnership plan only: why the "
+                           "contract changed (needed to freeze a changed plan again; recorded "
+                           "in its lock and shown in the change record)")
     command("model-test")(_model_test)
     command("freeze")(_freeze)

@@ -68,6 +68,17 @@ def _notice(args: argparse.Namespace) -> int:
                                             date=args.date):
             print(path)
         return 0
+    if stage == "purchase":
+        from evaluation.common.errors import EvaluationError
+
+        raise EvaluationError(f"{args.run_dir}: a purchase run has no notices: its decisions "
+                              "are the committee's, recorded in purchase.csv and in the report")
+    if stage is not None and str(stage).startswith("gate-"):  # partners whose partnership ends
+        from evaluation.paperwork.partnership import write_gate_letters
+
+        for path in write_gate_letters(args.run_dir, language=args.language, date=args.date):
+            print(path)
+        return 0
     paths = write_notices(args.run_dir, language=args.language, date=args.date,
                           price_points=args.price_points, rule=args.standstill_rule,
                           negotiations=args.negotiations)

@@ -12,6 +12,29 @@ from typing import Any
 from evaluation.cli import add_tender_command, full_sha256, positive_int, print_frozen, say
 
 
+def print_run(result: Any, language: str) -> int:
+    """Print where a finished run went (its report, the manifest's sha256 to keep, the audit
+    command) or which notebooks failed; return the exit status."""
+    if result.ok:
+        print(say(language, f"kjøringen er fullført: {result.folder}",
+                  f"run complete: {result.folder}"))
+        print(say(language, "rapport: ", "report: ") + str(result.folder / "report.html"))
+        print(say(language, f"manifestets sha256: {result.manifest_sha256} (ta vare på den i "
+                  "anskaffelsesprotokollen, utenfor kjøremappen)",
+                  f"manifest sha256: {result.manifest_sha256} (keep it in the procurement "
+                  "file, outside the run folder)"))
+        print(say(language, "revisjon: ", "audit: ") + "evaluation audit "
+              f"{shlex.quote(str(result.folder))} --manifest-sha256 {result.manifest_sha256}")
+        return 0
+    print(say(language, "kjøringen FEILET: ", "run FAILED: ") + str(result.folder),
+          file=sys.stderr)
+    for o in result.outcomes:
+        if not o.ok:
+            cell = f", cell {o.cell}" if o.cell is not None else ""
+            print(f"  {o.name}{cell}: {o.error}", file=sys.stderr)
+    return 1
+
+
 def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> None:
     """Add ``run`` and ``audit`` to the command line."""
     p = add_tender_command(sub, "run", "execute every notebook of a tender into a new, "
@@ -51,24 +74,7 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
 
         language = args.language or result.manifest["language"]
         print_frozen(FreezeStatus.from_dict(result.manifest["model"]["frozen"]), language)
-        if result.ok:
-            print(say(language, f"kjøringen er fullført: {result.folder}",
-                      f"run complete: {result.folder}"))
-            print(say(language, "rapport: ", "report: ") + str(result.folder / "report.html"))
-            print(say(language, f"manifestets sha256: {result.manifest_sha256} (ta vare på den i "
-                      "anskaffelsesprotokollen, utenfor kjøremappen)",
-                      f"manifest sha256: {result.manifest_sha256} (keep it in the procurement "
-                      "file, outside the run folder)"))
-            print(say(language, "revisjon: ", "audit: ") + "evaluation audit "
-                  f"{shlex.quote(str(result.folder))} --manifest-sha256 {result.manifest_sha256}")
-            return 0
-        print(say(language, "kjøringen FEILET: ", "run FAILED: ") + str(result.folder),
-              file=sys.stderr)
-        for o in result.outcomes:
-            if not o.ok:
-                cell = f", cell {o.cell}" if o.cell is not None else ""
-                print(f"  {o.name}{cell}: {o.error}", file=sys.stderr)
-        return 1
+        return print_run(result, language)
 
     @command("audit")
     def _audit(args: argparse.Namespace) -> int:

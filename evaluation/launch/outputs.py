@@ -75,3 +75,52 @@ def write_selection_outputs(run: Path, tender_copy: Path, payload: dict[str, Any
                   title=pq.competition.model.title.get(language), language=language,
                   appendix_html=selection_protocol_html(run, result, manifest, language))
     return ["results.json", "report.html"]
+
+
+def _plan_banner(manifest: dict[str, Any], language: str) -> str:
+    """Return the report's top line: whether the plan is the frozen contract."""
+    from evaluation.common.markup import escape_html
+    from evaluation.process.contract import plan_text
+    from evaluation.process.freeze import FreezeStatus
+
+    frozen = manifest.get("model", {}).get("frozen")
+    if not frozen:
+        return ""
+    label = "Kontrakt" if language == "nb" else "Contract"
+    return (f'<p class="evaluation-banner" id="plan-frozen">{label}: '
+            f"{escape_html(plan_text(FreezeStatus.from_dict(frozen), language))}</p>")
+
+
+def write_gate_outputs(run: Path, tender_copy: Path, payload: dict[str, Any], language: str,
+                       manifest: dict[str, Any]) -> list[str]:
+    """Write a gate run's ``results.json`` (the gate of every partner) and ``report.html``
+    (the summary notebook without code, and the partnership's record through the phase)."""
+    from evaluation.data.partnership import load_partnership
+    from evaluation.paperwork.partnership import gate_protocol_html
+    from evaluation.paperwork.report import export_report
+
+    (run / "results.json").write_text(dumps(payload["results"]), encoding="utf-8")
+    phase = str(payload["parameters"]["phase"])
+    partnership = load_partnership(tender_copy, through=phase)
+    export_report(run / "summary.ipynb", run / "report.html",
+                  title=partnership.award.title.get(language), language=language,
+                  appendix_html=gate_protocol_html(partnership, phase, manifest, language),
+                  banner_html=_plan_banner(manifest, language))
+    return ["results.json", "report.html"]
+
+
+def write_purchase_outputs(run: Path, tender_copy: Path, payload: dict[str, Any],
+                           language: str, manifest: dict[str, Any]) -> list[str]:
+    """Write the purchase run's ``results.json`` (the purchase check) and ``report.html`` (the
+    notebook without code, the partnership's record and the purchase's protocol)."""
+    from evaluation.data.partnership import load_partnership
+    from evaluation.paperwork.purchase import purchase_protocol_html
+    from evaluation.paperwork.report import export_report
+
+    (run / "results.json").write_text(dumps(payload["results"]), encoding="utf-8")
+    partnership = load_partnership(tender_copy, purchase=True)
+    export_report(run / "purchase.ipynb", run / "report.html",
+                  title=partnership.award.title.get(language), language=language,
+                  appendix_html=purchase_protocol_html(partnership, manifest, language),
+                  banner_html=_plan_banner(manifest, language))
+    return ["results.json", "report.html"]

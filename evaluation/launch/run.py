@@ -59,9 +59,13 @@ from evaluation.runs.manifest import environment, file_entry
 from evaluation.runs.pool import available_cores, execute_jobs
 from evaluation.runs.stages import (
     AWARD,
+    GATE,
+    PURCHASE,
     SELECTION,
     Stage,
     award_stage,
+    gate_stage,
+    purchase_stage,
     round_stage,
     selection_stage,
     stage_files,
@@ -155,6 +159,40 @@ def _selection_plan(tender_path: Path | str, language: str | None, allow_unfroze
                  write_selection_outputs)
 
 
+def _partnership_plan(tender_path: Path | str, language: str | None, phase: str | None
+                      ) -> _Plan:
+    """A gate's run after ``phase`` (one gate notebook per partner still in it, and the
+    summary), or the purchase's run when ``phase`` is ``None``."""
+    from evaluation.data.partnership import load_partnership
+    from evaluation.launch.outputs import write_gate_outputs, write_purchase_outputs
+    from evaluation.process.contract import check_plan
+    from evaluation.runs.changes import plan_change_record
+    from evaluation.runs.partnership_jobs import (
+        GATE_TEMPLATES,
+        PURCHASE_TEMPLATES,
+        gate_jobs,
+        purchase_jobs,
+    )
+
+    # bad input never creates a folder
+    partnership = load_partnership(tender_path, through=phase, purchase=phase is None)
+    plan = partnership.plan
+    status = check_plan(plan)  # a contract changed without a reason is refused here
+    tender = load_tender(partnership.folder)  # the award's model is an input too
+    phases = [p.id for p in partnership.phases]
+    stage = gate_stage(phases, tender.round_plan) if phase is not None else \
+        purchase_stage(phases, tender.round_plan)
+    templates, jobs, write = (
+        (GATE_TEMPLATES, gate_jobs(partnership.active_in(phase), phase), write_gate_outputs)
+        if phase is not None else (PURCHASE_TEMPLATES, purchase_jobs(), write_purchase_outputs))
+    return _Plan(stage, partnership.folder, input_files(tender, stage), templates, jobs,
+                 language or tender.model.language,
+                 {"id": "partnership/plan.yaml", "sha256": plan.sha256,
+                  "frozen": status.as_dict(), "award_model": tender.model.id,
+                  "award_model_sha256": tender.model.sha256}, write,
+                 changes=lambda parent: plan_change_record(parent, plan))
+
+
 def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | None = None,
               language: str | None = None, progress: bool = True,
               now: dt.datetime | None = None, notebooks: Path = NOTEBOOKS,
@@ -163,18 +201,23 @@ def start_run(tender_path: Path | str, *, out: Path | str = "runs", jobs: int | 
     """Validate the tender's ``stage``, execute its notebooks and return the finished run
     folder (``award``: one notebook per proposal and the committee's, of the negotiation
     ``round`` when the tender has rounds (default the latest present); ``selection``: the
-    prequalification's).
+    prequalification's; ``gate-<phase>``: one gate notebook per partner and the summary;
+    ``purchase``: the purchase check).
 
     A model changed after it was frozen is refused before any folder is created
     (:class:`~evaluation.common.errors.FrozenModelError`) unless ``allow_unfrozen``.
     """
     if stage == SELECTION:
         plan = _selection_plan(tender_path, language, allow_unfrozen)
+    elif stage.startswith(GATE):
+        plan = _partnership_plan(tender_path, language, stage[len(GATE):])
+    elif stage == PURCHASE:
+        plan = _partnership_plan(tender_path, language, None)
     elif stage == AWARD:
         plan = _award_plan(tender_path, language, allow_unfrozen, round)
     else:
         raise InputError([Problem("--stage", "stage", "unknown stage", found=stage,
-                                  expected=f"{AWARD} | {SELECTION}")])
+                                  expected=f"{AWARD} | {SELECTION} | {GATE}<phase> | {PURCHASE}")])
     return _execute(plan, out=Path(out), jobs=jobs, progress=progress, now=now,
                     notebooks=Path(notebooks))
 

@@ -33,7 +33,15 @@ from evaluation.common.errors import AuditError
 from evaluation.common.hashing import sha256_file
 from evaluation.runs.execute import Job, read_payload
 from evaluation.runs.manifest import same_machine
-from evaluation.runs.stages import APPEND_ONLY, SELECTION, Stage, stage_files, stage_of
+from evaluation.runs.stages import (
+    APPEND_ONLY,
+    GATE,
+    PURCHASE,
+    SELECTION,
+    Stage,
+    stage_files,
+    stage_of,
+)
 
 RELATIVE_TOLERANCE = 1e-9
 
@@ -183,6 +191,10 @@ def _expected_notebooks(copy: Path, stage: Stage) -> list[str]:
 
         load_prequalification(copy)
         return ["selection.ipynb"]
+    if stage.name.startswith(GATE) or stage.name == PURCHASE:
+        from evaluation.runs.partnership_jobs import expected_notebooks
+
+        return expected_notebooks(copy, stage)
     from evaluation.common.ids import file_names
     from evaluation.data.tender import load_tender
 

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 AWARD = "award"
 SELECTION = "selection"
+GATE = "gate-"  # gate-<phase id>
+PURCHASE = "purchase"
+# A scope entry for the award's files of a plain tender: every file outside the stage folders.
+OUTSIDE_STAGES = "./"
 STAGE_FOLDERS = ("prequalification", "rounds", "partnership")
 # Process records at the tender's root that every scoring stage reads (impartiality).
 ROOT_RECORDS = ("declarations.csv", "recusals.csv")
@@ -44,7 +48,8 @@ class Stage:
         """Return whether a tender-relative path belongs to this stage's inputs."""
         if not self.scope:
             return relative.split("/", 1)[0] not in STAGE_FOLDERS
-        return any(relative == s or (s.endswith("/") and relative.startswith(s))
+        return any(relative == s or (s.endswith("/") and relative.startswith(s)) or
+                   (s == OUTSIDE_STAGES and relative.split("/", 1)[0] not in STAGE_FOLDERS)
                    for s in self.scope)
 
     def subfolder(self) -> str:
@@ -74,12 +79,48 @@ def round_stage(plan: RoundPlan, round_id: str) -> Stage:
                  "committee.ipynb")
 
 
+def award_scope(plan: RoundPlan | None) -> tuple[str, ...]:
+    """Return the scope of the award's files that a later stage (a gate, the purchase) builds
+    on: every file outside the stage folders of a plain tender; with negotiation rounds
+    (``plan``), the final round's run's scope (the records, the prequalification and every
+    round's folder)."""
+    if plan is None or plan.final is None:
+        return (OUTSIDE_STAGES,)
+    return round_stage(plan, plan.final.id).scope
+
+
+def gate_stage(phases: list[str], plan: RoundPlan | None = None) -> Stage:
+    """A gate's run after the last of ``phases`` (the plan's phases up to and including it):
+    the award's files, the plan and its lock, and those phases' folders. A later phase's
+    folder is not in it, so adding one never fails an earlier gate's audit. ``plan``: the
+    award's negotiation rounds, if any."""
+    return Stage(f"{GATE}{phases[-1]}", (*award_scope(plan), "partnership/plan.yaml",
+                                         "partnership/plan.lock.json",
+                                         *(f"partnership/{p}/" for p in phases)),
+                 "summary.ipynb")
+
+
+def purchase_stage(phases: list[str], plan: RoundPlan | None = None) -> Stage:
+    """The purchase's run: a gate's scope over every phase, the followers and ``purchase/``."""
+    gate = gate_stage(phases, plan)
+    return Stage(PURCHASE, (*gate.scope, "partnership/followers.csv", "partnership/purchase/"),
+                 "purchase.ipynb")
+
+
+def results_notebook(stage: str) -> str:
+    """Return the executed notebook whose payload is a run's results.json, by its stage."""
+    if stage.startswith(GATE):
+        return "summary.ipynb"
+    return {SELECTION: "selection.ipynb", PURCHASE: "purchase.ipynb"}.get(stage,
+                                                                        "committee.ipynb")
+
+
 def stage_of(manifest: dict[str, object]) -> Stage:
     """Return the stage a run's manifest records (a run before stages: the award of
     whatever its copy holds)."""
     name = manifest.get("stage") or AWARD
     scope = manifest.get("scope")
-    results_from = "selection.ipynb" if name == SELECTION else "committee.ipynb"
+    results_from = results_notebook(str(name))
     return Stage(str(name), tuple(str(s) for s in scope) if isinstance(scope, list) else (),
                  results_from)
 

@@ -279,3 +279,14 @@ def rounds_chart(rounds: dict[str, Any], language: str) -> Figure:
              marker={"color": PALETTE[k % len(PALETTE)]},
              hovertemplate=escape_text(p["id"]) + " %{x}: %{y:,.2f}<extra></extra>")
     return fig
+
+
+def new_figure(language: str, **layout: Any) -> Figure:
+    """Return an empty figure with the workbook's layout and the language's separators (for
+    the figures of other modules)."""
+    return _figure(language, **layout)
+
+
+def add_trace(fig: Figure, kind: str, **trace: Any) -> None:
+    """Append a trace of plotly.js type ``kind`` to ``fig``."""
+    _add(fig, kind, **trace)
