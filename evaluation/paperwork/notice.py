@@ -270,10 +270,11 @@ def write_notices(run: Path | str, *, language: str | None = None,
     paths. A proposal that is not ranked and has no ``rejection_basis`` is an input error,
     and nothing is written.
 
-    A negotiation round's run also writes the letters to those who left just before its
-    round (``RUN_DIR/departures/<language>/``), and the final round's the award notice to
-    every tenderer who left in an earlier round; ``negotiations`` adds the conduct and
-    progress of the negotiations to every notice (told on request).
+    With negotiation rounds, an earlier round's run writes only the letters to those who
+    left just before its round (``RUN_DIR/departures/<language>/``; no award follows it), and
+    the final round's run also the award notice to every tenderer who left in an earlier
+    round; ``negotiations`` adds the conduct and progress of the negotiations to every notice
+    (told on request).
     """
     from evaluation.paperwork.negotiation import (
         add_conduct,
@@ -287,8 +288,19 @@ def write_notices(run: Path | str, *, language: str | None = None,
     if language not in LANGUAGES:  # results.json is the run folder's, not to be trusted
         raise NoticeError(f"{data.folder / 'results.json'}: language: unknown (found "
                           f"{language!r}, expected {' | '.join(LANGUAGES)})")
-    check_rejection_bases(data)
     sent = date or dt.date.today()
+    tender = data.tender
+    plan = tender.round_plan
+    if plan is not None and plan.final is not None and tender.round != plan.final.id:
+        # no award after an earlier round: only the letters to those who left before it
+        letters_ = write_departure_letters(data.folder, tender, language, sent)
+        if not letters_:
+            raise NoticeError(f"{data.folder}: the run is of round {tender.round}, not the "
+                              f"final round {plan.final.id}: no award notice or rejection is "
+                              "sent after it, and no tenderer left just before it (nothing "
+                              "to write)")
+        return letters_
+    check_rejection_bases(data)
     checklist = Checklist(language, run_name(data))
     standard_points(checklist, run_name(data))
     letters = {p["id"]: build_notice(data, p["id"], language, sent, price_points=price_points,
@@ -309,9 +321,7 @@ def write_notices(run: Path | str, *, language: str | None = None,
     names = file_names(data.tender.proposal_ids)
     written = []
     docs = [(names[pid], doc) for pid, doc in letters.items()]
-    tender = data.tender
-    plan = tender.round_plan
-    if plan is not None and plan.final is not None and tender.round == plan.final.id:
+    if plan is not None and plan.final is not None:
         partners = [data.proposal(p) for p in data.results["partners"]]
         leavers = departed(tender)
         left = file_names([d["id"] for d in leavers])

@@ -18,8 +18,13 @@ def _sealed_by(ctx: Context, seal: dict[str, Any]) -> str:
 
 
 def _seal_hash(ctx: Context) -> str:
-    entry = next((e for e in ctx.manifest.get("inputs", [])
-                  if str(e.get("path", "")).endswith("/seal.json")), None)
+    """Return the manifest's sha256 of the seal the evaluation read (a negotiated tender's
+    run holds one per round and the prequalification's: the run's round's)."""
+    try:
+        path = (ctx.tender.files_folder / "seal.json").relative_to(ctx.run).as_posix()
+    except ValueError:  # a tender read from outside its run folder
+        return "–"
+    entry = next((e for e in ctx.manifest.get("inputs", []) if e.get("path") == path), None)
     return str(entry["sha256"]) if entry else "–"
 
 

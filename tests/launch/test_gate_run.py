@@ -45,12 +45,17 @@ def test_a_gate_run_holds_its_stage_and_the_verdicts(gate_run: tuple[Path, Path,
     assert "gate-2" == manifest["stage"]
     copied = sorted(e["path"] for e in manifest["inputs"])
     prefix = "inputs/tenders/1000-bygg/"
+    # the award is the final negotiation round's, with what its run reads (the rounds before
+    # it and the prequalification: who was invited)
     for name in ("partnership/plan.yaml", "partnership/plan.lock.json",
-                 "partnership/1/gate.csv", "partnership/2/measurements.csv", "proposals.csv",
-                 "prices.csv", "seal.json"):
+                 "partnership/1/gate.csv", "partnership/2/measurements.csv",
+                 "rounds/3-final/proposals.csv", "rounds/3-final/prices.csv",
+                 "rounds/3-final/seal.json", "rounds/1-initial/proposals.csv",
+                 "negotiations.csv", "prequalification/applicants.csv"):
         assert prefix + name in copied, name
     assert "inputs/criteria/1000-bygg.yaml" in copied
-    assert not any("prequalification" in p or "followers" in p for p in copied)
+    assert not any("followers" in p or "partnership/3/" in p or "purchase" in p
+                   for p in copied)
     assert ["summary.ipynb", "partners/001.ipynb", "partners/003.ipynb"] == \
         [n["path"] for n in manifest["notebooks"]]
     assert manifest["model"]["frozen"]["frozen"] is True

@@ -36,9 +36,10 @@ def test_a_purchase_run_holds_its_stage_and_the_check(purchase_run: tuple[Path, 
     copied = {e["path"].removeprefix("inputs/tenders/1000-bygg/") for e in manifest["inputs"]}
     for name in ("partnership/followers.csv", "partnership/purchase/purchase.csv",
                  "partnership/purchase/measurements.csv", "partnership/3/gate.csv",
-                 "partnership/plan.lock.json", "prices.csv"):
+                 "partnership/plan.lock.json", "rounds/3-final/prices.csv"):
         assert name in copied, name
-    assert not any(p.startswith("prequalification") for p in copied)
+    # the award's scope: the final round's run reads who was invited
+    assert {"prequalification/applicants.csv", "rounds/1-initial/proposals.csv"} <= copied
     assert ["purchase.ipynb"] == [n["path"] for n in manifest["notebooks"]]
     results = json.loads((run / "results.json").read_text(encoding="utf-8"))
     (c,) = results["partners"]

@@ -59,9 +59,9 @@ def test_later_stages_and_the_awards_files_never_fail_it(
     """A later stage's folder added and the award's proposals changed: not the selection's files.
     A file added inside prequalification/ is, and fails it."""
     run, tender, _ = selection_run
-    later = tender / "partnership"  # a later stage's folder
+    later = tender / "partnership" / "4"  # a later stage's folder
     later.mkdir()
-    (later / "plan.yaml").write_text("partners: [001]\n", encoding="utf-8")
+    (later / "gate.csv").write_text("partner,decision\n", encoding="utf-8")
     proposals = tender / "rounds" / "3-final" / "proposals.csv"
     saved = proposals.read_bytes()
     added = tender / "prequalification" / "draws.csv"

@@ -49,8 +49,9 @@ def test_the_award_notice_goes_to_a_tenderer_that_left(withdrawn: Path, tmp_path
                                                        ) -> None:
     run = fake_run(tmp_path, withdrawn, language="en")
     paths = write_notices(run, language="en", date=DAY)
-    names = sorted(p.name for p in paths if p.suffix == ".md")
+    names = sorted(p.name for p in paths if p.suffix == ".md" and p.parent.name == "en")
     assert "005.md" in names and 6 == len(names)  # the five in the final round and 005
+    assert (run / "notices" / "checklist-en.md").is_file()  # the caseworker's, beside them
     text = (run / "notices" / "en" / "005.md").read_text(encoding="utf-8")
     assert "Kvernstøa Teknisk Drift AS" in text
     assert "it withdrew the tender after round 1-initial" in text
@@ -70,7 +71,20 @@ def test_a_departure_gets_its_letter_with_the_next_rounds_notices(
     assert "Confirmation that the tender is withdrawn" in text
     assert "withdrew your tender after round 1-initial" in text
     assert "Kvernstøa trakk tilbudet skriftlig" in text  # the committee's own words
-    assert not (run / "notices" / "en" / "005.md").exists()  # no award notice yet
+    assert not (run / "notices").exists()  # no award notice after an earlier round
+
+
+def test_an_earlier_round_without_a_departure_has_nothing_to_notify(
+        make_tender: Callable[..., Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Round 2 of the demo: no award follows it (006, under a minimum there, is negotiated
+    with, not rejected) and no one left before it: exit 2, nothing written."""
+    tender = make_tender(rounds=True, sealed=True)
+    shutil.rmtree(tender / "rounds" / "3-final")
+    run = fake_run(tmp_path, tender, language="en")
+    assert 2 == main(["notice", str(run), "--language", "en", "--date", "2026-12-15"])
+    assert "not the final round 3-final" in capsys.readouterr().err
+    assert not (run / "notices").exists() and not (run / "departures").exists()
 
 
 def test_the_conduct_of_the_negotiation_only_on_request(demo_tender: Path, tmp_path: Path,

@@ -131,7 +131,9 @@ def test_demo_report_holds_the_protocol(demo_run):
 def consensus_rows(tender_folder):
     import pandas as pd
 
-    return pd.read_csv(tender_folder / "consensus.csv", dtype=str, keep_default_na=False)
+    # a negotiated tender's consensus is its round's (the latest present: the award)
+    folder = load_tender(tender_folder, scores=False, record=False).files_folder
+    return pd.read_csv(folder / "consensus.csv", dtype=str, keep_default_na=False)
 
 
 def test_the_internal_protocol_holds_every_reason_in_words(demo_fake_run, demo_tender):
@@ -179,7 +181,9 @@ def test_the_protocol_states_prices_present_values_and_the_formula(demo_fake_run
 
 def test_the_protocol_names_who_sealed_the_seal_hash_and_the_audit_command(demo_fake_run):
     manifest = json.loads((demo_fake_run / "manifest.json").read_text(encoding="utf-8"))
-    seal_entry = next(e for e in manifest["inputs"] if e["path"].endswith("/seal.json"))
+    # the award's seal (the final round's), not the prequalification's or an earlier round's
+    seal_entry = next(e for e in manifest["inputs"]
+                      if e["path"].endswith("/rounds/3-final/seal.json"))
     sealed = json.loads((demo_fake_run / seal_entry["path"]).read_text(encoding="utf-8"))
     page = html.unescape(protocol(demo_fake_run))
     assert ("Kvalitetskarakterene ble forseglet 02.11.2026 kl. 09:30 UTC av Sara Nilsen, "

@@ -167,7 +167,7 @@ def test_no_table_is_wider_than_an_a4_page_and_the_first_screens_are_saved(demo_
                 assert [] == wide, name
                 # every chart's title lies within its chart (the SMAA title was clipped)
                 charts = page.locator(".plotly-graph-div")
-                assert 5 == charts.count()
+                assert 6 == charts.count()  # the five sections' and the rounds'
                 for k in range(charts.count()):
                     charts.nth(k).locator(".gtitle").first.wait_for(state="attached")
                 clipped = page.evaluate("""() => [...document.querySelectorAll(
