@@ -40,8 +40,10 @@ def texts_of(folder: Path) -> tuple[list[str], list[str]]:
     """Return the consensus justifications and the evaluators' justifications of a tender."""
     import pandas as pd
 
-    consensus = pd.read_csv(folder / "consensus.csv", dtype=str, keep_default_na=False)
-    own = load_tender(folder).scores
+    tender = load_tender(folder)  # a negotiated tender's files are its round's
+    consensus = pd.read_csv(tender.files_folder / "consensus.csv", dtype=str,
+                            keep_default_na=False)
+    own = tender.scores
     return ([t for t in consensus["justification"] if t],
             [t for t in own["justification"] if t])
 
