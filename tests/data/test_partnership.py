@@ -178,6 +178,21 @@ def test_an_award_not_yet_complete_is_refused(make_tender: Callable[..., Path]) 
         load_partnership(folder, through="1")
 
 
+def test_the_partnership_follows_the_final_rounds_award(make_tender: Callable[..., Path]
+                                                        ) -> None:
+    """With negotiation rounds the partners are the final round's: while only earlier
+    rounds are there, no partnership is loaded (round 2's leaders would be the wrong ones)."""
+    folder = make_tender(rounds=True, sealed=True)
+    assert ("001", "003") == load_partnership(folder, through="2").award.partners
+    shutil.rmtree(folder / "rounds" / "3-final")
+    with pytest.raises(TenderError) as caught:
+        load_partnership(folder, through="1")
+    assert ["1000-bygg/rounds: rounds: the award is not complete: the partnership follows the "
+            "final round's award, and its folder is not there yet (found 'latest round present "
+            "2-revised', expected rounds/3-final/ (the final round))"] == \
+        [str(p) for p in caught.value.problems]
+
+
 def test_a_decision_against_the_targets_is_flagged_with_its_reason(tender: Path) -> None:
     """The tool recommends, the committee decides: 003 kept on although planned maintenance
     was not met is shown, with the reason recorded, never refused."""
