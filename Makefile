@@ -20,8 +20,13 @@ bytecode: $(STAMP)
 	@$(BIN)/python -m compileall -q evaluation
 
 demo: bytecode
+	$(BIN)/evaluation select $(TENDER)
+	$(BIN)/evaluation run $(TENDER) --stage selection --quiet
+	$(BIN)/evaluation rounds $(TENDER)
 	$(BIN)/evaluation score $(TENDER)
 	$(BIN)/evaluation run $(TENDER)
+	$(BIN)/evaluation gate $(TENDER) --phase 2 --quiet
+	$(BIN)/evaluation purchase $(TENDER) --quiet
 
 lint: $(STAMP)
 	$(BIN)/ruff check evaluation tests bench

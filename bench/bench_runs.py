@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TENDER = ROOT / "tenders" / "1000-bygg"
 
 
-def _floor(tmp: Path, repeat: int = 3) -> float:
+def kernel_floor(tmp: Path, repeat: int = 3) -> float:
     import papermill
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
@@ -40,7 +40,7 @@ def _floor(tmp: Path, repeat: int = 3) -> float:
     return min(times)
 
 
-def _floor_in_pool(tmp: Path, jobs: int, count: int) -> float:
+def pool_floor(tmp: Path, jobs: int, count: int) -> float:
     """Return the median time per trivial notebook run through the run's own pool, with the
     same parallelism as the run (the floor under the same conditions)."""
     from evaluation.runs.execute import Job
@@ -90,8 +90,8 @@ def bench(repeat: int = 3) -> list[str]:
     """
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        floor = _floor(tmp)
-        pool_floor = _floor_in_pool(tmp, 2, 7)
+        floor = kernel_floor(tmp)
+        pooled = pool_floor(tmp, 2, 7)
         naive = _naive(tmp)
         measured = [_ours(tmp, k) for k in range(repeat)]
         ours = statistics.median(seconds for seconds, _ in measured)
@@ -118,10 +118,10 @@ def bench(repeat: int = 3) -> list[str]:
         f"{ours / naive:5.2f}   target <= 0.35   {verdict(ours / naive <= 0.35)}"
         f"   (runs: {spread_runs} s)",
         f"  floor: kernel start + one trivial cell, alone   {floor:7.2f} s",
-        f"  floor: the same, 7 through the run's pool of 2  {pool_floor:7.2f} s",
+        f"  floor: the same, 7 through the run's pool of 2  {pooled:7.2f} s",
         f"  median time per notebook in the runs            {per_notebook:7.2f} s   ratio "
-        f"{per_notebook / floor:5.2f} (alone), {per_notebook / pool_floor:5.2f} (same pool)"
-        f"   target <= 2   {verdict(per_notebook / pool_floor <= 2)} (same pool)"
+        f"{per_notebook / floor:5.2f} (alone), {per_notebook / pooled:5.2f} (same pool)"
+        f"   target <= 2   {verdict(per_notebook / pooled <= 2)} (same pool)"
         f"   (per run: {spread_notebooks} s)",
         f"  largest proposal notebook {proposal_kb:8.1f} KB  (<= 200 KB "
         f"{verdict(proposal_kb <= 200)})",

@@ -29,7 +29,8 @@ def write_tender(root: Path) -> Path:
                    "criteria": [{"id": f"p{k}", "title": f"Price {k}", "weight": 10,
                                  "price": {"model": "linear", "field": f"price_{k}"}}
                                 for k in range(10)]})
-    model = {"id": "bench", "title": "bench", "aggregation": "mean", "criteria": groups}
+    model = {"id": "bench", "title": "bench", "aggregation": "mean", "criteria": groups,
+             "environment_exception": "benchmark: no climate criteria"}
     (root / "criteria").mkdir()
     (root / "criteria" / "bench.yaml").write_text(yaml.safe_dump(model))
     folder = root / "tenders" / "bench"

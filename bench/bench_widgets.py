@@ -37,6 +37,7 @@ def build_tender(root: Path) -> Any:
                                 for k in range(2)]})
     path = root / "bench.yaml"
     path.write_text(yaml.safe_dump({"id": "bench", "title": "bench", "aggregation": "mean",
+                                    "environment_exception": "benchmark: no climate criteria",
                                     "criteria": groups}))
     model = load_model(path)
     ids = [f"{i:03d}" for i in range(1, PROPOSALS + 1)]
@@ -66,14 +67,14 @@ class WireComm(BaseComm):
 
 
 def _moves(sliders: dict[str, Any], rng: np.random.Generator) -> list[float]:
-    """Return the time of each of ``MOVES`` slider moves to random values (step 0.5)."""
+    """Return the time of each of ``MOVES`` slider moves to random values (whole tenths)."""
     names = list(sliders)
     times = []
     for move in range(MOVES):
         slider = sliders[names[move % len(names)]]
-        value = float(rng.integers(0, 201)) / 2.0
+        value = int(rng.integers(0, slider.max + 1))
         if value == slider.value:
-            value = 100.0 - value if value != 50.0 else 50.5
+            value = slider.max - value if 2 * value != slider.max else value + 1
         t0 = time.perf_counter()
         slider.value = value
         times.append(time.perf_counter() - t0)
@@ -88,8 +89,9 @@ def bench() -> list[str]:
     """
     import comm
 
+    from evaluation.analysis.sensitivity import DEFAULT_SAMPLES
     from evaluation.core.scoring import evaluate_tender
-    from evaluation.views.panel import SMAA_SAMPLES, WeightPanel
+    from evaluation.views.panel import WeightPanel
 
     with tempfile.TemporaryDirectory() as tmp:
         evaluation = evaluate_tender(build_tender(Path(tmp)))
@@ -104,7 +106,8 @@ def bench() -> list[str]:
             panel = WeightPanel(evaluation, "nb")
             built = time.perf_counter() - start
             lines.append(f"  {'JSON-serialised messages' if wire else 'no kernel'}: panel "
-                         f"built in {built:.2f} s (SMAA {SMAA_SAMPLES} draws, widgets)")
+                         f"built in {built:.2f} s (SMAA {DEFAULT_SAMPLES} draws, widgets; "
+                         "no ranges announced, so no range verdict)")
             rng = np.random.default_rng(1)
             for kind, sliders in (("main", panel.sliders), ("sub", panel.sub_sliders)):
                 WireComm.sent = 0

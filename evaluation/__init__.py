@@ -35,14 +35,22 @@ _EXPORTS = {
     "audit_run": "evaluation.runs.audit",
     "CommitteeView": "evaluation.views.committee",
     "ProposalView": "evaluation.views.proposal",
+    "SelectionView": "evaluation.views.selection",
+    "GateView": "evaluation.views.gate",
+    "GateSummaryView": "evaluation.views.gate",
+    "PurchaseView": "evaluation.views.purchase",
     "ModelTestView": "evaluation.views.modeltest",
     "WeightPanel": "evaluation.views.panel",
 }
 
 __all__ = [
     "CommitteeView",
+    "GateSummaryView",
+    "GateView",
     "ModelTestView",
     "ProposalView",
+    "PurchaseView",
+    "SelectionView",
     "WeightPanel",
     "__version__",
     "analyse",
@@ -65,9 +73,12 @@ if TYPE_CHECKING:
     from evaluation.launch.run import start_run
     from evaluation.runs.audit import audit_run
     from evaluation.views.committee import CommitteeView
+    from evaluation.views.gate import GateSummaryView, GateView
     from evaluation.views.modeltest import ModelTestView
     from evaluation.views.panel import WeightPanel
     from evaluation.views.proposal import ProposalView
+    from evaluation.views.purchase import PurchaseView
+    from evaluation.views.selection import SelectionView
 
 
 def __getattr__(name: str) -> Any:

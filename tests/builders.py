@@ -35,6 +35,9 @@ def write_csv(path: Path, rows: Sequence[Mapping[str, Any]], columns: Sequence[s
         writer.writerows(rows)
 
 
+NO_ENVIRONMENT_CRITERIA = "Test case: a published case without climate criteria (FOA § 7-9)"
+
+
 def write_tender(root: Path, model: Mapping[str, Any], proposals: Sequence[Mapping[str, Any]],
                  scores: Mapping[str, Sequence[Mapping[str, Any]]] | None = None, *,
                  consensus: Sequence[Mapping[str, Any]] | None = None,
@@ -42,6 +45,8 @@ def write_tender(root: Path, model: Mapping[str, Any], proposals: Sequence[Mappi
                  partners: int = 1, name: str = "case") -> Path:
     """Write a tender folder under ``root`` and return it; evaluators are the keys of scores."""
     scores = scores or {}
+    # published cases come from procurements without FOA § 7-9's 30 % climate share
+    model = {"environment_exception": NO_ENVIRONMENT_CRITERIA, **model}
     (root / "criteria").mkdir(parents=True, exist_ok=True)
     (root / "criteria" / f"{name}.yaml").write_text(yaml.safe_dump(dict(model),
                                                                    allow_unicode=True))
@@ -114,3 +119,70 @@ def tender_in_memory(model_path: Path, proposals: Mapping[str, Mapping[str, floa
     return Tender(folder=model_path.parent, title=Label("t", "t"), model=model, currency="NOK",
                   partners=partners, evaluators=tuple(scores), proposals=frame, prices=prices,
                   scores=long, consensus=None, files=())
+
+
+# Script as a supplier, an evaluator or a committee might paste it, one per kind of boundary:
+# the end of a <script> element, an HTML attribute, a tag, Markdown links and plotly's markup.
+PAYLOADS = ("</script><svg onload=alert(1)>", "<img src=x onerror=alert(2)>",
+            '"><script>alert(3)</script>', "[click](javascript:alert(4))",
+            '<a href="javascript:alert(5)">five</a>', "'><iframe srcdoc='<script>alert(6)"
+            "</script>'>", "\u2028</script><script>alert(7)</script>")
+
+
+def hostile_demo(root: Path) -> Path:
+    """Return a copy of the demo tender (``root/tenders/1000-bygg``, model in
+    ``root/criteria``, unsealed) whose every free text carries a script payload: the tender,
+    model and criterion titles and guidance, supplier names, justifications, notice texts,
+    declaration statements, recusal reasons, rejection reasons and bases, and explanations."""
+    import shutil
+
+    import pandas as pd
+
+    demo = Path(__file__).resolve().parents[1]
+    (root / "criteria").mkdir(parents=True, exist_ok=True)
+    folder = root / "tenders" / "1000-bygg"
+    shutil.copytree(demo / "tenders" / "1000-bygg", folder)
+    from conftest import plain_award
+
+    plain_award(folder)  # one award: the final round's files at the root
+    (folder / "seal.json").unlink()
+    cycle = iter(PAYLOADS * 1000)
+
+    def text(plain: str) -> str:
+        return f"{plain} {next(cycle)}"
+
+    model = yaml.safe_load((demo / "criteria" / "1000-bygg.yaml").read_text(encoding="utf-8"))
+    model["title"] = {"nb": text("Modell"), "en": text("Model")}
+
+    def retitle(nodes: list[dict[str, Any]]) -> None:
+        for node in nodes:
+            node["title"] = {"nb": text(node["id"]), "en": text(node["id"])}
+            if "guidance" in node:
+                node["guidance"] = text("guidance")
+            retitle(node.get("criteria", []))
+
+    retitle(model["criteria"])
+    (root / "criteria" / "1000-bygg.yaml").write_text(
+        yaml.safe_dump(model, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    settings = yaml.safe_load((folder / "tender.yaml").read_text(encoding="utf-8"))
+    settings.pop("price_opening")
+    settings["title"] = {"nb": text("Konkurranse"), "en": text("Competition")}
+    (folder / "tender.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True),
+                                        encoding="utf-8")
+    columns = {"proposals.csv": ("supplier",), "consensus.csv": ("justification", "notice_text"),
+               "declarations.csv": ("statement",), "recusals.csv": ("reason",),
+               "explanations.csv": ("answer", "decision"),
+               **{f"scores/{p.name}": ("justification",)
+                  for p in sorted((folder / "scores").glob("*.csv"))}}
+    for name, fields in columns.items():
+        path = folder / name
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python",
+                            encoding="utf-8-sig")
+        for field in fields:
+            frame[field] = [text(v) for v in frame[field]]
+        if name == "proposals.csv":  # one rejected proposal, with a reason and a basis
+            frame["admissible"] = ["ja"] * (len(frame) - 1) + ["nei"]
+            frame["rejection_reason"] = [""] * (len(frame) - 1) + [text("avvist")]
+            frame["rejection_basis"] = [""] * (len(frame) - 1) + [text("hjemmel")]
+        frame.to_csv(path, index=False)
+    return folder

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import signal
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,23 +31,49 @@ def demo_tender() -> Path:
     return DEMO_TENDER
 
 
+FINAL_ROUND = "3-final"
+NEGOTIATION_RECORDS = ("negotiations.csv", "changes_sent.csv", "departures.csv")
+
+
+def plain_award(folder: Path) -> None:
+    """Make a copy of the demo a single award: the final round's files at the root, no
+    rounds, no negotiation record (the award's tests edit ``proposals.csv`` and friends)."""
+    final = folder / "rounds" / FINAL_ROUND
+    for item in final.iterdir():
+        shutil.move(str(item), str(folder / item.name))
+    shutil.rmtree(folder / "rounds")
+    for name in NEGOTIATION_RECORDS:
+        (folder / name).unlink(missing_ok=True)
+    yaml_path = folder / "tender.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    start = text.index("procedure: innovation_partnership")
+    end = text.index("kind: final", start)
+    end = text.index("\n", end) + 1
+    yaml_path.write_text(text[:start] + text[end:], encoding="utf-8")
+
+
 @pytest.fixture
-def make_tender(tmp_path: Path) -> Callable[[], Path]:
+def make_tender(tmp_path: Path) -> Callable[..., Path]:
     """Return a factory copying the demo into ``tmp_path`` and returning the tender folder.
 
     The layout is ``tmp/criteria/1000-bygg.yaml`` and ``tmp/tenders/1000-bygg/``, so the
     relative ``criteria:`` path in tender.yaml still points at the copied model. The copy is
-    unsealed (no seal.json, no ``price_opening: after_seal``) so tests may edit scores and
-    prices are read; ``make(sealed=True)`` keeps the demo's seal and price opening.
+    a single award (the final round's files at the root: :func:`plain_award`) unless
+    ``rounds=True`` (the innovation partnership with its three rounds). It is unsealed (no
+    seal.json, no ``price_opening: after_seal``) so tests may edit scores and prices are read;
+    ``make(sealed=True)`` keeps the demo's seals and price opening.
     """
 
-    def make(sealed: bool = False) -> Path:
+    def make(sealed: bool = False, rounds: bool = False) -> Path:
         (tmp_path / "criteria").mkdir(exist_ok=True)
         shutil.copy2(DEMO_MODEL, tmp_path / "criteria" / DEMO_MODEL.name)
         folder = tmp_path / "tenders" / DEMO_TENDER.name
         shutil.copytree(DEMO_TENDER, folder)
+        if not rounds:
+            plain_award(folder)
         if not sealed:
-            (folder / "seal.json").unlink()
+            for seal in (folder.rglob("seal.json")):
+                seal.unlink()
             yaml_path = folder / "tender.yaml"
             yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
                 "price_opening: after_seal", ""), encoding="utf-8")
@@ -89,6 +118,42 @@ def delete_line(path: Path, fragment: str) -> None:
     number = line_of(path, fragment)
     lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     edit(path, "".join(lines), "".join(lines[: number - 1] + lines[number:]))
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server the test started: SIGTERM (it stops its kernels), then kill."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
+
+
+def rename_proposal(tender: Path, old: str, new: str, *, only: tuple[str, ...] = ()) -> None:
+    """Give proposal ``old`` the id ``new`` in every table of ``tender`` (or the files named in
+    ``only``): every field that is exactly ``old``, quoted when ``new`` needs it."""
+    field = re.compile(rf"(?:(?<=^)|(?<=[,;])){re.escape(old)}(?=[,;]|$)", re.MULTILINE)
+    written = '"' + new.replace('"', '""') + '"' if any(c in new for c in ',;"') else new
+    for path in sorted(tender.rglob("*.csv")):
+        if only and path.name not in only:
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        changed = field.sub(lambda m: written, text)
+        if changed != text:
+            edit(path, text, changed)
+
+
+@pytest.fixture(params=["libyaml", "python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with PyYAML's libyaml parser (when built with it) and without."""
+    import yaml
+
+    if request.param == "python":
+        monkeypatch.delattr(yaml, "CBaseLoader", raising=False)
+    elif not hasattr(yaml, "CBaseLoader"):
+        pytest.skip("PyYAML without libyaml")
+    return str(request.param)
 
 
 @pytest.fixture

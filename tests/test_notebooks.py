@@ -43,6 +43,26 @@ def test_code_cells_hold_one_call_each(path):
         assert len(cell.source.strip().splitlines()) == 1, cell.source
 
 
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_every_step_is_explained_in_both_languages_before_its_code(path):
+    """The notebooks were bare calls (issue 16): each code cell after the parameters has a
+    short guide before it, in bokmål then English, tagged for the documents that keep only
+    their language; the guide of a lab-only step is lab-only too (the report and the
+    dashboard leave both out)."""
+    nb = nbformat.read(path, as_version=4)
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        before = nb.cells[k - 2:k]
+        lab = ["lab-only"] if "lab-only" in cell.metadata.get("tags", []) else []
+        assert [c.cell_type for c in before] == ["markdown", "markdown"], cell.source
+        if lab:
+            assert all("lab-only" in c.metadata["tags"] for c in before), cell.source
+        assert ["lang-nb", "lang-en"] == [
+            next(t for t in c.metadata["tags"] if t.startswith("lang-")) for c in before]
+        assert all(20 < len(c.source) < 400 and c.source.startswith("**") for c in before)
+
+
 @pytest.mark.notebooks
 def test_committee_payload_on_the_demo(demo_run):
     payload = read_payload(demo_run / "committee.ipynb")

@@ -21,6 +21,7 @@ from evaluation.analysis.sampling import sample_dirichlet, sample_intervals, sam
 from evaluation.analysis.smaa import CHUNK_ELEMENTS
 from evaluation.core.batch import WeightedScores, score_under_weights, unique_rows
 from evaluation.core.evaluation import Evaluation
+from evaluation.core.model import Criterion
 from evaluation.core.scoring import is_below, minimum_points
 from evaluation.core.weights import leaf_weights, local_weights, node_positions
 
@@ -29,23 +30,28 @@ Mask = NDArray[np.bool_]
 SAMPLERS = ("default", "dirichlet", "ranges", "interval")
 
 
-def main_matrix(evaluation: Evaluation) -> Array:
-    """Return every leaf's weight within each main criterion, ``L × main``."""
+def node_matrix(evaluation: Evaluation, nodes: tuple[Criterion, ...]) -> Array:
+    """Return every leaf's weight within each of ``nodes``, ``L × nodes`` (0 outside it)."""
     model = evaluation.model
-    if not model.criteria:
+    if not nodes:
         return np.zeros((len(evaluation.leaves), 0))
     local = local_weights(model)
-    return np.column_stack([leaf_weights(model, local, evaluation.leaves, below=top)
-                            for top in model.criteria])
+    return np.column_stack([leaf_weights(model, local, evaluation.leaves, below=node)
+                            for node in nodes])
+
+
+def node_values(evaluation: Evaluation, nodes: tuple[Criterion, ...]) -> Array:
+    """Return the included proposals' value (0–1) on each node: the weighted mean of its
+    leaves (``included × nodes``)."""
+    rows = np.flatnonzero(evaluation.included)
+    return np.nan_to_num(evaluation.values[rows]) @ node_matrix(evaluation, nodes)
 
 
 def main_criteria(evaluation: Evaluation) -> tuple[Array, Array, list[str]]:
     """Return the main criteria's values (included × main), their weights (shares) and ids."""
     tops = evaluation.model.criteria
     weights = np.array([(t.weight or 0.0) / 100.0 for t in tops])
-    rows = np.flatnonzero(evaluation.included)
-    values = np.nan_to_num(evaluation.values[rows]) @ main_matrix(evaluation)
-    return values, weights, [t.id for t in tops]
+    return node_values(evaluation, tops), weights, [t.id for t in tops]
 
 
 def draw_weights(evaluation: Evaluation, samples: int, rng: np.random.Generator,
@@ -116,7 +122,7 @@ class Scorer:
         self.local = local_weights(model)
         position = node_positions(model)
         self.tops = np.array([position[t.id] for t in model.criteria], dtype=np.intp)
-        self.matrix = main_matrix(evaluation)
+        self.matrix = node_matrix(evaluation, evaluation.model.criteria)
 
     def local_of(self, weights: Array) -> Array:
         """Return every node's local shares with the main criteria's set to ``weights``."""

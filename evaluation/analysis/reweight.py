@@ -123,6 +123,42 @@ def keep_sum(weights: Array, k: int, t: float, members: IntArray | None = None) 
     return out
 
 
+UNITS = 1000  # a group's weights in tenths of a percent: what the panel's sliders hold
+
+
+def round_shares(shares: Array, units: int = UNITS) -> IntArray:
+    """Return whole units summing to exactly ``units``, proportional to ``shares``.
+
+    Largest-remainder (Hamilton) rounding: every share gets the floor of its quota and the
+    units left go to the largest remainders, ties to the first (Balinski & Young 1982). Equal
+    quotas when the shares sum to 0.
+    """
+    shares = np.asarray(shares, dtype=np.float64)
+    if shares.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    total = float(shares.sum())
+    quota = (shares / total if total > 0 else np.full(shares.size, 1.0 / shares.size)) * units
+    out = np.floor(quota + 1e-9).astype(np.intp)  # 1e-9: a quota of 280.9999999 is 281
+    left = units - int(out.sum())
+    order = np.argsort(-(quota - out), kind="stable")
+    out[order[:left]] += 1
+    return out
+
+
+def rebalance(shares: Array, k: int, units: int, total: int = UNITS) -> IntArray:
+    """Return a group's weights in whole units (summing to ``total``) after entry ``k`` is set
+    to ``units``: the others rescaled proportionally from ``shares`` (:func:`keep_sum`), then
+    rounded by :func:`round_shares`, so the weights shown are the weights used."""
+    units = min(max(int(units), 0), total)
+    rest = keep_sum(np.asarray(shares, dtype=np.float64) / float(np.sum(shares) or 1.0),
+                    k, units / total)
+    out = np.zeros(len(shares), dtype=np.intp)
+    others = np.arange(len(shares)) != k
+    out[others] = round_shares(rest[others], total - units)
+    out[k] = units
+    return out
+
+
 def rank_order(keys: Array) -> IntArray:
     """Return row positions in rank order: keys (m × K, higher is better) compared in turn,
     each rounded to 9 significant digits as :func:`evaluation.core.ranking.rank_proposals` does,

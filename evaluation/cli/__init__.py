@@ -12,7 +12,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evaluation.common.errors import EvaluationError, InputError, RunError
+from evaluation.common.errors import (
+    EvaluationError,
+    InputError,
+    RunError,
+    RunInterrupted,
+    StorageError,
+)
 from evaluation.common.labels import LANGUAGES
 from evaluation.common.version import __version__
 
@@ -28,6 +34,9 @@ FEATURES: tuple[str, ...] = (
     "evaluation.cli.evaluate",
     "evaluation.cli.run",
     "evaluation.cli.sensitivity",
+    "evaluation.cli.selection",
+    "evaluation.cli.rounds",
+    "evaluation.cli.partnership",
     "evaluation.cli.integrity",
     "evaluation.cli.paperwork",
     "evaluation.cli.model",
@@ -75,6 +84,8 @@ def add_tender_command(sub: argparse._SubParsersAction, name: str, help_: str
     p.add_argument("tender", type=Path, metavar="TENDER", help="a tender folder")
     p.add_argument("--language", choices=LANGUAGES, help="language of the output "
                    "(default: the model's)")
+    p.add_argument("--round", metavar="ID", default=None, help="the negotiation round "
+                   "(rounds/<id>/; default: the latest present)")
     return p
 
 
@@ -115,22 +126,78 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def output_language(args: argparse.Namespace) -> str:
+    """Return the language of the command's own lines: ``--language``, else the tender's (its
+    model's), the run's or the model's; bokmål when none can be read."""
+    given = getattr(args, "language", None)
+    if given:
+        return str(given)
+    from evaluation.data.tender import tender_language
+
+    tender = getattr(args, "tender", None)
+    if tender is not None:
+        return tender_language(tender) or "nb"
+    run_dir = getattr(args, "run_dir", None)
+    if run_dir is not None:
+        import json
+
+        try:
+            manifest = json.loads((Path(run_dir) / "manifest.json").read_text(encoding="utf-8"))
+            return str(manifest["language"]) if manifest["language"] in LANGUAGES else "nb"
+        except (OSError, ValueError, KeyError, TypeError):
+            return "nb"
+    criteria = getattr(args, "criteria", None)
+    if criteria is not None:
+        from evaluation.common.errors import ProblemList
+        from evaluation.data.yamlio import read_yaml
+
+        doc = read_yaml(Path(criteria), ProblemList())
+        language = None if doc is None else doc.data.get("language")
+        return str(language) if language in LANGUAGES else "nb"
+    return "nb"
+
+
+def say(language: str, nb: str, en: str) -> str:
+    """Return the bokmål or English text of a command's own line."""
+    return en if language == "en" else nb
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Problems keep their technical ``file[:line]: field:`` prefix in both languages; the
+    command's own lines speak the tender's language. Ctrl-C ends with one line, no traceback.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
     except InputError as exc:
+        language = output_language(args)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
+        n = len(exc.problems)
+        print(say(language, f"{n} problem(er); ingenting ble skrevet.",
+                  f"{n} problem(s); nothing was written."), file=sys.stderr)
         return 2
+    except RunInterrupted as exc:
+        print(say(output_language(args), f"avbrutt: den ufullstendige kjøringen er beholdt som "
+                  f"{exc.folder}", f"interrupted: the partial run is kept as {exc.folder}"),
+              file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print(say(output_language(args), "avbrutt", "interrupted"), file=sys.stderr)
+        return 130
+    except StorageError as exc:
+        print(say(output_language(args), "feil: disken er full: ", "error: the disk is full: ")
+              + str(exc), file=sys.stderr)
+        return 1
     except RunError as exc:
-        print(f"run failed: {exc}", file=sys.stderr)
+        print(say(output_language(args), "kjøringen feilet: ", "run failed: ") + str(exc),
+              file=sys.stderr)
         return 1
     except EvaluationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(say(output_language(args), "feil: ", "error: ") + str(exc), file=sys.stderr)
         return 2
 
 

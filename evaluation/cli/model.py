@@ -85,11 +85,24 @@ def _model_test(args: argparse.Namespace) -> int:
 
 def _freeze(args: argparse.Namespace) -> int:
     from evaluation.analysis.modeltest import run_model_test
-    from evaluation.data.criteria import load_model
+    from evaluation.cli import say
+    from evaluation.data.criteria import load_model, model_purpose
+    from evaluation.data.partnership import plan_file
     from evaluation.process.freeze import write_lock
 
-    model = load_model(args.criteria)  # an invalid model is never frozen
+    if plan_file(Path(args.criteria)):  # the contract: no model test, a change needs a reason
+        return _freeze_plan(args)
+    purpose = model_purpose(Path(args.criteria))
+    model = load_model(args.criteria, purpose=purpose)  # an invalid model is never frozen
     language = args.language or model.language
+    if purpose == "selection":  # no price to test: the lock fixes the criteria and weights
+        path, written = write_lock(args.criteria, {"not_applicable": "selection criteria "
+                                                   "have no price model to test"},
+                                   force=args.force)
+        print(say(language, "frosset: " if written else "allerede frosset, låsen er beholdt: ",
+                  "frozen: " if written else "already frozen, lock kept: ") + str(path))
+        print(f"sha256 {model.sha256}")
+        return 0
     result = run_model_test(model, _settings(model, args))
     record = {"seed": result.settings.seed, "settings": result.settings.as_dict(),
               "summary": result.summary()}
@@ -103,6 +116,25 @@ def _freeze(args: argparse.Namespace) -> int:
         print(f"sha256 {model.sha256}; modelltest: frø {result.settings.seed}, "
               f"{result.settings.competitions} konkurranser")
     print(result.conclusion(language))
+    return 0
+
+
+def _freeze_plan(args: argparse.Namespace) -> int:
+    from evaluation.cli import output_language, say
+    from evaluation.data.partnership import load_plan
+    from evaluation.process.contract import freeze_plan
+
+    tender = Path(args.criteria).resolve().parent.parent
+    plan = load_plan(tender)  # an invalid plan is never frozen (no phase records needed)
+    language = args.language or output_language(argparse.Namespace(tender=tender))
+    path, written = freeze_plan(args.criteria, reason=args.reason)
+    print(say(language, "frosset som kontrakt: " if written else "allerede frosset, låsen er "
+              "beholdt: ", "frozen as the contract: " if written else "already frozen, lock "
+              "kept: ") + str(path))
+    print(f"sha256 {plan.sha256}")
+    if written and args.reason:
+        print(say(language, "kontraktsendring registrert: ", "contract change recorded: ")
+              + args.reason)
     return 0
 
 
@@ -128,5 +160,8 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
         else:
             p.add_argument("--force", action="store_true", help="replace a lock written for "
                            "other bytes (only before the competition is announced)")
+            p.add_argument("--reason", default=None, help="a partnership plan only: why the "
+                           "contract changed (needed to freeze a changed plan again; recorded "
+                           "in its lock and shown in the change record)")
     command("model-test")(_model_test)
     command("freeze")(_freeze)

@@ -75,6 +75,8 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
                    help="also draw each score from the evaluators' own scores")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--language", choices=LANGUAGES)
+    p.add_argument("--round", metavar="ID", default=None,
+                   help="the negotiation round (default: the latest present)")
 
     @command("sensitivity")
     def _sensitivity(args: argparse.Namespace) -> int:
@@ -86,10 +88,18 @@ def register(sub: argparse._SubParsersAction, command: Callable[..., Any]) -> No
         if args.samples < 1:
             print(f"--samples: must be at least 1 (found {args.samples})", file=sys.stderr)
             return 2
-        evaluation = evaluate_tender(load_tender(args.tender))
+        from evaluation.cli import print_frozen
+        from evaluation.process.freeze import check_frozen
+
+        evaluation = evaluate_tender(load_tender(args.tender, round=args.round))
+        model = evaluation.model
+        language = args.language or model.language
+        # an analysis of another model than the frozen one is still worth seeing: said, not
+        # refused
+        print_frozen(check_frozen(model.source, allow_unfrozen=True, sha256=model.sha256),
+                     language)
         result = analyse(evaluation, args.samples, args.seed, args.sampler, args.spread,
                          args.score_uncertainty)
-        language = args.language or evaluation.model.language
         if args.format == "json":
             sys.stdout.write(dumps(result))
         else:

@@ -7,8 +7,10 @@ mistake in it at once. Each :class:`Problem` renders as
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class EvaluationError(Exception):
@@ -70,6 +72,26 @@ class FrozenModelError(EvaluationError, ValueError):
 
 class RunError(EvaluationError, RuntimeError):
     """A batch run in which at least one notebook failed."""
+
+
+class RunInterrupted(EvaluationError):
+    """A run stopped with Ctrl-C; its partial folder is kept as ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        super().__init__(str(folder))
+
+
+STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+class StorageError(EvaluationError):
+    """The disk (or quota) filled up while a run was written; the partial folder is kept."""
+
+    def __init__(self, parent: Path, kept: Path, cause: OSError) -> None:
+        self.parent, self.kept = parent, kept
+        super().__init__(f"{parent}: {cause.strerror or cause}; the partial run is kept as "
+                         f"{kept} (not complete)")
 
 
 class AuditError(EvaluationError, RuntimeError):

@@ -13,3 +13,8 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Return the hex sha256 of ``data`` (a file read once, to hash and use the same bytes)."""
+    return hashlib.sha256(data).hexdigest()

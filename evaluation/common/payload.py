@@ -7,8 +7,11 @@ keys, no NaN) so that the same inputs give byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -42,6 +45,24 @@ def clean(value: Any) -> Any:
     return value
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a large, cycle-free tree of dicts and
+    lists is built or encoded.
+
+    The collector walks every live object each time enough containers have been made: for a
+    score object of 200 000 proposals that took 2.7 times as long as for 100 000, instead of
+    twice as long. Reference counting still frees everything; no cycle is made here.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def dumps(obj: Any) -> str:
     """Return canonical JSON (sorted keys, no NaN): identical inputs give identical bytes.
 
@@ -50,5 +71,6 @@ def dumps(obj: Any) -> str:
     ``obj`` must hold plain Python values (see :func:`clean`).
     """
     big = isinstance(obj, dict) and len(obj.get("proposals", ())) > PRETTY_LIMIT
-    return json.dumps(obj, ensure_ascii=False, indent=None if big else 2, sort_keys=True,
-                      allow_nan=False, separators=(",", ":") if big else None) + "\n"
+    with collector_paused():
+        return json.dumps(obj, ensure_ascii=False, indent=None if big else 2, sort_keys=True,
+                          allow_nan=False, separators=(",", ":") if big else None) + "\n"

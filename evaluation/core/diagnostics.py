@@ -81,6 +81,42 @@ def nok_per_quality_point(evaluation: Evaluation) -> dict[str, dict[str, float |
     return out
 
 
+def budget_check(evaluation: Evaluation) -> tuple[dict[str, Any] | None, list[Label]]:
+    """Return the budget's diagnostics and a warning for every proposal priced above the
+    budget and for the selected partners' prices together when they exceed it.
+
+    The budget (``tender.yaml``) limits one price field; it excludes nobody: what to do
+    with a proposal above it is the buyer's call, recorded by the committee.
+    """
+    tender = evaluation.tender
+    if tender.budget is None or tender.budget_field not in evaluation.price_fields \
+            or tender.quality_only:
+        return None, []
+    budget, fld = float(tender.budget), str(tender.budget_field)
+    column = evaluation.prices[:, evaluation.price_fields.index(fld)]
+    above = [pid for pid, price in zip(evaluation.proposal_ids, column, strict=True)
+             if np.isfinite(price) and price > budget]
+    money = {lang: format_money(budget, lang, tender.currency) for lang in ("nb", "en")}
+    price = {pid: float(column[evaluation.index(pid)]) for pid in above}
+    warnings = [Label(
+        f"Tilbud {pid} ({fld} {format_money(price[pid], 'nb', tender.currency)}) er over "
+        f"budsjettet på {money['nb']}.",
+        f"Proposal {pid} ({fld} {format_money(price[pid], 'en', tender.currency)}) is above "
+        f"the budget of {money['en']}.") for pid in above]
+    partners = [evaluation.index(pid) for pid in evaluation.partners]
+    together = float(np.sum(column[partners])) if partners else 0.0
+    if len(partners) > 1 and together > budget:
+        warnings.append(Label(
+            f"Partnerne ({', '.join(evaluation.partners)}) har til sammen {fld} "
+            f"{format_money(together, 'nb', tender.currency)}, over budsjettet på "
+            f"{money['nb']}.",
+            f"The partners ({', '.join(evaluation.partners)}) together have {fld} "
+            f"{format_money(together, 'en', tender.currency)}, above the budget of "
+            f"{money['en']}."))
+    return {"amount": budget, "field": fld, "above": above,
+            "partners_total": together if partners else None}, warnings
+
+
 def integrity_warnings(tender: Any) -> list[Label]:
     """Return the warnings about the evaluation process records (legal.md)."""
     out = []
@@ -96,7 +132,7 @@ def integrity_warnings(tender: Any) -> list[Label]:
             "evaluert, ingen pris er lest.",
             "Quality is not sealed yet (price_opening: after_seal): only quality is "
             "evaluated, no price was read."))
-    elif tender.seal is None and tender.model.quality_leaves:
+    elif tender.seal is None and tender.model.quality_leaves and tender.model.price_leaves:
         out.append(Label(
             "Kvalitetspoengene ble ikke forseglet før prisene ble kjent (evaluation seal).",
             "Quality scores were not sealed before prices were seen (evaluation seal)."))
@@ -124,9 +160,11 @@ def integrity_summary(tender: Any) -> dict[str, Any]:
     seal = None if tender.seal is None else {
         "sealed_at": tender.seal.get("sealed_at"), "files": tender.seal.get("files", {}),
         "reopenings": tender.seal.get("reopenings", [])}
+    proposals = tender.proposals
     rejected = [{"proposal_id": str(pid), "reason": str(r.rejection_reason),
-                 "legal_basis": str(getattr(r, "legal_basis", "") or "")}
-                for pid, r in tender.proposals.iterrows() if not r.admissible]
+                 "legal_basis": str(getattr(r, "rejection_basis", "") or
+                                    getattr(r, "legal_basis", "") or "")}
+                for pid, r in proposals[~proposals["admissible"].to_numpy(dtype=bool)].iterrows()]
     return {"declarations": declarations, "recusals": recusals, "seal": seal,
             "quality_only": tender.quality_only, "explanations": explanations,
             "rejected": rejected}
@@ -142,7 +180,7 @@ def diagnose(evaluation: Evaluation) -> Evaluation:
     rows = np.flatnonzero(included)
 
     env = model.environment_weight()
-    env_warn = model.weighted and env < ENVIRONMENT_MINIMUM - 1e-9 and \
+    env_warn = model.environment_rule_applies and env < ENVIRONMENT_MINIMUM - 1e-9 and \
         model.environment_exception is None
     diag["environment"] = {"weight": env, "minimum": ENVIRONMENT_MINIMUM,
                            "exception": model.environment_exception, "warning": env_warn}
@@ -250,6 +288,10 @@ def diagnose(evaluation: Evaluation) -> Evaluation:
                 "median: abnormally low, ask the supplier to explain (FOA § 24-9)."))
     diag["abnormally_low"] = low
     diag["abnormally_low_thresholds"] = thresholds
+    budget_diag, budget_warn = budget_check(evaluation)
+    if budget_diag is not None:
+        diag["budget"] = budget_diag
+    warnings.extend(budget_warn)
     flagged = int(evaluation.panel.flagged.sum())
     diag["disagreements"] = flagged
     warnings.extend(integrity_warnings(tender))

@@ -7,6 +7,7 @@ model: analysis, views, paperwork and the score object of design.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -65,4 +66,9 @@ class Evaluation:
         return ~self.excluded
 
     def index(self, proposal_id: str) -> int:
-        return self.proposal_ids.index(proposal_id)
+        """Return the row of ``proposal_id`` (a table, not a search: called per proposal)."""
+        return self._rows[proposal_id]
+
+    @cached_property
+    def _rows(self) -> dict[str, int]:
+        return {pid: i for i, pid in enumerate(self.proposal_ids)}

@@ -24,12 +24,17 @@ AWARD_MODELS = ("weighted_points", "monetised", "surcharge", "value_for_money")
 
 
 TIE_BREAK_KEYWORDS = ("quality", "price")
+# A selection model's tie-break list may end in drawing lots, settled by the committee's
+# recorded draw (never by the tool).
+LOT = "lot"
 
 
 WEIGHT_TOLERANCE = 1e-6
 
 
 ENVIRONMENT_MINIMUM = 0.30  # FOA § 7-9: climate and environment weighted at least 30 %
+# 75 % × (5 % + 35 %) computes as 0.29999999999999993: a share this close to 30 % is 30 %
+ENVIRONMENT_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,7 @@ class Model:
     abnormally_low_share: float = 0.7
     model_test: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    purpose: str = "award"  # "selection": prequalification criteria (no FOA § 7-9 share)
 
     def nodes(self) -> Iterator[Criterion]:
         """Yield every node of the tree, depth first."""
@@ -164,14 +170,32 @@ class Model:
         return any(leaf.price is not None and leaf.price.relative for leaf in self.price_leaves)
 
     def environment_weight(self) -> float:
-        """Return the summed global weight of nodes tagged ``environment`` (FOA § 7-9).
+        """Return the summed global weight of nodes tagged ``environment`` (FOA § 7-9)."""
+        return environment_share(self.criteria)
 
-        A tagged node under a tagged ancestor is counted once, through the ancestor.
-        """
-        total = 0.0
-        for n in self.nodes():
-            if "environment" in n.tags and not any(
-                "environment" in self.node(a).tags for a in n.path[:-1]
-            ):
-                total += self.global_weight(n.id)
-        return total
+    @property
+    def environment_rule_applies(self) -> bool:
+        """Whether FOA § 7-9's 30 % applies: to the weights of award criteria, not to the
+        selection criteria of a prequalification (legal.md)."""
+        return self.purpose == "award" and self.weighted
+
+
+def environment_share(criteria: tuple[Criterion, ...], *, lowest: bool = False) -> float:
+    """Return the summed global weight of the nodes tagged ``environment``: the product of
+    ``weight/100`` down each path, a tagged node under a tagged ancestor counted once, through
+    the ancestor (FOA § 7-9). ``lowest``: every weight on the way at its announced range's
+    lower end, where a range is announced, since the committee may set it anywhere in it.
+    """
+    def shares(nodes: tuple[Criterion, ...], factor: float) -> Iterator[float]:
+        for n in nodes:
+            weight = n.weight_range[0] if lowest and n.weight_range else n.weight
+            share = factor * (0.0 if weight is None else weight / 100.0)
+            if "environment" in n.tags:
+                yield share
+            else:
+                yield from shares(n.children, share)
+
+    total = 0.0
+    for share in shares(criteria, 1.0):  # added in tree order, as the weights are listed
+        total += share
+    return total

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from evaluation.common.labels import Label
-from evaluation.core.model import Model
+from evaluation.core.model import LOT, Model
 
 Array = NDArray[np.float64]
 
@@ -57,6 +57,8 @@ def tie_break_keys(model: Model, node_points: dict[str, Array], quality: Array,
             keys.append(quality)
         elif entry == "price":
             keys.append(price)
+        elif entry == LOT:  # only the committee's recorded draw settles what is left
+            continue
         else:
             keys.append(np.nan_to_num(node_points[entry]))
     return keys
@@ -116,13 +118,21 @@ def rank_proposals(model: Model, ids: tuple[str, ...], primary: Array,
 
 def select_partners(order: tuple[str, ...], rank: Array, ids: tuple[str, ...],
                     partners: int) -> tuple[tuple[str, ...], list[Label]]:
-    """Return the ``partners`` best proposals (more if a tie straddles the cut, with a warning)."""
+    """Return the ``partners`` best proposals (more if a tie straddles the cut, with a warning;
+    fewer, with a warning, when fewer can be ranked: never a silent "all are partners")."""
+    warnings = []
+    if partners > len(order):
+        warnings.append(Label(
+            f"Det skal velges {partners} partnere, men bare {len(order)} tilbud kan rangeres: "
+            + ("alle som kan rangeres, blir valgt." if order else "ingen blir valgt."),
+            f"{partners} partners are to be selected, but only {len(order)} proposals can be "
+            "ranked: " + ("every rankable proposal is selected." if order else
+                          "none is selected.")))
     if not order:
-        return (), []
+        return (), warnings
     position = {pid: i for i, pid in enumerate(ids)}
     cut = partners if partners <= len(order) else len(order)
     chosen = [pid for pid in order if rank[position[pid]] <= cut]
-    warnings = []
     if len(chosen) > partners:
         warnings.append(Label(
             f"Likt resultat ved grensen: {len(chosen)} tilbud deler de {partners} "

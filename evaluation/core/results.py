@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from evaluation.common.labels import format_number, text_table
-from evaluation.common.payload import clean, number
+from evaluation.common.payload import clean, collector_paused, number
 from evaluation.core.evaluation import Evaluation
 
 SCHEMA_VERSION = 1
@@ -17,6 +17,11 @@ SCHEMA_VERSION = 1
 
 def score_object(evaluation: Evaluation, language: str | None = None) -> dict[str, Any]:
     """Return the ``evaluation score --format json`` object (design.md)."""
+    with collector_paused():  # millions of small dicts, no cycle among them
+        return _score_object(evaluation, language)
+
+
+def _score_object(evaluation: Evaluation, language: str | None) -> dict[str, Any]:
     model = evaluation.model
     tender = evaluation.tender
     language = language or model.language
@@ -25,6 +30,8 @@ def score_object(evaluation: Evaluation, language: str | None = None) -> dict[st
     positions = [evaluation.index(pid) for pid in evaluation.order]
     positions += [i for i in range(len(ids)) if evaluation.excluded[i]]
     low = evaluation.diagnostics.get("abnormally_low", {})
+    suppliers = dict(zip(tender.proposals.index, map(str, tender.proposals["supplier"]),
+                         strict=True))
     quality_pos = {leaf.id: j for j, leaf in enumerate(model.quality_leaves)}
     proposals = []
     nodes = list(model.nodes())
@@ -50,7 +57,7 @@ def score_object(evaluation: Evaluation, language: str | None = None) -> dict[st
         reason = evaluation.exclusion_reason[i]
         item: dict[str, Any] = {
             "id": pid,
-            "supplier": str(tender.proposals.loc[pid, "supplier"]),
+            "supplier": suppliers[pid],
             "rank": None if excluded else int(evaluation.rank[i]),
             "total": None if excluded else number(evaluation.totals[i]),
             "total_pct": None if excluded else number(100.0 * evaluation.totals[i] / model.points),

@@ -13,6 +13,7 @@ import pandas as pd
 
 from evaluation.common.labels import Label
 from evaluation.core.model import Model
+from evaluation.core.negotiation import NegotiationRecord, RoundPlan
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class Tender:
     scores: pd.DataFrame  # evaluator, proposal_id, criterion_id, score, justification
     consensus: pd.DataFrame | None  # proposal_id, criterion_id, score, justification, notice_text
     files: tuple[Path, ...]  # every input file read, for manifests and seals
-    budget: float | None = None
+    budget: float | None = None  # tender.yaml's budget: an amount for one price field
+    budget_field: str | None = None  # the price field the budget limits
     standstill_days: int | None = None
     settings: dict[str, Any] | None = None
     price_lines: pd.DataFrame | None = None
@@ -40,10 +42,19 @@ class Tender:
     explanations: pd.DataFrame | None = None  # answers to FOA § 24-9 requests
     seal: dict[str, Any] | None = None  # seal.json; None: never sealed
     quality_only: bool = False  # price_opening: after_seal and not yet sealed
+    round: str | None = None  # the negotiation round evaluated (None: a single award)
+    award_folder: Path | None = None  # where the award files are: rounds/<id>/ or the folder
+    round_plan: RoundPlan | None = None  # the announced rounds and reductions
+    negotiation: NegotiationRecord | None = None  # meetings, changes sent, departures
 
     @property
     def id(self) -> str:
         return self.folder.name
+
+    @property
+    def files_folder(self) -> Path:
+        """The folder of the award's own files (proposals, prices, scores, consensus, seal)."""
+        return self.award_folder or self.folder
 
     @property
     def proposal_ids(self) -> list[str]:

@@ -6,210 +6,62 @@ returns frozen dataclasses; nothing downstream validates again.
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 from typing import Any
 
 from evaluation.common.errors import CriteriaError, ProblemList
 from evaluation.common.hashing import sha256_file
+from evaluation.common.ids import nfc
 from evaluation.common.labels import LANGUAGES, Label
 from evaluation.core.model import (
     AGGREGATIONS,
     AWARD_MODELS,
+    ENVIRONMENT_MINIMUM,
+    ENVIRONMENT_TOLERANCE,
+    LOT,
     NORMALISATIONS,
     TIE_BREAK_KEYWORDS,
     WEIGHT_TOLERANCE,
     Criterion,
     Model,
-    PriceSpec,
     Scale,
+    environment_share,
 )
-from evaluation.core.price_models import MODELS
-from evaluation.data.yamlio import Document, Path_, read_yaml
+from evaluation.data.identifiers import check_id
+from evaluation.data.model_reader import ModelReader, check_price_scale, parse_price
+from evaluation.data.yamlio import Path_, read_yaml, unknown_key
 
 # --- parsing -------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Typed access to a YAML document that records problems instead of raising."""
-
-    def __init__(self, doc: Document, problems: ProblemList) -> None:
-        self.doc, self.problems = doc, problems
-        self.warnings: list[str] = []
-
-    def warn(self, path: Path_, message: str) -> None:
-        name = ".".join(str(p) for p in path) or "(top)"
-        self.warnings.append(f"{self.doc.file}:{self.doc.line(path)}: {name}: {message}")
-
-    def add(self, path: Path_, message: str, found: object = None, expected: object = None
-            ) -> None:
-        name = ".".join(str(p) for p in path) or "(top)"
-        self.problems.add(self.doc.file, name, message, line=self.doc.line(path),
-                          found=found, expected=expected)
-
-    def number(self, raw: Any, path: Path_, *, expected: str = "a number") -> float | None:
-        if raw is None:
-            return None
-        if isinstance(raw, str):
-            try:
-                value = float(raw.replace(",", ".").replace("%", "").strip())
-            except ValueError:
-                value = math.nan
-            if math.isfinite(value):
-                return value
-        self.add(path, "not a number", found=raw, expected=expected)
-        return None
-
-    def label(self, raw: Any, path: Path_) -> Label | None:
-        if raw is None:
-            return None
-        if isinstance(raw, str):
-            return Label(raw, raw)
-        if isinstance(raw, dict) and set(raw) <= {"nb", "en"} and raw:
-            nb, en = raw.get("nb"), raw.get("en")
-            if all(isinstance(t, str) or t is None for t in (nb, en)):
-                return Label(nb or en or "", en or nb or "")
-        self.add(path, "a text must be a string or {nb: ..., en: ...}", found=raw)
-        return None
-
-    def choice(self, raw: Any, path: Path_, options: tuple[str, ...], default: str) -> str:
-        if raw is None:
-            return default
-        if raw not in options:
-            self.add(path, "unknown value", found=raw, expected=" | ".join(options))
-            return default
-        return str(raw)
-
-    def scale(self, raw: Any, path: Path_, default: Scale) -> Scale:
-        if raw is None:
-            return default
-        if not isinstance(raw, dict):
-            self.add(path, "a scale must be {min: ..., max: ...}", found=raw)
-            return default
-        lo = self.number(raw.get("min", str(default.min)), (*path, "min"))
-        hi = self.number(raw.get("max", str(default.max)), (*path, "max"))
-        if lo is None or hi is None:
-            return default
-        if lo >= hi:
-            self.add(path, "scale min must be below max", found=f"min {lo:g}, max {hi:g}",
-                     expected="min < max")
-            return default
-        return Scale(lo, hi)
 
 
-def _parse_price(r: _Reader, raw: Any, path: Path_, weighted: bool) -> PriceSpec | None:
-    if not isinstance(raw, dict):
-        r.add(path, "price must be a mapping with model, field and parameters", found=raw)
-        return None
-    model = raw.get("model")
-    if model is None and not weighted:
-        # monetised, surcharge and value_for_money use the evaluated price itself
-        model = "none"
-        return PriceSpec(model, str(raw.get("field") or ""), "cost", {})
-    if model not in MODELS:
-        r.add((*path, "model"), "unknown price model", found=model,
-              expected=" | ".join(MODELS))
-        return None
-    info = MODELS[model]
-    field_name = raw.get("field")
-    if not isinstance(field_name, str) or not field_name:
-        r.add((*path, "field"), "missing: the column of proposals.csv (or the field of "
-              "prices.csv lines) holding this price", found=field_name)
-    direction = r.choice(raw.get("direction"), (*path, "direction"), ("cost", "benefit"),
-                         info.directions[0])
-    if direction not in info.directions:
-        r.add((*path, "direction"), f"price model {model} scores only "
-              f"{' or '.join(info.directions)} numbers", found=direction)
-    params: dict[str, Any] = {}
-    known = {"model", "field", "direction", *info.required, *info.optional}
-    for key in raw:
-        if key not in known:
-            r.add((*path, key), f"unknown parameter for price model {model}", found=key,
-                  expected=" | ".join((*info.required, *info.optional)) or "none")
-    for key in info.required:
-        if raw.get(key) is None:
-            r.add((*path, key), f"missing parameter of price model {model}", found="nothing",
-                  expected=key)
-    for key in (*info.required, *info.optional):
-        value = raw.get(key)
-        if value is None:
-            continue
-        if key == "breakpoints":
-            points = _parse_breakpoints(r, value, (*path, key))
-            if points is not None:
-                params[key] = points
-        elif key == "outside":
-            params[key] = r.choice(value, (*path, key), ("clip", "extrapolate"), "clip")
-        else:
-            number = r.number(value, (*path, key))
-            if number is not None:
-                params[key] = number
-    if model == "log" and params.get("zero_at", 2.0) <= 1.0:
-        r.add((*path, "zero_at"), "the multiple of the best price scoring 0 must exceed 1",
-              found=params["zero_at"], expected="> 1")
-    if model == "fixed_endpoints" and params.get("best") == params.get("worst") is not None:
-        r.add((*path, "worst"), "best and worst prices must differ", found=params["worst"])
-    if model == "bilinear_mean" and not 0 < params.get("x", 0.85) < 1:
-        r.add((*path, "x"), "the share of points at the mean must lie between 0 and 1",
-              found=params["x"], expected="0 < x < 1")
-    return PriceSpec(model, str(field_name or ""), direction, params)
 
 
-def _check_price_scale(r: _Reader, price: PriceSpec, scale: Scale, path: Path_) -> None:
-    """Check parameters that only make sense against the leaf's scale and direction."""
-    p = price.params
-    if price.model == "fixed_endpoints" and "best" in p and "worst" in p:
-        if price.direction == "cost" and p["best"] >= p["worst"]:
-            r.add((*path, "best"), "for a cost the best price must be below the worst",
-                  found=f"best {p['best']:g}, worst {p['worst']:g}", expected="best < worst")
-        if price.direction == "benefit" and p["best"] <= p["worst"]:
-            r.add((*path, "best"), "for a benefit the best number must exceed the worst",
-                  found=f"best {p['best']:g}, worst {p['worst']:g}", expected="best > worst")
-    if "floor" in p and not p["floor"] <= scale.max:
-        r.add((*path, "floor"), "the floor must lie on the leaf's scale", found=p["floor"],
-              expected=f"<= {scale.max:g}")
-    for i, (_, score) in enumerate(p.get("breakpoints", ())):
-        if not scale.contains(score):
-            r.add((*path, "breakpoints", i, 1), "breakpoint score outside the leaf's scale",
-                  found=score, expected=f"{scale.min:g} to {scale.max:g}")
 
 
-def _parse_breakpoints(r: _Reader, raw: Any, path: Path_) -> tuple[tuple[float, float], ...] | None:
-    pairs: list[tuple[float, float]] = []
-    if not isinstance(raw, list) or len(raw) < 2:
-        r.add(path, "breakpoints must be a list of at least two [price, score] pairs", found=raw)
-        return None
-    for i, pair in enumerate(raw):
-        if not (isinstance(pair, list) and len(pair) == 2):
-            r.add((*path, i), "a breakpoint must be [price, score]", found=pair)
-            return None
-        x, y = r.number(pair[0], (*path, i, 0)), r.number(pair[1], (*path, i, 1))
-        if x is None or y is None:
-            return None
-        pairs.append((x, y))
-    if len({x for x, _ in pairs}) != len(pairs):
-        r.add(path, "breakpoint prices must differ", found=[x for x, _ in pairs])
-        return None
-    return tuple(sorted(pairs))
 
 
 _NODE_KEYS = {"id", "title", "weight", "weight_range", "scale", "guidance", "tags",
               "normalisation", "minimum", "price", "criteria", "value", "description"}
 
 
-def _parse_node(r: _Reader, raw: Any, path: Path_, parent: tuple[str, ...], default: Scale,
+def _parse_node(r: ModelReader, raw: Any, path: Path_, parent: tuple[str, ...], default: Scale,
                 points: float, weighted: bool) -> Criterion | None:
     if not isinstance(raw, dict):
         r.add(path, "a criterion must be a mapping with id, title and weight", found=raw)
         return None
     for key in raw:
         if key not in _NODE_KEYS:
-            r.warn((*path, key), f"unknown field of a criterion ignored (found {key!r})")
+            r.add((*path, key), unknown_key(key, _NODE_KEYS))
     cid = raw.get("id")
     if not isinstance(cid, str) or not cid.strip():
         r.add((*path, "id"), "every criterion needs an id", found=cid)
         cid = f"?{path}"
+    else:
+        cid = check_id(cid, r.problems, r.doc.file, ".".join(map(str, (*path, "id"))),
+                       r.doc.line((*path, "id")))
     title = r.label(raw.get("title"), (*path, "title"))
     if title is None:
         r.add((*path, "title"), "every criterion needs a title", found="nothing")
@@ -235,9 +87,9 @@ def _parse_node(r: _Reader, raw: Any, path: Path_, parent: tuple[str, ...], defa
         if sub is not None:
             r.add((*path, "price"), "a group cannot carry a price model; put it on a leaf")
         else:
-            price = _parse_price(r, raw["price"], (*path, "price"), weighted)
+            price = parse_price(r, raw["price"], (*path, "price"), weighted)
             if price is not None:
-                _check_price_scale(r, price, scale, (*path, "price"))
+                check_price_scale(r, price, scale, (*path, "price"))
     normalisation = r.choice(raw.get("normalisation"), (*path, "normalisation"), NORMALISATIONS,
                              "none")
     if price is not None and normalisation != "none":
@@ -286,7 +138,7 @@ def _parse_node(r: _Reader, raw: Any, path: Path_, parent: tuple[str, ...], defa
     )
 
 
-def _check_tree(r: _Reader, nodes: list[Criterion], paths: list[Path_], award_model: str,
+def _check_tree(r: ModelReader, nodes: list[Criterion], paths: list[Path_], award_model: str,
                 seen: dict[str, Path_]) -> None:
     weights = [n.weight for n in nodes]
     given = [w for w in weights if w is not None]
@@ -310,24 +162,55 @@ def _check_tree(r: _Reader, nodes: list[Criterion], paths: list[Path_], award_mo
                         award_model, seen)
 
 
+def _check_environment(r: ModelReader, nodes: tuple[Criterion, ...], exception: str | None
+                       ) -> None:
+    """Refuse an award model whose climate and environment weigh under 30 % without the
+    exception's reason (FOA § 7-9), at the lower end of every announced weight range."""
+    share = environment_share(nodes, lowest=True)
+    if exception is None and share < ENVIRONMENT_MINIMUM - ENVIRONMENT_TOLERANCE:
+        ranged = any(n.weight_range for top in nodes for n in top.walk())
+        r.add(("criteria",), "climate and environment (criteria tagged environment) weigh under "
+              "30 % of the award criteria (FOA § 7-9)" + (", at the lower end of the announced "
+              "weight ranges" if ranged else ""), found=f"{100 * share:.4g} %",
+              expected="at least 30 %, or environment_exception: the reason given in the "
+              "procurement documents")
+
+
 _MODEL_KEYS = {"id", "title", "language", "scale", "points", "aggregation", "disagreement",
                "tie_break", "award_model", "corridor_pct", "discount_rate", "justifications",
                "environment_exception", "abnormally_low", "model_test", "criteria",
                "description", "fictional"}
+# A prequalification's selection.yaml carries its procedure beside the criteria; they are read
+# by evaluation.data.prequalification.
+SELECTION_KEYS = {"evaluators", "requirements", "invite"}
 
 
-def load_model(path: Path | str, *, label: str | None = None) -> Model:
-    """Return the validated model in ``path``; raise :class:`CriteriaError` with every problem."""
+def model_purpose(path: Path) -> str:
+    """Return ``selection`` for a prequalification's model (``prequalification/
+    selection.yaml``, design.md), ``award`` for any other."""
+    return "selection" if (path.name, path.parent.name) == ("selection.yaml",
+                                                             "prequalification") else "award"
+
+
+def load_model(path: Path | str, *, label: str | None = None, purpose: str = "award") -> Model:
+    """Return the validated model in ``path``; raise :class:`CriteriaError` with every problem.
+
+    ``purpose``: ``award`` (the award criteria), or ``selection`` (a prequalification's
+    selection criteria, to which FOA § 7-9's environment share does not apply).
+    """
     path = Path(path)
     problems = ProblemList()
     doc = read_yaml(path, problems, label=label)
     if doc is None:
         problems.raise_if_any(CriteriaError)
         raise AssertionError  # pragma: no cover - read_yaml records a problem on failure
-    r, raw = _Reader(doc, problems), doc.data
-    for key in raw:
-        if key not in _MODEL_KEYS:
-            r.warn((key,), f"unknown field of an evaluation model ignored (found {key!r})")
+    r, raw = ModelReader(doc, problems), doc.data
+    known = _MODEL_KEYS | (SELECTION_KEYS if purpose == "selection" else set())
+    unknown = [key for key in raw if key not in known]
+    for key in unknown:
+        r.add((key,), unknown_key(key, known))
+    if unknown:  # a misspelt rule would make every later message point the wrong way
+        problems.raise_if_any(CriteriaError)
     mid = raw.get("id") or path.stem
     title = r.label(raw.get("title"), ("title",)) or Label(mid, mid)
     language = r.choice(raw.get("language"), ("language",), LANGUAGES, "nb")
@@ -369,6 +252,7 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
     tie_break = raw.get("tie_break") or ["quality", "price"]
     if isinstance(tie_break, str):
         tie_break = [tie_break]
+    tie_break = [nfc(k) if isinstance(k, str) else k for k in tie_break]
     nodes: list[Criterion] = []
     crit = raw.get("criteria")
     if not isinstance(crit, list) or not crit:
@@ -383,9 +267,16 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
         _check_tree(r, nodes, [("criteria", i) for i in range(len(nodes))], award_model, {})
     ids = {n.id for top in nodes for n in top.walk()}
     for i, key in enumerate(tie_break):
+        if purpose == "selection" and key == LOT:
+            if i != len(tie_break) - 1:
+                r.add(("tie_break", i), "drawing lots can only settle what every other rule "
+                      "left tied: it must be the last tie-break key", found=key,
+                      expected=f"the last entry, after {', '.join(tie_break[i + 1:])}")
+            continue
         if key not in TIE_BREAK_KEYWORDS and key not in ids:
             r.add(("tie_break", i), "unknown tie-break key", found=key,
-                  expected="quality | price | a criterion id")
+                  expected="quality | price | a criterion id" + (" | lot (last)" if purpose ==
+                                                                  "selection" else ""))
     for top in nodes:
         for n in top.walk():
             if n.is_leaf:
@@ -405,7 +296,19 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
             if n.price is None and n.value is None:
                 r.add(("criteria",), f"criterion {n.id}: a monetised model needs the amount "
                       "deducted at the scale maximum", found="no value", expected="value: <NOK>")
-    if award_model != "weighted_points" and sum(1 for n in leaves if n.price) != 1:
+    weighted = all(n.weight is not None for top in nodes for n in top.walk())
+    if purpose == "award" and weighted and nodes:  # Model.environment_rule_applies
+        _check_environment(r, tuple(nodes), exception)
+    if purpose == "selection":
+        for n in leaves:
+            if n.price is not None:
+                r.add(("criteria",), f"criterion {n.id}: selection criteria rank the "
+                      "applicants' qualifications; a request to participate has no price",
+                      found="a price leaf", expected="quality criteria only")
+        if award_model != "weighted_points":
+            r.add(("award_model",), "selection criteria are weighted points",
+                  found=award_model, expected="weighted_points")
+    elif award_model != "weighted_points" and sum(1 for n in leaves if n.price) != 1:
         r.add(("award_model",), f"award model {award_model} needs exactly one price leaf",
               found=sum(1 for n in leaves if n.price))
     problems.raise_if_any(CriteriaError)
@@ -416,5 +319,5 @@ def load_model(path: Path | str, *, label: str | None = None) -> Model:
         sha256=sha256_file(path), corridor_pct=corridor,
         discount_rate=discount, justifications_required=justifications == "required",
         environment_exception=exception, abnormally_low_share=low_share,
-        model_test=raw.get("model_test") or {}, warnings=tuple(r.warnings),
+        model_test=raw.get("model_test") or {}, warnings=tuple(r.warnings), purpose=purpose,
     )

@@ -10,6 +10,7 @@ before rejecting it.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ import pandas as pd
 
 from evaluation.common.errors import ProblemList
 from evaluation.common.hashing import sha256_file
+from evaluation.common.ids import show_id
+from evaluation.data.identifiers import normalise_ids
+from evaluation.data.numbers import read_dates
 from evaluation.data.tables import Table, read_table, report_rows
 from evaluation.data.tables import relative_label as _rel
 
@@ -31,37 +35,86 @@ def _optional_table(folder: Path, name: str, problems: ProblemList, files: list[
     if not path.exists():
         return None
     files.append(path)
-    return read_table(path, problems, label=_rel(folder, path), required=required,
-                      optional=optional)
-
-
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Return dates written ``2026-11-26`` or ``26.11.2026`` (NaT where neither)."""
-    iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-    nordic = pd.to_datetime(values, format="%d.%m.%Y", errors="coerce")
-    return iso.fillna(nordic)
+    table = read_table(path, problems, label=_rel(folder, path), required=required,
+                       optional=optional)
+    if table is not None:  # evaluator and proposal ids refer to tender.yaml, proposals.csv
+        normalise_ids(table, "evaluator", "proposal_id")
+    return table
 
 
 def read_declarations(folder: Path, problems: ProblemList, evaluators: list[str],
-                      files: list[Path]) -> pd.DataFrame | None:
-    """Return the impartiality declarations (``None`` when the file does not exist)."""
+                      proposal_ids: list[str], files: list[Path]) -> pd.DataFrame | None:
+    """Return the impartiality declarations (``None`` when the file does not exist).
+
+    Optional columns: ``proposal_ids`` (the proposals a declared tie concerns, separated by
+    spaces, commas or semicolons) and ``assessment`` (the committee's reasoned finding that the
+    tie does not disqualify the evaluator).
+    """
     table = _optional_table(folder, "declarations.csv", problems, files,
-                            ("evaluator", "date", "statement", "conflicts"))
+                            ("evaluator", "date", "statement", "conflicts"),
+                            ("proposal_ids", "assessment"))
     if table is None:
         return None
     frame = table.frame
     bad = [i for i, e in enumerate(frame["evaluator"]) if e not in evaluators]
     report_rows(problems, table, bad, "evaluator", "declaration of an evaluator not listed in "
-                "tender.yaml", found=frame["evaluator"].iloc[bad],
+                "tender.yaml", found=[show_id(e) for e in frame["evaluator"].iloc[bad]],
                 expected=" | ".join(evaluators) or "no evaluators")
-    dates = parse_dates(frame["date"])
-    bad = [i for i in range(len(frame)) if pd.isna(dates.iloc[i])]
-    report_rows(problems, table, bad, "date", "not a date", found=frame["date"].iloc[bad],
-                expected="YYYY-MM-DD or DD.MM.YYYY")
+    dates = read_dates(problems, table, "date")
     bad = [i for i in range(len(frame)) if frame["statement"].iloc[i] == ""]
     report_rows(problems, table, bad, "statement", "empty declaration", found=[""] * len(bad),
                 expected="the evaluator's statement of impartiality (FOA § 7-5)")
-    return frame.assign(date=dates.dt.date)
+    named = [_split_ids(v) for v in frame.get("proposal_ids", pd.Series([""] * len(frame)))]
+    for i, ids in enumerate(named):
+        unknown = [p for p in ids if p not in proposal_ids]
+        if unknown:
+            problems.add(table.file, "proposal_ids", "unknown proposal", line=table.where(i),
+                         found=", ".join(unknown), expected="ids from proposals.csv")
+    out = frame.copy()
+    out["date"] = pd.Series(dates, index=frame.index, dtype=object)
+    out["proposal_ids"] = pd.Series([tuple(ids) for ids in named], index=frame.index,
+                                    dtype=object)
+    out["assessment"] = frame.get("assessment", pd.Series("", index=frame.index))
+    out["line"] = pd.Series([table.where(i) for i in range(len(frame))], index=frame.index,
+                            dtype=object)
+    return out
+
+
+def _split_ids(text: str) -> list[str]:
+    return [p for p in re.split(r"[\s,;]+", text) if p]
+
+
+def check_conflicts(folder: Path, declarations: pd.DataFrame | None, recusals: pd.DataFrame,
+                    scores: pd.DataFrame, proposals: pd.DataFrame, problems: ProblemList) -> None:
+    """Refuse scores an evaluator gave a proposal they declared a tie to, with neither a
+    recusal nor a recorded assessment (forvaltningsloven § 6, FOA § 7-5).
+
+    A declaration names a proposal in ``proposal_ids``, or names its supplier in
+    ``conflicts``.
+    """
+    if declarations is None:
+        return
+    label = _rel(folder, folder / "declarations.csv")
+    suppliers = [(pid, str(name)) for pid, name in zip(proposals["proposal_id"],
+                                                        proposals["supplier"], strict=True)
+                 if len(str(name).strip()) >= 4]
+    scored = set(zip(scores["evaluator"], scores["proposal_id"], strict=True))
+    recused = set(zip(recusals["evaluator"], recusals["proposal_id"], strict=True))
+    for row in declarations.to_dict(orient="records"):
+        if str(row["assessment"]).strip():
+            continue  # the committee assessed the tie and found it does not disqualify
+        conflicts = str(row["conflicts"]).casefold()
+        evaluator = row["evaluator"]
+        named = dict.fromkeys([*row["proposal_ids"], *(pid for pid, name in suppliers
+                                                       if name.casefold() in conflicts)])
+        for pid in named:
+            if (evaluator, pid) in scored and (evaluator, pid) not in recused:
+                problems.add(label, "proposal_ids", f"{evaluator} declared a tie to "
+                             f"proposal {pid} and scored it, with neither a recusal nor an "
+                             "impartiality assessment", line=row["line"],
+                             found=f"scores for {pid} in scores/{evaluator}",
+                             expected="a row in recusals.csv (and no scores), or the "
+                             "committee's reasoned assessment in the column assessment")
 
 
 def read_recusals(folder: Path, problems: ProblemList, evaluators: list[str],
@@ -78,7 +131,7 @@ def read_recusals(folder: Path, problems: ProblemList, evaluators: list[str],
                                 ("proposal_id", proposal_ids, "an id from proposals.csv")):
         bad = [i for i, v in enumerate(frame[column]) if v not in known]
         report_rows(problems, table, bad, column, "unknown " + column.replace("_id", ""),
-                    found=frame[column].iloc[bad], expected=what)
+                    found=[show_id(v) for v in frame[column].iloc[bad]], expected=what)
     bad = [i for i in range(len(frame)) if frame["reason"].iloc[i] == ""]
     report_rows(problems, table, bad, "reason", "a recusal needs its reason (forvaltningsloven "
                 "§§ 6–10)", found=[""] * len(bad), expected="the reason")
@@ -104,7 +157,9 @@ def read_explanations(folder: Path, problems: ProblemList, proposal_ids: list[st
     frame = table.frame
     bad = [i for i, v in enumerate(frame["proposal_id"]) if v not in proposal_ids]
     report_rows(problems, table, bad, "proposal_id", "unknown proposal",
-                found=frame["proposal_id"].iloc[bad], expected="an id from proposals.csv")
+                found=[show_id(p) for p in frame["proposal_id"].iloc[bad]],
+                expected="an id from proposals.csv")
+    read_dates(problems, table, "asked")
     return frame
 
 

@@ -2,20 +2,24 @@
 
 CSV files may use ``,`` or ``;`` as separator and be UTF-8 with or without a byte-order mark;
 numbers may use a decimal comma. Everything is read as text so that ``007`` stays ``007``;
-columns are typed by the code that knows them (:func:`parse_numbers`).
+columns are typed by the code that knows them (numbers and dates by
+:mod:`evaluation.data.numbers`, the same way in every file).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from evaluation.common.errors import ProblemList
+from evaluation.common.ids import nfc
 
 MAX_PROBLEMS_PER_KIND = 20  # beyond this a file gets one summary line per kind of problem
 
@@ -44,9 +48,15 @@ class Table:
 
 
 def relative_label(folder: Path, path: Path) -> str:
-    """Name a file for messages as the user would: relative to the tender's parent folder."""
+    """Name a file for messages as the user would: relative to the tender's parent folder.
+
+    ``folder`` is the tender folder or a folder inside it (a round's ``rounds/<id>/``): the
+    tender is the nearest of them holding ``tender.yaml``.
+    """
+    tender = next((p for p in (folder, *folder.parents) if (p / "tender.yaml").is_file()
+                   and p in (folder, folder.parent, folder.parent.parent)), folder)
     try:
-        return str(path.relative_to(folder.parent))
+        return str(path.relative_to(tender.parent))
     except ValueError:
         return str(path)
 
@@ -84,6 +94,12 @@ def _detect_separator(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
+def refuse_old_excel(problems: ProblemList, label: str, path: Path) -> None:
+    """Record that ``path`` is in the old Excel format (``.xls``), which is not read."""
+    problems.add(label, "file", "old Excel format: save as .xlsx (Excel: File > Save As > "
+                 "Excel Workbook)", found=path.name, expected=f"{path.stem}.xlsx")
+
+
 def read_table(path: Path, problems: ProblemList, *, label: str, required: tuple[str, ...],
                optional: tuple[str, ...] = (), allow_empty_rows: bool = True) -> Table | None:
     """Return the table in ``path`` (``.csv`` or ``.xlsx``), or ``None`` after recording why not.
@@ -98,6 +114,9 @@ def read_table(path: Path, problems: ProblemList, *, label: str, required: tuple
     if path.stat().st_size == 0:
         problems.add(label, "file", "empty file", found="0 bytes",
                      expected=f"at least a header line: {','.join(required)}")
+        return None
+    if path.suffix.lower() == ".xls":
+        refuse_old_excel(problems, label, path)
         return None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         table = _read_excel(path, problems, label, required)
@@ -147,7 +166,7 @@ def _read_csv(path: Path, problems: ProblemList, label: str) -> Table | None:
     except (pd.errors.ParserError, ValueError) as exc:
         problems.add(label, "format", f"not a readable CSV table: {str(exc).strip()}")
         return None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = [nfc(str(c).strip()) for c in frame.columns]
     for column in frame.columns:
         frame[column] = frame[column].str.strip()
     frame.attrs["separator"] = separator
@@ -156,29 +175,35 @@ def _read_csv(path: Path, problems: ProblemList, label: str) -> Table | None:
 
 def _read_excel(path: Path, problems: ProblemList, label: str,
                 required: tuple[str, ...]) -> Table | None:
+    """Return the first sheet with the required header, after refusing what would be read
+    wrongly: a formula (its cached result may be stale or absent) and merged cells (the
+    value belongs to one row only)."""
     import openpyxl  # deferred: only Excel inputs pay for it
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:  # not read-only: merged cells and formulas are only seen in a full load
+        book = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         problems.add(label, "file", f"not a readable Excel workbook: {exc}")
         return None
     try:
         for sheet in book.worksheets:
-            rows = sheet.iter_rows(values_only=True)
+            rows = sheet.iter_rows()
             header = next(rows, None)
             if header is None:
                 continue
-            names = [str(h).strip() if h is not None else "" for h in header]
+            names = [nfc(str(h.value).strip()) if h.value is not None else "" for h in header]
             if not set(required) <= set(names):
                 continue
+            if not _check_cells(sheet, names, problems, label):
+                return None
             records: list[list[str]] = []
             where: list[str] = []
             for number, row in enumerate(rows, start=2):
-                if row is None or all(v is None or str(v).strip() == "" for v in row):
+                values = [c.value for c in row]
+                if all(v is None or str(v).strip() == "" for v in values):
                     continue
-                records.append([_cell_text(v) for v in row[: len(names)]] +
-                               [""] * max(0, len(names) - len(row)))
+                records.append([_cell_text(v) for v in values[: len(names)]] +
+                               [""] * max(0, len(names) - len(values)))
                 where.append(f"[{sheet.title}]:{number}")
             frame = pd.DataFrame(records, columns=names, dtype=str)
             frame = frame.loc[:, [n for n in names if n]]
@@ -191,34 +216,40 @@ def _read_excel(path: Path, problems: ProblemList, label: str,
     return None
 
 
+def _check_cells(sheet: Any, names: list[str], problems: ProblemList, label: str) -> bool:
+    """Record every merged range and formula in the sheet's named columns; return whether
+    there were none."""
+    from openpyxl.utils import get_column_letter
+
+    named = {i + 1: n for i, n in enumerate(names) if n}
+    found = False
+    for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        columns = [named[c] for c in range(merged.min_col, merged.max_col + 1) if c in named]
+        if columns and merged.max_row >= 2:
+            found = True
+            problems.add(label, columns[0], f"{merged.coord} merged; give each row its own "
+                         f"{columns[0]}", line=f"[{sheet.title}]:{max(merged.min_row, 2)}")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f" and cell.column in named:
+                found = True
+                problems.add(label, named[cell.column], f"formula {cell.value}, not a value: "
+                             "type the number", line=f"[{sheet.title}]:{cell.row}",
+                             found=f"{get_column_letter(cell.column)}{cell.row}")
+    return not found
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        text = repr(value)
+        # a typed 1.125 is a number, not text: "1.125" would read as an ambiguous thousands
+        # separator, "1.1250" reads as what Excel holds
+        return text + "0" if re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", text) else text
     return str(value).strip()
-
-
-def parse_numbers(values: pd.Series) -> pd.Series:
-    """Return ``values`` as floats, NaN where not a number; accepts ``7,5`` and ``1 234,5``."""
-    fast = pd.to_numeric(values, errors="coerce")
-    slow = fast.isna() & (values.astype(str) != "")
-    if not slow.any():
-        return fast.astype(np.float64)
-    result = fast.astype(np.float64)
-    result[slow] = _parse_written_numbers(values[slow])
-    return result
-
-
-def _parse_written_numbers(values: pd.Series) -> pd.Series:
-    """Parse numbers as people write them: decimal comma, spaces as thousands separators."""
-    text = values.astype(str).str.replace("\u00a0", "", regex=False)
-    text = text.str.replace(" ", "", regex=False)
-    # A comma is a decimal comma unless a dot is present too ("1,234.5" written in English).
-    has_dot = text.str.contains(".", regex=False)
-    text = text.where(has_dot, text.str.replace(",", ".", regex=False))
-    text = text.where(~has_dot, text.str.replace(",", "", regex=False))
-    return pd.to_numeric(text, errors="coerce").astype(np.float64)
 
 
 def report_rows(problems: ProblemList, table: Table, rows: np.ndarray | list[int], field_: str,

@@ -7,6 +7,7 @@ Kept open to a ``rounds/`` layer later: each file is read by its own function ta
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -15,40 +16,61 @@ import numpy as np
 import pandas as pd
 
 from evaluation.common.errors import CriteriaError, ProblemList, TenderError
-from evaluation.common.labels import Label
+from evaluation.common.labels import LANGUAGES, Label
 from evaluation.core.model import Model
+from evaluation.core.negotiation import NegotiationRecord, Round, RoundPlan
+from evaluation.core.selection import TieAtCutError
 from evaluation.core.tender import Tender
 from evaluation.data.criteria import load_model
+from evaluation.data.identifiers import case_twins, check_id, check_id_column
+from evaluation.data.numbers import Refusal, read_number
 from evaluation.data.prices import evaluated_prices
 from evaluation.data.records import (
-    check_declared,
+    check_conflicts,
     check_seal,
     read_declarations,
     read_explanations,
     read_recusals,
     read_seal,
 )
-from evaluation.data.tables import Table, parse_numbers, read_table, report_rows
+from evaluation.data.rounds import (
+    check_reduction,
+    choose_round,
+    parse_round_plan,
+    read_negotiation_record,
+)
+from evaluation.data.scores import (
+    SCORE_COLUMNS,
+    check_every_criterion_scored,
+    empty_scores,
+    read_consensus,
+    read_scores,
+)
+from evaluation.data.tables import Table, read_table, report_rows
 from evaluation.data.tables import relative_label as _rel
-from evaluation.data.yamlio import read_yaml
+from evaluation.data.yamlio import read_yaml, unknown_key
 
-SCORE_COLUMNS = ("proposal_id", "criterion_id", "score", "justification")
 TRUE_WORDS = {"true", "ja", "yes", "1", "sann", "x", ""}
 FALSE_WORDS = {"false", "nei", "no", "0", "usann"}
+# design.md's tender.yaml, including the keys of the innovation partnership's later stages
 _TENDER_KEYS = {"title", "criteria", "currency", "partners", "budget", "evaluators",
-                "standstill_days", "price_opening", "language", "description", "rounds"}
+                "standstill_days", "price_opening", "language", "description", "procedure",
+                "rounds", "reduce"}
 
 
-def _read_tender_file(folder: Path, problems: ProblemList, warnings: list[str]
-                      ) -> dict[str, Any] | None:
+def _read_tender_file(folder: Path, problems: ProblemList) -> dict[str, Any] | None:
     path = folder / "tender.yaml"
     doc = read_yaml(path, problems, label=_rel(folder, path))
     if doc is None:
         return None
     data, name = doc.data, doc.file
-    for key in data:
-        if key not in _TENDER_KEYS:
-            warnings.append(f"{name}:{doc.line((key,))}: {key}: unknown field ignored")
+    unknown = [key for key in data if key not in _TENDER_KEYS]
+    for key in unknown:
+        message = unknown_key(key, _TENDER_KEYS)
+        problems.add(name, key, message, line=doc.line((key,)), expected=None if "`" in message
+                     else " | ".join(sorted(_TENDER_KEYS)))
+    if unknown:  # a misspelt key would make every later message point the wrong way
+        return None
     out: dict[str, Any] = dict(data)
     if not isinstance(data.get("criteria"), str):
         problems.add(name, "criteria", "missing path to the evaluation model",
@@ -66,18 +88,21 @@ def _read_tender_file(folder: Path, problems: ProblemList, warnings: list[str]
         except ValueError:
             problems.add(name, key, "not a whole number", line=doc.line((key,)), found=raw,
                          expected=f"an integer >= {minimum}")
-    budget = data.get("budget")
-    if budget is not None:
-        value = parse_numbers(pd.Series([budget])).iloc[0]
-        if not np.isfinite(value) or value <= 0:
-            problems.add(name, "budget", "not a positive amount", line=doc.line(("budget",)),
-                         found=budget)
-        out["budget"] = float(value)
+    out["budget"], out["budget_field"] = _read_budget(data.get("budget"), problems, name,
+                                                      doc.line(("budget",)))
     evaluators = data.get("evaluators") or []
     if not isinstance(evaluators, list) or not all(isinstance(e, str) for e in evaluators):
         problems.add(name, "evaluators", "must be a list of evaluator ids",
                      line=doc.line(("evaluators",)), found=evaluators)
         evaluators = []
+    evaluators = [check_id(e, problems, name, "evaluators", doc.line(("evaluators", i)))
+                  for i, e in enumerate(evaluators)]
+    twins = case_twins(evaluators)
+    if twins:
+        problems.add(name, "evaluators", "evaluator ids that differ only in case (their score "
+                     "files would be one file on Windows and macOS)",
+                     line=doc.line(("evaluators",)), found=", ".join(twins),
+                     expected="ids that differ in more than case")
     duplicated = sorted({e for e in evaluators if evaluators.count(e) > 1})
     if duplicated:
         problems.add(name, "evaluators", "evaluator listed twice",
@@ -89,17 +114,65 @@ def _read_tender_file(folder: Path, problems: ProblemList, warnings: list[str]
         problems.add(name, "price_opening", "unknown value", line=doc.line(("price_opening",)),
                      found=opening, expected="after_seal | with_quality")
     out["_file"] = name
+    out["_plan"] = parse_round_plan(doc, problems)
     return out
+
+
+def _read_budget(raw: Any, problems: ProblemList, name: str, line: int | None
+                 ) -> tuple[float | None, str | None]:
+    """Return the budget's amount and the price field it limits (``None``: the only one)."""
+    if raw is None:
+        return None, None
+    field_name = None
+    if isinstance(raw, dict) and len(raw) == 1:
+        field_name, raw = next(iter(raw.items()))
+    value = read_number(raw, amount=True) if isinstance(raw, str) else None
+    if not isinstance(value, float) or value <= 0:
+        problems.add(name, "budget", value.message if isinstance(value, Refusal) else
+                     "not a positive amount", line=line, found=raw,
+                     expected="an amount, e.g. 10000000 or 10 000 000 kr, or {price field: "
+                     "amount} when the model has several price criteria")
+        return None, None
+    return value, field_name
+
+
+def _check_budget(settings: dict[str, Any], model: Model, problems: ProblemList,
+                  warnings: list[str]) -> None:
+    """Settle which price field the budget limits: the one named, or the model's only one.
+
+    A plain amount with several price fields is not compared with any (never guessed), with a
+    warning: it was valid before the budget was compared, and a run made then must still load
+    for its audit.
+    """
+    if settings.get("budget") is None:
+        return
+    fields = list(model.price_fields)
+    named = settings.get("budget_field")
+    if named is not None and named not in fields:
+        problems.add(settings["_file"], "budget", "unknown price field", found=named,
+                     expected=" | ".join(fields) or "a price field (the model has none)")
+    elif named is None and len(fields) != 1:
+        limits = " or ".join(f"{{{f}: {settings['budget']:.15g}}}" for f in fields)
+        warnings.append(f"{settings['_file']}: budget: not compared with any price: "
+                        + (f"say which price field it limits, e.g. budget: {limits}" if fields
+                           else "the model has no price criterion"))
+    else:
+        settings["budget_field"] = named or fields[0]
 
 
 def _read_proposals(folder: Path, problems: ProblemList, model: Model) -> Table | None:
     path = folder / "proposals.csv"
     table = read_table(path, problems, label=_rel(folder, path),
                        required=("proposal_id", "supplier"),
-                       optional=("admissible", "rejection_reason"))
+                       optional=("admissible", "rejection_reason", "rejection_basis"))
     if table is None:
         return None
+    check_id_column(table, "proposal_id", problems)
     frame = table.frame
+    if frame.empty:
+        problems.add(table.file, "proposal_id", "no proposals", line=2,
+                     found="a header line only", expected="one line per proposal")
+        return None
     ids = frame["proposal_id"]
     empty = np.flatnonzero(ids == "")
     report_rows(problems, table, empty, "proposal_id", "empty proposal id", found=[""] * len(empty))
@@ -120,143 +193,51 @@ def _read_proposals(folder: Path, problems: ProblemList, model: Model) -> Table 
     return table
 
 
-def _read_scores(folder: Path, problems: ProblemList, model: Model, evaluators: list[str],
-                 proposal_ids: list[str], needed: list[str], files: list[Path],
-                 declarations: pd.DataFrame | None = None,
-                 recusals: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return every evaluator's scores, long format, after checking each file."""
-    score_dir = folder / "scores"
-    found: dict[str, Path] = {}
-    if score_dir.is_dir():
-        for path in sorted(score_dir.iterdir()):
-            if path.suffix.lower() not in (".csv", ".xlsx") or path.name.startswith(("~$", ".")):
-                continue
-            if path.stem in found:
-                problems.add(_rel(folder, path), "file", "scores given twice for this "
-                             "evaluator", found=f"{found[path.stem].name} and {path.name}",
-                             expected="one file per evaluator")
-                continue
-            found[path.stem] = path
-    for evaluator in evaluators:
-        if evaluator not in found:
-            problems.add(_rel(folder, score_dir / f"{evaluator}.csv"), "file",
-                         f"missing score file for evaluator {evaluator} named in tender.yaml",
-                         found="nothing", expected=f"scores/{evaluator}.csv or .xlsx")
-    for extra in sorted(set(found) - set(evaluators)):
-        problems.add(_rel(folder, found[extra]), "evaluator", "score file of an evaluator "
-                     "not listed in tender.yaml", found=extra,
-                     expected=" | ".join(evaluators) or "no evaluators")
-    frames = []
-    for evaluator in evaluators:
-        if evaluator not in found:
-            continue
-        files.append(found[evaluator])
-        table = read_table(found[evaluator], problems, label=_rel(folder, found[evaluator]),
-                           required=SCORE_COLUMNS)
-        if table is None:
-            continue
-        check_declared(table, evaluator, declarations, problems)
-        recused = {} if recusals is None else dict(
-            recusals.loc[recusals["evaluator"] == evaluator, ["proposal_id", "reason"]]
-            .itertuples(index=False, name=None))
-        frame = _check_score_table(table, problems, model, proposal_ids, needed,
-                                   require_justification=model.justifications_required,
-                                   recused=recused)
-        frames.append(frame.assign(evaluator=evaluator))
-    columns = ["evaluator", *SCORE_COLUMNS]
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=np.float64 if c == "score" else str)
-                             for c in columns})
-    return pd.concat(frames, ignore_index=True)[columns]
-
-
-def _check_every_criterion_scored(folder: Path, problems: ProblemList, model: Model,
-                                  needed: list[str], scores: pd.DataFrame) -> None:
-    """Refuse a mean or median over no score at all (every evaluator recused, or none)."""
-    present = set(zip(scores["proposal_id"].tolist(), scores["criterion_id"].tolist(),
-                      strict=True))
-    empty = [(p, leaf.id) for p in needed for leaf in model.quality_leaves
-             if (p, leaf.id) not in present]
-    for p, c in empty[:20]:
-        problems.add(_rel(folder, folder / "scores"), "score", f"no evaluator scored proposal "
-                     f"{p} on criterion {c}, so its {model.aggregation} has nothing to take",
-                     found="no score (every evaluator recused, or none listed)",
-                     expected="at least one evaluator's score")
-    if len(empty) > 20:
-        problems.add(_rel(folder, folder / "scores"), "score",
-                     f"{len(empty) - 20} more proposal × criterion pairs without any score")
-
-
-def _check_score_table(table: Table, problems: ProblemList, model: Model,
-                       proposal_ids: list[str], needed: list[str], *,
-                       require_justification: bool, extra: tuple[str, ...] = (),
-                       recused: dict[str, str] | None = None) -> pd.DataFrame:
-    """Check one table of scores (an evaluator's or the consensus) and return it typed."""
+def rejection_warnings(table: Table) -> list[str]:
+    """Warn of every rejected proposal without ``rejection_basis``: ``notice`` refuses its
+    rejection decision until the committee records the legal basis (not an error here, so
+    that a run made before the column existed still loads and audits)."""
     frame = table.frame
-    leaves = {leaf.id: leaf for leaf in model.quality_leaves}
-    pid, cid = frame["proposal_id"], frame["criterion_id"]
-    bad = np.flatnonzero(~pid.isin(proposal_ids))
-    report_rows(problems, table, bad, "proposal_id", "score for an unknown proposal",
-                found=pid.iloc[bad], expected="an id from proposals.csv")
-    known_c = cid.isin(list(leaves))
-    bad = np.flatnonzero(~known_c)
-    price_ids = {leaf.id for leaf in model.price_leaves}
-    groups = {n.id for n in model.nodes() if not n.is_leaf}
-    expected = " | ".join(leaves) if len(leaves) <= 12 else "a leaf criterion id of the model"
-    report_rows(problems, table, bad, "criterion_id",
-                "score for an unknown criterion (price and group criteria are not scored)",
-                found=[c + (" (price criterion)" if c in price_ids else
-                            " (a group)" if c in groups else "") for c in cid.iloc[bad]],
-                expected=expected)
-    score = parse_numbers(frame["score"])
-    nonnumeric = np.flatnonzero(score.isna().to_numpy())
-    report_rows(problems, table, nonnumeric, "score", "not a number",
-                found=frame["score"].iloc[nonnumeric], expected="a number such as 7 or 7,5")
-    lo = cid.map({k: v.scale.min for k, v in leaves.items()}).astype(np.float64)
-    hi = cid.map({k: v.scale.max for k, v in leaves.items()}).astype(np.float64)
-    outside = np.flatnonzero(((score < lo) | (score > hi)).to_numpy())
-    for a, b in sorted(set(zip(lo.iloc[outside], hi.iloc[outside], strict=True))):
-        rows = outside[((lo.iloc[outside] == a) & (hi.iloc[outside] == b)).to_numpy()]
-        report_rows(problems, table, rows, "score", "score outside the criterion's scale",
-                    found=[f"{s:g} for {c}" for s, c in zip(score.iloc[rows], cid.iloc[rows],
-                                                             strict=True)],
-                    expected=f"{a:g} to {b:g}")
-    dup = np.flatnonzero(frame.duplicated(["proposal_id", "criterion_id"], keep="first"))
-    report_rows(problems, table, dup, "proposal_id, criterion_id", "score given twice",
-                found=[f"{p} × {c}" for p, c in zip(pid.iloc[dup], cid.iloc[dup], strict=True)],
-                expected="one row per proposal and criterion")
-    if require_justification:
-        empty = np.flatnonzero((frame["justification"] == "").to_numpy())
-        report_rows(problems, table, empty, "justification", "empty justification (the model "
-                    "requires a reason for every score)", found=[""] * len(empty),
-                    expected="a reason")
-    recused = recused or {}
-    if recused:
-        bad = np.flatnonzero(pid.isin(list(recused)).to_numpy())
-        report_rows(problems, table, bad, "proposal_id", "score from an evaluator recused from "
-                    "this proposal (recusals.csv); remove the row",
-                    found=[f"{p} (recused: {recused[p]})" for p in pid.iloc[bad]],
-                    expected="no score")
-    present = set(zip(pid.tolist(), cid.tolist(), strict=True))
-    missing = [(p, c) for p in needed if p not in recused for c in leaves
-               if (p, c) not in present]
-    for p, c in missing[:20]:
-        problems.add(table.file, "score", f"missing score for proposal {p}, criterion {c}",
-                     found="no row", expected="one row per proposal and leaf criterion")
-    if len(missing) > 20:
-        problems.add(table.file, "score", f"{len(missing) - 20} more missing scores")
-    columns = [c for c in (*SCORE_COLUMNS, *extra) if c in frame.columns]
-    out = frame[columns].copy()
-    out["score"] = score
-    return out
+    if "admissible" not in frame.columns:
+        return []
+    basis = frame.get("rejection_basis", pd.Series([""] * len(frame), index=frame.index))
+    rejected = frame["admissible"].str.lower().isin(FALSE_WORDS).to_numpy()
+    return [f"{table.file}:{table.where(int(row))}: rejection_basis: proposal "
+            f"{frame['proposal_id'].iloc[row]} is rejected and has no legal basis recorded; "
+            "notice refuses its rejection decision until the committee records one"
+            for row in np.flatnonzero(rejected & (basis == "").to_numpy())]
 
 
-def load_tender(folder: Path | str, *, ignore_seal: bool = False) -> Tender:
+def tender_language(folder: Path | str) -> str | None:
+    """Return the language of a tender's command-line messages: ``language`` in tender.yaml,
+    else its model's; ``None`` when neither can be read (nothing is reported: the messages
+    about why come from :func:`load_tender`)."""
+    folder = Path(folder)
+    quiet = ProblemList()
+    doc = read_yaml(folder / "tender.yaml", quiet)
+    if doc is None:
+        return None
+    language = doc.data.get("language")
+    criteria = doc.data.get("criteria")
+    if language is None and isinstance(criteria, str):
+        model = read_yaml(folder / criteria, quiet)
+        language = None if model is None else model.data.get("language", "nb")
+    return language if language in LANGUAGES else None
+
+
+def load_tender(folder: Path | str, *, ignore_seal: bool = False, scores: bool = True,
+                round: str | None = None, record: bool = True) -> Tender:
     """Return the validated tender in ``folder``; raise :class:`TenderError` with every problem.
 
     A sealed tender whose quality files changed since the seal is refused (``ignore_seal``
     only for recording a reopening). With ``price_opening: after_seal`` and no seal yet, no
-    price is read: the tender is scored on quality only.
+    price is read: the tender is scored on quality only. ``scores=False`` reads the tender as
+    it is before scoring (for the blank score sheets): no score file, consensus, seal or price.
+
+    A tender with negotiation rounds (``rounds`` in tender.yaml) is read as one round:
+    ``round`` (default the latest present), its award files in ``rounds/<id>/``, the process
+    records at the root; with ``record`` the negotiation record up to that round is checked
+    too (invited, departures, reductions, meetings, changes sent, one model in every round).
     """
     folder = Path(folder).resolve()
     problems = ProblemList()
@@ -265,7 +246,7 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False) -> Tender:
         problems.add(str(folder), "folder", "no such tender folder", found="nothing",
                      expected="a folder with tender.yaml")
         problems.raise_if_any(TenderError)
-    settings = _read_tender_file(folder, problems, warnings)
+    settings = _read_tender_file(folder, problems)
     files: list[Path] = [folder / "tender.yaml"]
     if settings is None or not isinstance(settings.get("criteria"), str):
         problems.raise_if_any(TenderError)
@@ -281,58 +262,59 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False) -> Tender:
         problems.raise_if_any(TenderError)
         raise
     files.append(model_path)
+    plan: RoundPlan = settings["_plan"]
+    chosen = choose_round(folder, plan, round, problems)
+    if plan.rounds and chosen is None:
+        problems.raise_if_any(TenderError)
+    award = folder / "rounds" / chosen.id if chosen is not None else folder
     warnings.extend(model.warnings)
-    proposals_table = _read_proposals(folder, problems, model)
-    files.append(folder / "proposals.csv")
-    if proposals_table is None:
+    _check_budget(settings, model, problems, warnings)
+    proposals_table = _read_proposals(award, problems, model)
+    files.append(award / "proposals.csv")
+    if proposals_table is None:  # every later file names proposals
         problems.raise_if_any(TenderError)
         raise AssertionError  # pragma: no cover
     frame = proposals_table.frame
+    warnings.extend(rejection_warnings(proposals_table))
     admissible = (~frame["admissible"].str.lower().isin(FALSE_WORDS)
                   if "admissible" in frame.columns else pd.Series(True, index=frame.index))
-    seal = read_seal(folder, problems)
+    seal = read_seal(award, problems) if scores else None
     quality_only = settings.get("price_opening") == "after_seal" and seal is None
-    if quality_only:  # quality is scored before anyone reads a price
-        fields = list(model.price_fields)
+    if quality_only or not scores:  # quality is scored before anyone reads a price
         prices = pd.DataFrame(np.nan, index=pd.Index(frame["proposal_id"], name="proposal_id"),
-                              columns=fields, dtype=np.float64)
+                              columns=list(model.price_fields), dtype=np.float64)
         schedule = None
-        warnings.append(f"{_rel(folder, folder / 'tender.yaml')}: price_opening: after_seal "
-                        "and not sealed yet: scored on quality only, no price was read")
+        if scores:
+            warnings.append(f"{_rel(folder, folder / 'tender.yaml')}: price_opening: "
+                            "after_seal and not sealed yet: scored on quality only, no price "
+                            "was read")
     else:
-        prices, schedule = evaluated_prices(folder, problems, model, proposals_table,
-                                             admissible, files)
+        prices, schedule = evaluated_prices(award, problems, model, proposals_table,
+                                             admissible, files, warnings)
     ids = [p for p in frame["proposal_id"] if p != ""]
     needed = [p for p, ok in zip(frame["proposal_id"], admissible, strict=True) if ok and p]
     evaluators = settings["evaluators"]
-    declarations = read_declarations(folder, problems, evaluators, files)
+    declarations = read_declarations(folder, problems, evaluators, ids, files)
     recusals = read_recusals(folder, problems, evaluators, ids, files)
     explanations = read_explanations(folder, problems, ids, files)
-    if seal is not None:
-        files.append(folder / "seal.json")
-        if not ignore_seal:
-            check_seal(folder, seal, problems)
-    scores = _read_scores(folder, problems, model, evaluators, ids, needed, files,
-                          declarations, recusals)
-    if model.aggregation != "consensus" and model.quality_leaves:
-        _check_every_criterion_scored(folder, problems, model, needed, scores)
-    consensus = None
-    consensus_path = folder / "consensus.csv"
-    if consensus_path.exists():
-        files.append(consensus_path)
-        table = read_table(consensus_path, problems, label=_rel(folder, consensus_path),
-                           required=SCORE_COLUMNS, optional=("notice_text",))
-        if table is not None:
-            consensus = _check_score_table(table, problems, model, ids, needed,
-                                           require_justification=model.justifications_required,
-                                           extra=("notice_text",))
-    elif model.aggregation == "consensus" and model.quality_leaves:
-        problems.add(_rel(folder, consensus_path), "file", "missing file: the model's "
-                     "aggregation rule is consensus", found="nothing",
-                     expected="consensus.csv with the committee's agreed scores")
-    elif not model.quality_leaves:  # nothing to agree on: the consensus is complete and empty
-        consensus = pd.DataFrame({c: pd.Series(dtype=np.float64 if c == "score" else str)
-                                  for c in (*SCORE_COLUMNS, "notice_text")})
+    score_table, consensus = empty_scores("evaluator")[["evaluator", *SCORE_COLUMNS]], None
+    if scores:
+        if seal is not None:
+            files.append(award / "seal.json")
+            if not ignore_seal:
+                check_seal(award, seal, problems)
+        score_table = read_scores(award, problems, model, evaluators, ids, needed, files,
+                                  declarations, recusals)
+        if model.aggregation != "consensus" and model.quality_leaves:
+            check_every_criterion_scored(award, problems, model, needed, score_table)
+        consensus = read_consensus(award, problems, model, ids, needed, files)
+        if consensus is not None and model.aggregation != "consensus" and model.quality_leaves:
+            warnings.append(f"{_rel(folder, award / 'consensus.csv')}: the model's aggregation "
+                            f"is {model.aggregation}: the consensus scores are not used")
+        check_conflicts(folder, declarations, recusals, score_table, frame, problems)
+    negotiation = None
+    if chosen is not None and record:
+        negotiation = _negotiation(folder, plan, chosen, model, problems, files)
     problems.raise_if_any(TenderError)
     proposals = pd.DataFrame({
         "supplier": frame["supplier"].to_numpy(),
@@ -350,9 +332,54 @@ def load_tender(folder: Path | str, *, ignore_seal: bool = False) -> Tender:
     return Tender(
         folder=folder, title=label, model=model, currency=settings["currency"],
         partners=settings["partners"], evaluators=tuple(evaluators), proposals=proposals,
-        prices=prices, scores=scores, consensus=consensus, files=tuple(files),
-        budget=settings.get("budget"), standstill_days=settings.get("standstill_days"),
+        prices=prices, scores=score_table, consensus=consensus, files=tuple(files),
+        budget=settings.get("budget"), budget_field=settings.get("budget_field"),
+        standstill_days=settings.get("standstill_days"),
         settings=settings, price_lines=schedule, warnings=tuple(warnings),
         declarations=declarations, recusals=recusals, explanations=explanations, seal=seal,
-        quality_only=quality_only,
+        quality_only=quality_only, round=None if chosen is None else chosen.id,
+        award_folder=None if chosen is None else award, round_plan=plan if plan.rounds else None,
+        negotiation=negotiation,
     )
+
+
+def _negotiation(folder: Path, plan: RoundPlan, chosen: Round, model: Model,
+                 problems: ProblemList, files: list[Path]) -> NegotiationRecord:
+    """Check the negotiation up to ``chosen``: invited tenderers (a prequalification), every
+    absence explained, announced reductions, meetings and changes sent, and one model in
+    every round (each round's seal records the model's sha256: the award criteria are not
+    negotiable)."""
+    from evaluation.core.scoring import evaluate_tender
+
+    invited = None
+    if (folder / "prequalification").is_dir():
+        from evaluation.core.prequalification import evaluate_selection
+        from evaluation.data.prequalification import load_prequalification
+
+        try:
+            pq = load_prequalification(folder)
+            invited = list(evaluate_selection(pq, evaluate_tender(pq.competition)).invited)
+        except (TenderError, TieAtCutError) as exc:
+            problems.add(_rel(folder, folder / "prequalification"), "prequalification",
+                         "the invitation list cannot be established, so the tenderers cannot "
+                         "be checked against it", found=str(exc).splitlines()[0])
+    record = read_negotiation_record(folder, plan, chosen, problems, files, invited)
+    for r in plan.rounds[:plan.index(chosen.id) + 1]:
+        sealed = read_seal(folder / "rounds" / r.id)
+        digest = (sealed or {}).get("model_sha256")
+        if digest is not None and digest != model.sha256:
+            problems.add(_rel(folder, folder / "rounds" / r.id / "seal.json"), "model_sha256",
+                         f"round {r.id} was evaluated with another model: the award criteria "
+                         "and weights are not negotiable, every round uses the tender's one "
+                         "frozen model", found=str(digest)[:12] + "…",
+                         expected=model.sha256[:12] + "… (the model now)")
+    eliminated: dict[str, dict[str, int]] = {}
+    for reduction in plan.reductions:
+        if plan.index(reduction.after) >= plan.index(chosen.id):
+            continue
+        earlier = evaluate_tender(load_tender(folder, round=reduction.after, record=False))
+        rank = {p: int(earlier.rank[earlier.index(p)]) for p in earlier.order}
+        cut = check_reduction(folder, reduction, list(earlier.order), rank,
+                              record.departures, problems)
+        eliminated[reduction.after] = {p: rank[p] for p in cut}
+    return dataclasses.replace(record, eliminated=eliminated)

@@ -3,10 +3,17 @@
 YAML 1.1 turns ``NO`` into ``False`` and ``007`` into ``7``; criterion and proposal ids must
 survive as written, so scalars are read as strings (``yaml.BaseLoader``) and typed later by the
 code that knows each field. The line of every value is kept for error messages.
+
+Aliases (``*name``, repeating the value of an ``&name`` anchor) are refused: a file of a few
+hundred bytes whose aliases nest ("billion laughs") would expand to gigabytes, and a model or
+a tender file has no need of them. The parser shares an aliased node instead of copying it, so
+the refusal comes at the first repeated node, before anything is expanded.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,28 +58,47 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=yaml.BaseLoader)
 
 
-def _convert(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
+def _convert(node: yaml.Node, path: Path_, lines: dict[Path_, int],
+             seen: dict[int, Path_]) -> Any:
+    if id(node) in seen:
+        raise _Alias(path, seen[id(node)], node.start_mark.line + 1)
+    seen[id(node)] = path
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         if not node.style and node.value in _NULLS:  # plain: None (Python) or "" (libyaml)
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*path, i), lines) for i, item in enumerate(node.value)]
+        return [_convert(item, (*path, i), lines, seen) for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in out:
                 raise _DuplicateKey(key, key_node.start_mark.line + 1)
-            out[key] = _convert(value_node, (*path, key), lines)
+            out[key] = _convert(value_node, (*path, key), lines, seen)
         return out
     raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover - yaml has 3 kinds
+
+
+def unknown_key(key: str, known: Iterable[str]) -> str:
+    """Return the message for an unknown key, suggesting the nearest known one if any."""
+    near = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f"unknown key, did you mean `{near[0]}`?" if near else "unknown key"
 
 
 class _DuplicateKey(Exception):
     def __init__(self, key: str, line: int) -> None:
         self.key, self.line = key, line
+
+
+class _Alias(Exception):
+    def __init__(self, path: Path_, first: Path_, line: int) -> None:
+        self.path, self.first, self.line = path, first, line
+
+
+def _name(path: Path_) -> str:
+    return ".".join(str(p) for p in path) or "(top)"
 
 
 def read_yaml(path: Path, problems: ProblemList, *, label: str | None = None) -> Document | None:
@@ -101,9 +127,15 @@ def read_yaml(path: Path, problems: ProblemList, *, label: str | None = None) ->
         return None
     lines: dict[Path_, int] = {}
     try:
-        data = _convert(node, (), lines) if node is not None else None
+        data = _convert(node, (), lines, {}) if node is not None else None
     except _DuplicateKey as dup:
         problems.add(name, dup.key, "key given twice", line=dup.line)
+        return None
+    except _Alias as alias:
+        problems.add(name, _name(alias.path), "YAML aliases (*name) are not accepted: write "
+                     "the value out", line=lines.get(alias.path[:-1]),
+                     found=f"an alias of the value of {_name(alias.first)} (line {alias.line})",
+                     expected="plain values, no &anchors or *aliases")
         return None
     if not isinstance(data, dict):
         problems.add(name, "file", "the top level must be a mapping of fields",

@@ -1,4 +1,6 @@
-"""``evaluation notice RUN_DIR``: a draft award notice for every proposal (HTML and Markdown).
+"""``evaluation notice RUN_DIR``: a draft letter for every proposal (HTML and Markdown): the
+award notice, or for a proposal that is not ranked the rejection decision
+(:mod:`evaluation.paperwork.rejection`), and the caseworker's checklist.
 
 FOA § 25-1 (§ 10-1 below the threshold): a written notice to every participant at the same
 time, naming the selected supplier(s), giving the selected proposal's characteristics and
@@ -10,103 +12,42 @@ nr. 2). Where the draft falls back to justifications it says so at the top. Unde
 price model published price points and totals let a losing bidder compute rivals' prices
 (``price_leak``): ``price_points="auto"`` leaves them out then. Notices are written to
 ``RUN_DIR/notices/<language>/<proposal_id>.{html,md}``; every string is escaped (paper.py).
+What the caseworker must check (the calendar rule, texts not approved, the audit) goes to
+``RUN_DIR/notices/checklist-<language>.{html,md}``, never into a letter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from evaluation.analysis.whatif import relative_strengths
-from evaluation.common.errors import EvaluationError
-from evaluation.common.labels import format_date, format_number, format_percent
+from evaluation.common.ids import file_names, id_path, inside
+from evaluation.common.labels import LANGUAGES, format_number, format_percent
 from evaluation.common.labels import pick as _t
-from evaluation.core.evaluation import Evaluation
-from evaluation.core.scoring import evaluate_tender
-from evaluation.core.tender import Tender
-from evaluation.data.tender import load_tender
+from evaluation.paperwork.letters import (
+    Checklist,
+    add_characteristics,
+    add_decision,
+    add_signature,
+    add_standstill,
+    committee_language,
+    letter,
+    quoted,
+    recipient,
+    standard_points,
+    write_document,
+)
 from evaluation.paperwork.paper import Block, Document, render_html, render_markdown
-from evaluation.process.standstill import standstill_end
+from evaluation.paperwork.protocol_proposals import score_text
+from evaluation.paperwork.rejection import build_rejection, check_rejection_bases
+from evaluation.paperwork.run_data import NoticeError, RunData, open_run, run_name, tender_copy
+from evaluation.paperwork.texts import approved_text
+
+__all__ = ["NoticeError", "RunData", "build_notice", "open_run", "tender_copy", "write_notices"]
 
 PRICE_POINTS = ("auto", "show", "omit")
-
-
-class NoticeError(EvaluationError, ValueError):
-    """A run folder that cannot give notices (incomplete, or its inputs no longer match)."""
-
-
-@dataclass(frozen=True)
-class RunData:
-    """A finished run folder, its tender (from the run's own input copies) and its numbers."""
-
-    folder: Path
-    manifest: dict[str, Any]
-    results: dict[str, Any]
-    tender: Tender
-    evaluation: Evaluation
-
-    def proposal(self, pid: str) -> dict[str, Any]:
-        return next(p for p in self.results["proposals"] if p["id"] == pid)
-
-
-def tender_copy(run: Path, manifest: dict[str, Any]) -> Path:
-    """Return the run's copy of the tender folder (recorded paths rebased onto ``run``)."""
-    from evaluation.runs.manifest import find_tender_copy
-
-    found = find_tender_copy(run, manifest)
-    if found is None:
-        raise NoticeError(f"{run}: inputs/: no tender copy (found no tender.yaml, expected a "
-                          "complete run folder)")
-    return found
-
-
-def open_run(run: Path | str) -> RunData:
-    """Return a complete run folder's data; the tender is re-scored from its input copies."""
-    run = Path(run).resolve()
-    try:
-        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
-        results = json.loads((run / "results.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise NoticeError(f"{run}: not a complete run folder ({exc})") from exc
-    tender = load_tender(tender_copy(run, manifest))
-    evaluation = evaluate_tender(tender)
-    if (evaluation.winner, list(evaluation.partners)) != (results.get("winner"),
-                                                          results.get("partners")):
-        raise NoticeError(f"{run}: the input copies no longer give the run's results; run "
-                          "`evaluation audit` on the folder")
-    return RunData(run, manifest, results, tender, evaluation)
-
-
-def _score(value: float | None, language: str) -> str:
-    if value is None or math.isnan(value):
-        return "–"
-    decimals = next((d for d in (0, 1, 2) if abs(value * 10**d - round(value * 10**d)) < 1e-9), 2)
-    return format_number(value, language, decimals)
-
-
-def approved_text(tender: Tender, pid: str, criterion_id: str) -> tuple[str, str]:
-    """Return the text about a proposal on a criterion and its source.
-
-    Source ``notice_text`` (committee-approved for notices), else ``justification`` (the
-    consensus justification), else ``evaluators`` (the evaluators' own), else ``none``.
-    """
-    row = tender.consensus_row(pid, criterion_id)
-    if row is not None:
-        text = str(row.get("notice_text", "") or "").strip()
-        if text:
-            return text, "notice_text"
-        text = str(row["justification"]).strip()
-        if text:
-            return text, "justification"
-    scores = tender.scores
-    rows = scores[(scores["proposal_id"] == pid) & (scores["criterion_id"] == criterion_id)]
-    texts = list(dict.fromkeys(t.strip() for t in rows["justification"] if str(t).strip()))
-    return (" / ".join(texts), "evaluators") if texts else ("", "none")
 
 
 def _omit_prices(data: RunData, price_points: str) -> bool:
@@ -124,7 +65,7 @@ def _cell(p: dict[str, Any], cid: str, is_price: bool, omit: bool, lang: str) ->
     score, points = entry.get("score"), entry.get("points")
     if p["excluded"] and score is None:
         return "–"
-    return _score(score, lang) + ("" if points is None else
+    return score_text(score, lang) + ("" if points is None else
                                   f" ({format_number(points, lang, 2)} p)")
 
 
@@ -191,13 +132,14 @@ def _comparison(doc: Document, data: RunData, own: dict[str, Any], ref: dict[str
             if source != "notice_text":
                 sources.setdefault(pid, set()).add(leaf.title.get(lang))
         doc.add("strong", f"{leaf.title.get(lang)}: " + _t(
-            lang, f"tilbud {ref['id']} {_score(ref['criteria'][leaf.id]['score'], lang)}, "
-                  f"ditt tilbud {_score(own['criteria'][leaf.id]['score'], lang)}",
-            f"proposal {ref['id']} {_score(ref['criteria'][leaf.id]['score'], lang)}, "
-            f"your proposal {_score(own['criteria'][leaf.id]['score'], lang)}"))
+            lang, f"tilbud {ref['id']} {score_text(ref['criteria'][leaf.id]['score'], lang)}, "
+                  f"ditt tilbud {score_text(own['criteria'][leaf.id]['score'], lang)}",
+            f"proposal {ref['id']} {score_text(ref['criteria'][leaf.id]['score'], lang)}, "
+            f"your proposal {score_text(own['criteria'][leaf.id]['score'], lang)}"))
         doc.add("p", _t(lang, f"Tilbud {ref['id']}: ", f"Proposal {ref['id']}: ") +
-                (ref_text or "–"))
-        doc.add("p", _t(lang, "Ditt tilbud: ", "Your proposal: ") + (own_text or "–"))
+                (quoted(ref_text, lang, tender) or "–"))
+        doc.add("p", _t(lang, "Ditt tilbud: ", "Your proposal: ") +
+                (quoted(own_text, lang, tender) or "–"))
     if own["excluded"] or ref["excluded"]:
         return
     diffs = relative_strengths(data.evaluation, ref["id"], own["id"])
@@ -219,44 +161,35 @@ def _comparison(doc: Document, data: RunData, own: dict[str, Any], ref: dict[str
 
 
 def build_notice(data: RunData, pid: str, language: str, sent: dt.date, *,
-                 price_points: str = "auto", rule: str = "next-working-day") -> Document:
-    """Return the draft award notice to the supplier of proposal ``pid``."""
+                 price_points: str = "auto", rule: str = "next-working-day",
+                 checklist: Checklist | None = None) -> Document:
+    """Return the draft letter to the supplier of proposal ``pid``: the award notice, or for a
+    proposal that is not ranked the rejection decision (:func:`build_rejection`)."""
+    checklist = checklist or Checklist(language, run_name(data))
+    if data.proposal(pid)["excluded"]:
+        return build_rejection(data, pid, language, sent, rule=rule, checklist=checklist)
     lang, tender, model = language, data.tender, data.tender.model
     omit = _omit_prices(data, price_points)
     own = data.proposal(pid)
     partners = [data.proposal(p) for p in data.results["partners"]]
     refs = [p for p in partners if p["id"] != pid]
     title = tender.title.get(lang)
-    doc = Document(_t(lang, f"Meddelelse om tildelingsbeslutning – {title}",
-                      f"Notice of award decision – {title}"), lang)
-    doc.add("h1", _t(lang, "Meddelelse om tildelingsbeslutning (UTKAST)",
-                     "Notice of award decision (DRAFT)"))
-    top = len(doc.blocks)  # banners about the text sources go here, once they are known
-    doc.add("p", _t(lang, f"Konkurranse: {title}", f"Competition: {title}"))
-    doc.add("p", _t(lang, f"Til: {own['supplier']} (tilbud {pid})",
-                    f"To: {own['supplier']} (proposal {pid})"))
-    doc.add("p", _t(lang, f"Dato: {format_date(sent, lang)}", f"Date: {format_date(sent, lang)}"))
+    doc = letter(_t(lang, f"Meddelelse om tildelingsbeslutning – {title}",
+                    f"Notice of award decision – {title}"),
+                 _t(lang, "Meddelelse om tildelingsbeslutning (UTKAST)",
+                    "Notice of award decision (DRAFT)"), tender, recipient(own, lang), sent,
+                 lang)
+    top = 1  # banners about the text sources go under the heading, once they are known
     if omit:
         doc.add("note", _t(lang, "Prispoeng og totalsummer er utelatt: med modellens relative "
                                  "prisformel ville de latt mottakeren regne ut konkurrentenes "
                                  "priser.", "Price points and totals are left out: under the "
                            "model's relative price formula they would let the recipient "
                            "compute rivals' prices."))
-    doc.add("h2", _t(lang, "Beslutning", "Decision"))
-    doc.add("p", _t(lang, f"Oppdragsgiver har besluttet å velge {len(partners)} "
-                          "leverandør(er):", f"The contracting authority has decided to "
-                                             f"select {len(partners)} supplier(s):"))
-    doc.bullets([f"{p['supplier']} ({_t(lang, 'tilbud', 'proposal')} {p['id']})"
-                 for p in partners])
-    i = data.evaluation.index(pid)
-    reason = data.evaluation.exclusion_reason[i]
+    add_decision(doc, data, partners)
     ranked = [p for p in data.results["proposals"] if not p["excluded"]]
     if own["partner"]:
         doc.add("strong", _t(lang, "Ditt tilbud er valgt.", "Your proposal has been selected."))
-    elif own["excluded"]:
-        doc.add("strong", _t(lang, "Ditt tilbud er ikke med i rangeringen: ",
-                             "Your proposal is not ranked: ") +
-                (reason.get(lang) if reason else own["exclusion_reason"] or "–"))
     else:
         doc.add("strong", _t(lang, f"Ditt tilbud ble rangert som nummer {own['rank']} av "
                                    f"{len(ranked)} og er ikke valgt.",
@@ -292,30 +225,14 @@ def build_notice(data: RunData, pid: str, language: str, sent: dt.date, *,
             _comparison(doc, data, own, ref, omit, lang, sources)
     else:
         doc.add("h2", _t(lang, "Ditt tilbuds egenskaper", "Your proposal's characteristics"))
-        for leaf in model.quality_leaves:
-            text, source = approved_text(tender, pid, leaf.id)
-            if source != "notice_text":
-                sources.setdefault(pid, set()).add(leaf.title.get(lang))
-            doc.add("p", f"{leaf.title.get(lang)}: {text or '–'}")
-    doc.add("h2", _t(lang, "Karensperiode", "Standstill period"))
-    if tender.standstill_days is None:
-        doc.add("p", _t(lang, "Karensperioden er ikke angitt (standstill_days i tender.yaml).",
-                        "The standstill period is not set (standstill_days in tender.yaml)."))
-    else:
-        doc.add("p", standstill_end(sent, tender.standstill_days, rule).explain(lang))
-        doc.add("p", _t(lang, "Kontrakt inngås ikke før karensperioden er ute.",
-                        "No contract is signed before the standstill period has ended."))
-    doc.add("p", _t(lang, "Med vennlig hilsen", "Yours sincerely"))
-    doc.add("p", _t(lang, "[navn, stilling]", "[name, position]"))
-    doc.add("small", _t(lang, f"Utkast laget av evaluation fra kjøringen "
-                              f"{data.manifest.get('run', data.folder.name)}; tallene er "
-                              "kjøringens (results.json). Komiteen godkjenner teksten før "
-                              "utsending.", f"Draft made by evaluation from the run "
-                        f"{data.manifest.get('run', data.folder.name)}; the numbers are the "
-                        "run's (results.json). The committee approves the text before it is "
-                        "sent."))
-    for k, block in enumerate(_source_banners(sources, pid, lang)):
+        add_characteristics(doc, data, pid, sources)
+    add_standstill(doc, tender, sent, rule, checklist)
+    add_signature(doc)
+    banners = _source_banners(sources, pid, lang)
+    for k, block in enumerate(banners):
         doc.blocks.insert(top + k, block)
+    for block in banners:
+        checklist.about(recipient(own, lang), block.text)
     return doc
 
 
@@ -344,25 +261,79 @@ def _source_banners(sources: dict[str, set[str]], pid: str, lang: str) -> list[B
     return out
 
 
-def _file_name(pid: str) -> str:
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", pid).lstrip(".")
-    return name or "_"
-
-
 def write_notices(run: Path | str, *, language: str | None = None,
                   date: dt.date | None = None, price_points: str = "auto",
-                  rule: str = "next-working-day") -> list[Path]:
-    """Write a draft notice per proposal under ``RUN_DIR/notices/<language>/``; return paths."""
+                  rule: str = "next-working-day", negotiations: bool = False) -> list[Path]:
+    """Write a draft letter per proposal under ``RUN_DIR/notices/<language>/`` (an award
+    notice, or a rejection decision for a proposal that is not ranked) and the caseworker's
+    checklist beside them (``RUN_DIR/notices/checklist-<language>.{html,md}``); return the
+    paths. A proposal that is not ranked and has no ``rejection_basis`` is an input error,
+    and nothing is written.
+
+    With negotiation rounds, an earlier round's run writes only the letters to those who
+    left just before its round (``RUN_DIR/departures/<language>/``; no award follows it), and
+    the final round's run also the award notice to every tenderer who left in an earlier
+    round; ``negotiations`` adds the conduct and progress of the negotiations to every notice
+    (told on request).
+    """
+    from evaluation.paperwork.negotiation import (
+        add_conduct,
+        departed,
+        departed_notice,
+        write_departure_letters,
+    )
+
     data = open_run(run)
     language = language or str(data.results.get("language") or data.tender.model.language)
+    if language not in LANGUAGES:  # results.json is the run folder's, not to be trusted
+        raise NoticeError(f"{data.folder / 'results.json'}: language: unknown (found "
+                          f"{language!r}, expected {' | '.join(LANGUAGES)})")
     sent = date or dt.date.today()
-    target = data.folder / "notices" / language
+    tender = data.tender
+    plan = tender.round_plan
+    if plan is not None and plan.final is not None and tender.round != plan.final.id:
+        # no award after an earlier round: only the letters to those who left before it
+        letters_ = write_departure_letters(data.folder, tender, language, sent)
+        if not letters_:
+            raise NoticeError(f"{data.folder}: the run is of round {tender.round}, not the "
+                              f"final round {plan.final.id}: no award notice or rejection is "
+                              "sent after it, and no tenderer left just before it (nothing "
+                              "to write)")
+        return letters_
+    check_rejection_bases(data)
+    checklist = Checklist(language, run_name(data))
+    standard_points(checklist, run_name(data))
+    letters = {p["id"]: build_notice(data, p["id"], language, sent, price_points=price_points,
+                                     rule=rule, checklist=checklist)
+               for p in data.results["proposals"]}
+    if language != committee_language(data.tender):
+        checklist.general(_t(language, "Komiteens tekster står uoversatt i brevene (i "
+                                       "anførselstegn); oversett dem eller legg ved en "
+                                       "oversettelse dersom mottakeren trenger det.",
+                             "The committee's texts stand untranslated in the letters (in "
+                             "quotation marks); translate them, or enclose a translation, if "
+                             "the recipient needs it."))
+    # a run folder may carry links: the notices go inside it or nowhere
+    folder = inside(data.folder, "notices")
+    target = inside(data.folder, "notices", language)
     target.mkdir(parents=True, exist_ok=True)
+    # the ids are the run's own tender copy's (load_tender checked them); names never collide
+    names = file_names(data.tender.proposal_ids)
     written = []
-    for p in data.results["proposals"]:
-        doc = build_notice(data, p["id"], language, sent, price_points=price_points, rule=rule)
+    docs = [(names[pid], doc) for pid, doc in letters.items()]
+    if plan is not None and plan.final is not None:
+        partners = [data.proposal(p) for p in data.results["partners"]]
+        leavers = departed(tender)
+        left = file_names([d["id"] for d in leavers])
+        docs += [(left[d["id"]], departed_notice(data, d, partners, language, sent, rule,
+                                                 checklist)) for d in leavers]
+    for name, doc in docs:
+        if negotiations:
+            add_conduct(doc, tender, language)
         for suffix, text in ((".html", render_html(doc)), (".md", render_markdown(doc))):
-            path = target / f"{_file_name(p['id'])}{suffix}"
+            path = id_path(target, name, suffix)
             path.write_text(text, encoding="utf-8")
             written.append(path)
-    return written
+    # beside the language folders: no proposal id can name it
+    written += write_document(folder, f"checklist-{language}", checklist.document())
+    return written + write_departure_letters(data.folder, tender, language, sent)

@@ -1,24 +1,53 @@
 """The evaluation protocol appended to ``report.html`` (anskaffelsesprotokoll, FOA § 7-1).
 
-What the procurement file needs in one place: the model and whether it was frozen, weights
-and scales, the evaluators (and their declarations and recusals, when recorded), the
-disagreements and how the committee resolved them, the ranking and the partners, a
-sensitivity summary, the warnings, and the sha256 of every file the run rests on. Every string
-is escaped; the section is plain HTML using the report template's classes.
+What the procurement file needs in one place: the method in words (award model, scores,
+tie-break, minimums, price formulas), whether the model was frozen, weights and scales, the
+evaluators (and their declarations and recusals), every proposal's scores with their reasons
+and prices, the disagreements and how the committee resolved them, the ranking and the
+partners, a sensitivity summary, the seal, rejections and abnormally low prices, the change
+record, the warnings, and the sha256 of every file the run rests on with the audit command.
+
+Two variants: the internal protocol quotes the committee's justifications and is exempt from
+public access; the public one (``public=True``) quotes the approved ``notice_text`` instead.
+Each section is a small function ``(Context) -> Section`` (:mod:`evaluation.paperwork.sections`);
+every string is escaped by the renderer (:func:`evaluation.paperwork.paper.render_blocks`).
 """
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from evaluation.common.errors import ProblemList
-from evaluation.common.hashing import sha256_file
 from evaluation.common.labels import format_number, format_percent, format_range, yes_no
 from evaluation.common.labels import pick as _t
 from evaluation.core.tender import Tender
+from evaluation.core.words import (
+    AGGREGATIONS,
+    NORMALISATIONS,
+    SAMPLERS,
+    award_model_words,
+    price_model_name,
+    proposal_status,
+    tie_break_words,
+    word,
+)
 from evaluation.data.tables import read_table
+from evaluation.paperwork.paper import Block, render_blocks
+from evaluation.paperwork.protocol_proposals import (
+    assessment_section,
+    disagreements_section,
+    prices_section,
+)
+from evaluation.paperwork.protocol_records import (
+    changes_section,
+    files_section,
+    rejections_section,
+    seal_section,
+    warnings_section,
+)
+from evaluation.paperwork.sections import Context, Section
 
 # The protocol starts on a new page when printed; hashes wrap instead of widening the page.
 STYLE = """<style>
@@ -26,13 +55,6 @@ STYLE = """<style>
 .evaluation-hashes td { font-family: "DejaVu Sans Mono", monospace; font-size: 0.7em;
   word-break: break-all; }
 </style>"""
-
-
-def _table(header: list[str], rows: list[list[Any]], css: str = "evaluation-table") -> str:
-    e = html.escape
-    head = "".join(f"<th>{e(str(h))}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _frozen(results: dict[str, Any], manifest: dict[str, Any], lang: str) -> str:
@@ -55,296 +77,216 @@ def _frozen(results: dict[str, Any], manifest: dict[str, Any], lang: str) -> str
     return f"{word} ({details})" if details else word
 
 
-def _model(tender: Tender, results: dict[str, Any], manifest: dict[str, Any], lang: str) -> str:
+def _rule(node: Any, lang: str) -> str:
+    """A node's price model or minimum in words."""
+    parts = []
+    if node.price is not None:
+        parts.append(price_model_name(node.price.model, lang))
+    if node.minimum is not None:
+        parts.append(_t(lang, f"minst {format_number(node.minimum, lang, 2)}",
+                        f"at least {format_number(node.minimum, lang, 2)}"))
+    return "; ".join(parts)
+
+
+def method_section(ctx: Context) -> Section:
+    """The method in words, the model's identity and whether it was frozen, and the weights."""
+    tender, lang = ctx.tender, ctx.language
     m = tender.model
-    rows = [[_t(lang, "Modell", "Model"), f"{m.title.get(lang)} ({m.id})"],
+    section = Section("method", ctx.t("Metode, modell og vekter", "Method, model and weights"))
+    minimums = [f"{n.title.get(lang)}: " + (
+        ctx.t(f"minst {ctx.number(n.minimum)} poeng av {ctx.number(m.points, 0)}",
+              f"at least {ctx.number(n.minimum)} points of {ctx.number(m.points, 0)}")
+        if n.children else ctx.t(f"minst karakter {ctx.number(n.minimum)}",
+                                 f"a score of at least {ctx.number(n.minimum)}"))
+        for n in m.nodes() if n.minimum is not None]
+    normalised = [f"{n.title.get(lang)}: {ctx.label(word(NORMALISATIONS, n.normalisation))}"
+                  for n in m.nodes() if n.normalisation != "none"]
+    rows = [[ctx.t("Modell", "Model"), f"{m.title.get(lang)} ({m.id})"],
             ["sha256", m.sha256],
-            [_t(lang, "Fryst før tilbudsåpning", "Frozen before opening"),
-             _frozen(results, manifest, lang)],
-            [_t(lang, "Tildelingsmodell", "Award model"), m.award_model],
-            [_t(lang, "Maks poeng", "Maximum points"), format_number(m.points, lang, 0)],
-            [_t(lang, "Sammenstilling av karakterer", "Aggregation of scores"), m.aggregation],
-            [_t(lang, "Uenighet flagges ved sprik", "Disagreement flagged at a spread of"),
-             format_percent(100 * m.disagreement, lang, 0) + _t(lang, " av skalaen",
-                                                                " of the scale")],
-            [_t(lang, "Utslagsregler ved likhet", "Tie-break rules"), ", ".join(m.tie_break)]]
+            [ctx.t("Fryst før tilbudsåpning", "Frozen before opening"),
+             _frozen(ctx.results, ctx.manifest, lang)],
+            [ctx.t("Tildelingsmodell", "Award model"), ctx.label(award_model_words(m))],
+            [ctx.t("Maks poeng", "Maximum points"), ctx.number(m.points, 0)],
+            [ctx.t("Karakterene som teller", "The scores that count"),
+             ctx.label(word(AGGREGATIONS, m.aggregation))],
+            [ctx.t("Uenighet flagges ved sprik", "Disagreement flagged at a spread of"),
+             format_percent(100 * m.disagreement, lang, 0) + ctx.t(" av skalaen",
+                                                                   " of the scale")],
+            [ctx.t("Like summer avgjøres ved", "Equal totals are decided by"),
+             ctx.label(tie_break_words(m))],
+            [ctx.t("Minstekrav (under: utelatt)", "Minimums (below: excluded)"),
+             "; ".join(minimums) or ctx.t("ingen", "none")],
+            [ctx.t("Normalisering", "Normalisation"),
+             "; ".join(normalised) or ctx.label(NORMALISATIONS["none"])],
+            [ctx.t("Klima og miljø (FOA § 7-9)", "Climate and environment (FOA § 7-9)"),
+             format_percent(100 * m.environment_weight(), lang, 1) +
+             (f" ({m.environment_exception})" if m.environment_exception else "")]]
+    section.table([ctx.t("Punkt", "Item"), ctx.t("Verdi", "Value")], rows)
     weights = []
     for node in m.nodes():
         scale = (f"{format_number(node.scale.min, lang, 0)}–"
                  f"{format_number(node.scale.max, lang, 0)}" if node.is_leaf else "")
-        rule = (node.price.model if node.price is not None else "") + (
-            f"; minimum {format_number(node.minimum, lang, 2)}" if node.minimum is not None
-            else "")
         weights.append(["\u00a0\u00a0" * (len(node.path) - 1) + node.title.get(lang), node.id,
                         "–" if node.weight is None else format_number(node.weight, lang, 1),
                         "" if node.weight_range is None else
                         "–".join(format_number(w, lang, 0) for w in node.weight_range),
                         format_percent(100 * m.global_weight(node.id), lang, 2), scale,
-                        rule.strip("; ")])
-    return (_table([_t(lang, "Punkt", "Item"), _t(lang, "Verdi", "Value")], rows) +
-            _table([_t(lang, "Kriterium", "Criterion"), "ID", _t(lang, "Vekt", "Weight"),
-                    _t(lang, "Vektintervall", "Weight range"),
-                    _t(lang, "Global vekt", "Global weight"), _t(lang, "Skala", "Scale"),
-                    _t(lang, "Pris / minstekrav", "Price model / minimum")], weights))
+                        _rule(node, lang)])
+    section.table([ctx.t("Kriterium", "Criterion"), "ID", ctx.t("Vekt", "Weight"),
+                   ctx.t("Vektintervall", "Weight range"),
+                   ctx.t("Global vekt", "Global weight"), ctx.t("Skala", "Scale"),
+                   ctx.t("Prismodell / minstekrav", "Price model / minimum")], weights)
+    if m.price_leaves:
+        section.add("p", ctx.t("Prisformlene med parametere står under «Priser og prisformel».",
+                               "The price formulas with their parameters are under 'Prices "
+                               "and the price formula'."))
+    return section
 
 
-def _records(tender: Tender, name: str) -> str:
+def _records(tender: Tender, name: str, section: Section) -> None:
     path = tender.folder / name
     if not path.is_file():
-        return ""
+        return
     table = read_table(path, ProblemList(), label=name, required=("evaluator",))
     if table is None or table.frame.empty:
-        return ""
+        return
     frame = table.frame
-    return f"<p>{html.escape(name)}:</p>" + _table(list(frame.columns), frame.values.tolist())
+    section.add("p", f"{name}:")
+    section.table([str(c) for c in frame.columns], frame.values.tolist())
 
 
-def _evaluators(tender: Tender, lang: str) -> str:
+def evaluators_section(ctx: Context) -> Section:
+    tender = ctx.tender
+    section = Section("evaluators", ctx.t("Evaluatorer", "Evaluators"))
     counts = tender.scores["evaluator"].value_counts().to_dict()
-    rows = [[e, int(counts.get(e, 0))] for e in tender.evaluators]
-    parts = [_table([_t(lang, "Evaluator", "Evaluator"), _t(lang, "Karakterer gitt",
-                                                             "Scores given")], rows)]
+    section.table([ctx.t("Evaluator", "Evaluator"), ctx.t("Karakterer gitt", "Scores given")],
+                  [[e, int(counts.get(e, 0))] for e in tender.evaluators])
     for name in ("declarations.csv", "recusals.csv"):
-        parts.append(_records(tender, name))
+        _records(tender, name, section)
     if not (tender.folder / "declarations.csv").is_file():
-        parts.append("<p>" + html.escape(_t(
-            lang, "Habilitetserklæringer er ikke registrert (declarations.csv).",
-            "Impartiality declarations are not recorded (declarations.csv).")) + "</p>")
-    return "".join(parts)
+        section.add("p", ctx.t("Habilitetserklæringer er ikke registrert (declarations.csv).",
+                               "Impartiality declarations are not recorded (declarations.csv)."))
+    return section
 
 
-def _disagreements(tender: Tender, results: dict[str, Any], lang: str) -> str:
-    scores = tender.scores.set_index(["proposal_id", "criterion_id"]) if len(tender.scores) \
-        else None
-    rows = []
-    for p in sorted(results["proposals"], key=lambda p: p["id"]):
-        for leaf in tender.model.quality_leaves:
-            if not p["criteria"].get(leaf.id, {}).get("disagreement"):
-                continue
-            given = ""
-            if scores is not None and (p["id"], leaf.id) in scores.index:
-                part = scores.loc[[(p["id"], leaf.id)]]
-                given = ", ".join(f"{e}: {format_number(s, lang, 1)}"
-                                  for e, s in zip(part["evaluator"], part["score"], strict=True))
-            agreed = tender.consensus_row(p["id"], leaf.id)
-            reason = "" if agreed is None else str(agreed["justification"])
-            rows.append([p["id"], leaf.title.get(lang), given,
-                         format_number(p["criteria"][leaf.id]["score"], lang, 1), reason])
-    if not rows:
-        return "<p>" + html.escape(_t(lang, "Ingen flaggede uenigheter.",
-                                      "No flagged disagreements.")) + "</p>"
-    return _table([_t(lang, "Tilbud", "Proposal"), _t(lang, "Kriterium", "Criterion"),
-                   _t(lang, "Evaluatorenes karakterer", "Evaluators' scores"),
-                   _t(lang, "Vedtatt", "Agreed"), _t(lang, "Løsning", "Resolution")], rows)
-
-
-def _ranking(results: dict[str, Any], lang: str) -> str:
-    rows = [["–" if p["rank"] is None else p["rank"], p["id"], p["supplier"],
-             format_number(p["total"], lang, 2),
-             "partner" if p["partner"] else (p["exclusion_reason"] or "") if p["excluded"]
-             else ""] for p in results["proposals"]]
+def ranking_section(ctx: Context) -> Section:
+    results, lang = ctx.results, ctx.language
+    section = Section("ranking", ctx.t("Rangering og valg av partnere", "Ranking and partners"))
+    priced = any(p.get("evaluated_price") is not None for p in results["proposals"])
+    header = ["#", "ID", ctx.t("Leverandør", "Supplier"), ctx.t("Sum", "Total"),
+              *([ctx.t("Evaluert pris", "Evaluated price")] if priced else []), "Status"]
+    section.table(header, [["–" if p["rank"] is None else p["rank"], p["id"], p["supplier"],
+                            ctx.number(p["total"]),
+                            *([ctx.money(p.get("evaluated_price"))] if priced else []),
+                            proposal_status(p, lang)] for p in results["proposals"]])
     partners = ", ".join(results.get("partners", [])) or "–"
-    return (_table(["#", "ID", _t(lang, "Leverandør", "Supplier"), _t(lang, "Sum", "Total"),
-                    "Status"], rows) +
-            "<p>" + html.escape(_t(lang, f"Vinner: {results.get('winner')}. Valgte partnere: "
-                                         f"{partners}.", f"Winner: {results.get('winner')}. "
-                                   f"Selected partners: {partners}.")) + "</p>")
+    section.add("p", ctx.t(f"Vinner: {results.get('winner')}. Valgte partnere: {partners}.",
+                           f"Winner: {results.get('winner')}. Selected partners: {partners}."))
+    return section
 
 
-def _sensitivity(tender: Tender, results: dict[str, Any], lang: str) -> str:
-    """Return the run's sensitivity summary: stability intervals and SMAA confidence."""
-    m = tender.model
-    recorded = results.get("sensitivity")
+def sensitivity_section(ctx: Context) -> Section:
+    """The run's sensitivity summary: stability intervals and SMAA confidence."""
+    m, lang = ctx.tender.model, ctx.language
+    section = Section("sensitivity", ctx.t("Følsomhet for vektene",
+                                           "Sensitivity to the weights"))
+    recorded = ctx.results.get("sensitivity")
     if not isinstance(recorded, dict):
-        return "<p>" + html.escape(_t(
-            lang, "Følsomhetsanalysen er ikke registrert i kjøringens resultater; se komiteens "
-                  "del av rapporten eller kjør «evaluation sensitivity».",
+        section.add("p", ctx.t(
+            "Følsomhetsanalysen er ikke registrert i kjøringens resultater; se komiteens "
+            "del av rapporten eller kjør «evaluation sensitivity».",
             "The sensitivity analysis is not recorded in the run's results; see the committee "
-            "section of the report or run 'evaluation sensitivity'.")) + "</p>"
+            "section of the report or run 'evaluation sensitivity'."))
+        return section
     ids = {n.id for n in m.nodes()}
-    parts = []
     stability = recorded.get("stability")
     if isinstance(stability, dict):
-        parts.append("<p>" + html.escape(_t(
-            lang, "Vektintervallene (i modellens vektenheter) der vinneren, partnerne og hele "
-                  "rangeringen forblir de samme når ett hovedkriteriums vekt endres og de "
-                  "andre beholder sine forhold (eksakt, Triantaphyllou & Sánchez 1997).",
+        section.add("p", ctx.t(
+            "Vektintervallene (i modellens vektenheter) der vinneren, partnerne og hele "
+            "rangeringen forblir de samme når ett hovedkriteriums vekt endres og de "
+            "andre beholder sine forhold (eksakt, Triantaphyllou & Sánchez 1997).",
             "The weight intervals (in the model's weight units) within which the winner, the "
             "partners and the whole ranking stay the same when one main criterion's weight "
             "moves and the others keep their proportions (exact, Triantaphyllou & Sánchez "
-            "1997).")) + "</p>")
+            "1997)."))
         order = [n.id for n in m.nodes()]  # results.json sorts keys: show the model's order
         keys = sorted(stability, key=lambda c: (order.index(c) if c in ids else len(order), c))
-        rows = [[m.node(c).title.get(lang) if c in ids else c,
-                 format_number(stability[c].get("published"), lang, 1),
-                 *(format_range(stability[c].get(f"{k}low"), stability[c].get(f"{k}high"), lang)
-                   for k in ("", "partners_", "ranking_"))]
-                for c in keys if isinstance(stability[c], dict) and "published" in stability[c]]
-        parts.append(_table([_t(lang, "Hovedkriterium", "Main criterion"),
-                             _t(lang, "Publisert", "Published"),
-                             _t(lang, "Samme vinner", "Same winner"),
-                             _t(lang, "Samme partnere", "Same partners"),
-                             _t(lang, "Samme rangering", "Same ranking")], rows))
+        section.table([ctx.t("Hovedkriterium", "Main criterion"), ctx.t("Publisert",
+                                                                       "Published"),
+                       ctx.t("Samme vinner", "Same winner"),
+                       ctx.t("Samme partnere", "Same partners"),
+                       ctx.t("Samme rangering", "Same ranking")],
+                      [[m.node(c).title.get(lang) if c in ids else c,
+                        format_number(stability[c].get("published"), lang, 1),
+                        *(format_range(stability[c].get(f"{k}low"),
+                                       stability[c].get(f"{k}high"), lang)
+                          for k in ("", "partners_", "ranking_"))]
+                       for c in keys if isinstance(stability[c], dict)
+                       and "published" in stability[c]])
     smaa = recorded.get("smaa") or {}
     if smaa.get("rank_acceptability"):
-        parts.append("<p>" + html.escape(_t(
-            lang, f"Simulerte vekter (SMAA-2): {smaa.get('samples')} vektsett, frø "
-                  f"{smaa.get('seed')}. Andel trekk der tilbudet vinner, og konfidensfaktoren.",
+        drawn = ctx.label(word(SAMPLERS, str(smaa.get("sampler")))) if smaa.get("sampler") \
+            else ""
+        section.add("p", ctx.t(
+            f"Simulerte vekter (SMAA-2): {smaa.get('samples')} vektsett, frø "
+            f"{smaa.get('seed')}" + (f", trukket {drawn}" if drawn else "") + ". Andel trekk "
+            "der tilbudet vinner, og konfidensfaktoren.",
             f"Simulated weights (SMAA-2): {smaa.get('samples')} weight vectors, seed "
-            f"{smaa.get('seed')}. Share of draws in which the proposal wins, and its "
-            "confidence factor.")) + "</p>")
+            f"{smaa.get('seed')}" + (f", drawn {drawn}" if drawn else "") + ". Share of draws "
+            "in which the proposal wins, and its confidence factor."))
         confidence = smaa.get("confidence") or {}
-        rows = [[pid, format_percent(100 * shares[0], lang, 1) if shares else "–",
-                 "–" if confidence.get(pid) is None else format_number(confidence[pid], lang, 2)]
-                for pid, shares in smaa["rank_acceptability"].items()]
-        parts.append(_table([_t(lang, "Tilbud", "Proposal"), _t(lang, "Vinner", "Wins"),
-                             _t(lang, "Konfidens", "Confidence")], rows))
-    return "".join(parts) or "<p>–</p>"
+        section.table([ctx.t("Tilbud", "Proposal"), ctx.t("Vinner", "Wins"),
+                       ctx.t("Konfidens", "Confidence")],
+                      [[pid, format_percent(100 * shares[0], lang, 1) if shares else "–",
+                        "–" if confidence.get(pid) is None else
+                        format_number(confidence[pid], lang, 2)]
+                       for pid, shares in smaa["rank_acceptability"].items()])
+    return section
 
 
-def _hashes(run: Path, manifest: dict[str, Any], lang: str) -> str:
-    rows = [[group, e["path"], e["sha256"], e["size"]] for group in ("inputs", "templates")
-            for e in manifest.get(group, [])]
-    produced = [*sorted(run.glob("proposals/*.ipynb")), run / "committee.ipynb",
-                run / "results.json"]
-    rows += [["outputs", str(f.relative_to(run)), sha256_file(f), f.stat().st_size]
-             for f in produced if f.is_file()]
-    note = _t(lang, "Kontroller med «evaluation audit RUN_DIR». report.html og results.xlsx "
-                    "er hashet i manifest.json.", "Verify with 'evaluation audit RUN_DIR'. "
-              "report.html and results.xlsx are hashed in manifest.json.")
-    return (_table([_t(lang, "Gruppe", "Group"), _t(lang, "Fil", "File"), "sha256",
-                    _t(lang, "Bytes", "Bytes")], rows, "evaluation-table evaluation-hashes") +
-            f"<p>{html.escape(note)}</p>")
+SECTIONS: tuple[Callable[[Context], Section], ...] = (
+    method_section, evaluators_section, assessment_section, prices_section,
+    disagreements_section, ranking_section, sensitivity_section, seal_section,
+    rejections_section, changes_section, warnings_section, files_section)
 
 
-def _integrity(results: dict[str, Any], lang: str) -> str:
-    """Quality before price (seal, reopenings), rejections, abnormally low prices."""
-    info = results.get("diagnostics", {}).get("integrity") or {}
-    parts = []
-    seal = info.get("seal")
-    if info.get("quality_only"):
-        parts.append(_t(lang, "Kvaliteten er ikke forseglet ennå: bare kvalitet er evaluert, "
-                              "ingen pris er lest.",
-                        "Quality is not sealed yet: only quality is evaluated, no price was "
-                        "read."))
-    elif seal is None:
-        parts.append(_t(lang, "Kvalitetspoengene ble ikke forseglet før prisene ble kjent.",
-                        "Quality scores were not sealed before prices were seen."))
-    else:
-        parts.append(_t(lang, f"Kvalitetspoengene ble forseglet {seal['sealed_at']} "
-                              f"({len(seal['files'])} filer) før prisene ble åpnet.",
-                        f"Quality scores were sealed at {seal['sealed_at']} "
-                        f"({len(seal['files'])} files) before prices were opened."))
-    out = "".join(f"<p>{html.escape(p)}</p>" for p in parts)
-    for reopening in (seal or {}).get("reopenings", []):
-        out += "<p class=\"evaluation-warning\">" + html.escape(_t(
-            lang, f"Forseglingen ble åpnet {reopening['at']}. Begrunnelse: "
-                  f"{reopening['reason']}",
-            f"The seal was reopened at {reopening['at']}. Reason: {reopening['reason']}")) + \
-            "</p>"
-        out += _table([_t(lang, "Hvem", "Who"), _t(lang, "Tilbud", "Proposal"),
-                       _t(lang, "Kriterium", "Criterion"), _t(lang, "Før", "Before"),
-                       _t(lang, "Etter", "After"), _t(lang, "Ny begrunnelse",
-                                                      "New justification")],
-                      [[c["who"], c["proposal_id"], c["criterion_id"], c["old"], c["new"],
-                        c["justification"]] for c in reopening["changes"]])
-    rejected = info.get("rejected") or []
-    if rejected:
-        out += "<p>" + html.escape(_t(lang, "Avviste tilbud:", "Rejected proposals:")) + "</p>"
-        out += _table([_t(lang, "Tilbud", "Proposal"), _t(lang, "Begrunnelse", "Reason"),
-                       _t(lang, "Hjemmel", "Legal basis")],
-                      [[r["proposal_id"], r["reason"], r["legal_basis"]] for r in rejected])
-    low = results.get("diagnostics", {}).get("abnormally_low") or {}
-    if low:
-        answers = {str(e.get("proposal_id")): e for e in info.get("explanations") or []}
-        out += "<p>" + html.escape(_t(
-            lang, "Unormalt lave priser: leverandøren skal bes forklare prisen før tilbudet "
-                  "eventuelt avvises (FOA § 24-9).",
-            "Abnormally low prices: the supplier must be asked to explain before any "
-            "rejection (FOA § 24-9).")) + "</p>"
-        out += _table([_t(lang, "Tilbud", "Proposal"), _t(lang, "Pris", "Price"),
-                       _t(lang, "Forespurt", "Asked"), _t(lang, "Svar", "Answer"),
-                       _t(lang, "Beslutning", "Decision")],
-                      [[pid, ", ".join(fields), answers.get(pid, {}).get("asked", "–"),
-                        answers.get(pid, {}).get("answer", "–"),
-                        answers.get(pid, {}).get("decision", _t(lang, "ikke registrert",
-                                                                "not recorded"))]
-                       for pid, fields in sorted(low.items())])
-    return out
+def variant_text(ctx: Context) -> str:
+    """Return which variant this is and who may read it (the first thing on its first page)."""
+    if ctx.public:
+        return ctx.t(
+            "OFFENTLIG UTGAVE. Begrunnelsene er erstattet av komiteens godkjente tekster "
+            "(notice_text); der komiteen ikke har godkjent en tekst, står det. Den interne "
+            "protokollen (report.html) med alle begrunnelser er unntatt offentlighet.",
+            "PUBLIC VARIANT. The justifications are replaced by the committee's approved texts "
+            "(notice_text); where the committee approved none, this says so. The internal "
+            "protocol (report.html) with every justification is exempt from public access.")
+    return ctx.t(
+        "INTERN – UNNTATT OFFENTLIGHET etter offentleglova § 13, jf. forvaltningsloven § 13 "
+        "første ledd nr. 2: protokollen siterer komiteens og evaluatorenes begrunnelser, som "
+        "kan inneholde leverandørenes forretningshemmeligheter. Den offentlige utgaven er "
+        "report-public.html.",
+        "INTERNAL – EXEMPT FROM PUBLIC ACCESS under the Freedom of Information Act "
+        "(offentleglova) § 13, cf. the Public Administration Act (forvaltningsloven) § 13(1) "
+        "no. 2: the protocol quotes the committee's and the evaluators' justifications, which "
+        "may hold the suppliers' business secrets. The public variant is report-public.html.")
 
 
-def _changes(manifest: dict[str, Any], lang: str) -> str:
-    """The change record against the previous run of the same tender."""
-    record = manifest.get("changes") or {}
-    previous = record.get("previous_run")
-    if not previous:
-        return "<p>" + html.escape(_t(lang, "Første kjøring av konkurransen: ingen tidligere "
-                                            "kjøring å sammenligne med.",
-                                      "First run of the competition: no earlier run to "
-                                      "compare with.")) + "</p>"
-    if record.get("error"):
-        return "<p>" + html.escape(f"{previous}: {record['error']}") + "</p>"
-    out = "<p>" + html.escape(_t(lang, f"Endringer siden kjøring {previous}:",
-                                 f"Changes since run {previous}:")) + "</p>"
-    scores = record.get("scores", [])
-    prices = record.get("prices", [])
-    weights = record.get("weights", [])
-    if not (scores or prices or weights or record.get("proposals_added")
-            or record.get("proposals_removed")):
-        return out + "<p>" + html.escape(_t(lang, "Ingen endringer i poeng, priser eller "
-                                                  "vekter.",
-                                            "No changes to scores, prices or weights.")) + "</p>"
-    if scores:
-        out += _table([_t(lang, "Hvem", "Who"), _t(lang, "Tilbud", "Proposal"),
-                       _t(lang, "Kriterium", "Criterion"), _t(lang, "Før", "Before"),
-                       _t(lang, "Etter", "After"), _t(lang, "Ny begrunnelse",
-                                                      "New justification")],
-                      [[c["who"], c["proposal_id"], c["criterion_id"], c["old"], c["new"],
-                        c["justification"]] for c in scores])
-    if prices:
-        out += _table([_t(lang, "Tilbud", "Proposal"), _t(lang, "Pris", "Price"),
-                       _t(lang, "Før", "Before"), _t(lang, "Etter", "After")],
-                      [[c["proposal_id"], c["field"], c["old"], c["new"]] for c in prices])
-    if weights:
-        out += _table([_t(lang, "Kriterium", "Criterion"), _t(lang, "Før", "Before"),
-                       _t(lang, "Etter", "After")],
-                      [[c["criterion_id"], c["old"], c["new"]] for c in weights])
-    for key, nb, en in (("proposals_added", "Nye tilbud", "Proposals added"),
-                        ("proposals_removed", "Fjernede tilbud", "Proposals removed")):
-        if record.get(key):
-            out += "<p>" + html.escape(f"{_t(lang, nb, en)}: {', '.join(record[key])}") + "</p>"
-    return out
+def protocol_sections(ctx: Context) -> list[Section]:
+    """Return the protocol's sections in order."""
+    return [make(ctx) for make in SECTIONS]
 
 
 def protocol_html(run: Path, tender: Tender, results: dict[str, Any],
-                  manifest: dict[str, Any], language: str) -> str:
-    """Return the protocol section of ``report.html`` for a finished run."""
-    lang = language
-    sections = [
-        (_t(lang, "Evalueringsmodell, vekter og skalaer", "Evaluation model, weights and "
-            "scales"), _model(tender, results, manifest, lang)),
-        (_t(lang, "Evaluatorer", "Evaluators"), _evaluators(tender, lang)),
-        (_t(lang, "Uenighet og hvordan den ble løst", "Disagreements and how they were "
-            "resolved"), _disagreements(tender, results, lang)),
-        (_t(lang, "Rangering og valg av partnere", "Ranking and partners"),
-         _ranking(results, lang)),
-        (_t(lang, "Følsomhet for vektene", "Sensitivity to the weights"),
-         _sensitivity(tender, results, lang)),
-        (_t(lang, "Kvalitet før pris, avvisninger og unormalt lave priser",
-            "Quality before price, rejections and abnormally low prices"),
-         _integrity(results, lang)),
-        (_t(lang, "Endringslogg", "Change record"), _changes(manifest, lang)),
-        (_t(lang, "Advarsler", "Warnings"), "<ul>" + "".join(
-            f"<li>{html.escape(w)}</li>" for w in results.get("warnings", [])) + "</ul>"),
-        (_t(lang, "Filer kjøringen bygger på (sha256)", "Files the run rests on (sha256)"),
-         _hashes(run, manifest, lang)),
-    ]
-    title = _t(lang, "Evalueringsprotokoll", "Evaluation protocol")
-    run_name = manifest.get("run", run.name)
-    code = "en" if lang == "en" else "nb"
-    head = (STYLE + f'<section class="evaluation-protocol" lang="{code}">'
-            f"<h1>{html.escape(title)}</h1><p>" + html.escape(_t(
-                lang, f"Konkurranse: {tender.title.get(lang)}. Kjøring: {run_name}.",
-                f"Competition: {tender.title.get(lang)}. Run: {run_name}.")) + "</p>")
-    body = "".join(f"<h2>{html.escape(h)}</h2>{content}" for h, content in sections)
-    return head + body + "</section>"
+                  manifest: dict[str, Any], language: str, *, public: bool = False) -> str:
+    """Return the protocol section of ``report.html`` (or of ``report-public.html``)."""
+    ctx = Context(run, tender, results, manifest, language, public)
+    head = [Block("h1", ctx.t("Evalueringsprotokoll", "Evaluation protocol"),
+                  anchor="protocol"),
+            Block("note", variant_text(ctx)),
+            Block("p", ctx.t(f"Konkurranse: {tender.title.get(language)}. Kjøring: "
+                             f"{ctx.run_name}.", f"Competition: {tender.title.get(language)}. "
+                             f"Run: {ctx.run_name}."))]
+    blocks = head + [b for s in protocol_sections(ctx) for b in s.heading_blocks()]
+    code = "en" if language == "en" else "nb"
+    return (STYLE + f'<section class="evaluation-protocol" lang="{code}">' +
+            render_blocks(blocks) + "</section>")

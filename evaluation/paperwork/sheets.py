@@ -22,10 +22,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evaluation.common.errors import EvaluationError
+from evaluation.common.ids import id_path
 from evaluation.common.labels import Label, format_number
 from evaluation.core.model import Criterion
 from evaluation.core.tender import Tender
-from evaluation.data.tender import SCORE_COLUMNS
+from evaluation.data.scores import score_columns
 from evaluation.paperwork.workbook import write_table
 
 SCORE_SHEET = Label("Karakterer", "Scores")
@@ -142,9 +143,10 @@ def _write_instructions(sheet: Worksheet, tender: Tender, evaluator: str, codes:
     sheet.protection.sheet = True
 
 
-def _write_scores(sheet: Worksheet, rows: list[SheetRow], language: str, codes: bool) -> None:
+def _write_scores(sheet: Worksheet, rows: list[SheetRow], language: str, codes: bool,
+                  id_column: str = "proposal_id") -> None:
     en = language == "en"
-    header = [*SCORE_COLUMNS,
+    header = [*score_columns(id_column),
               ("Proposal" if codes else "Supplier") if en else ("Tilbud" if codes
                                                                  else "Leverandør"),
               "Main criterion" if en else "Hovedkriterium", "Criterion" if en else "Kriterium",
@@ -198,7 +200,8 @@ def _runs(numbers: list[int]) -> list[tuple[int, int]]:
 
 
 def write_score_sheet(path: Path, tender: Tender, evaluator: str, rows: list[SheetRow],
-                      language: str, *, codes: bool = False) -> Path:
+                      language: str, *, codes: bool = False, id_column: str = "proposal_id"
+                      ) -> Path:
     """Write one evaluator's score workbook to ``path`` and return it."""
     book = Workbook()
     instructions = book.active
@@ -206,7 +209,7 @@ def write_score_sheet(path: Path, tender: Tender, evaluator: str, rows: list[She
     instructions.title = INSTRUCTIONS_SHEET
     _write_instructions(instructions, tender, evaluator, codes)
     scores = book.create_sheet(SCORE_SHEET.get(language))
-    _write_scores(scores, rows, language, codes)
+    _write_scores(scores, rows, language, codes, id_column)
     book.properties.title = f"{tender.title.get(language)} – {evaluator}"
     book.properties.creator = "evaluation sheets"
     book.save(path)
@@ -214,19 +217,29 @@ def write_score_sheet(path: Path, tender: Tender, evaluator: str, rows: list[She
 
 
 def write_score_sheets(tender: Tender, out: Path, *, codes: bool = False,
-                       language: str | None = None, overwrite: bool = False) -> list[Path]:
+                       language: str | None = None, overwrite: bool = False,
+                       id_column: str = "proposal_id", scores: Path | None = None
+                       ) -> list[Path]:
     """Write ``<out>/<evaluator>.xlsx`` for every evaluator and return the paths.
 
-    An existing file is never overwritten unless ``overwrite``: it may hold scores.
+    An existing file is never overwritten unless ``overwrite``: it may hold scores. A
+    prequalification's sheets have ``applicant_id`` as ``id_column``, and its ``scores``
+    folder is ``prequalification/scores``.
     """
     language = language or tender.model.language
+    scores = (scores or tender.folder / "scores").resolve()
+    if out.resolve() == scores or scores in out.resolve().parents:
+        raise SheetError(f"{out}: inside the tender's scores/ folder, where a blank sheet would "
+                         "be read as an evaluator's scores; choose another --out, e.g. "
+                         f"sheets/{tender.id}")
     out.mkdir(parents=True, exist_ok=True)
-    targets = [out / f"{evaluator}.xlsx" for evaluator in tender.evaluators]
+    # evaluator ids obey the id grammar and differ in more than case (load_tender)
+    targets = [id_path(out, evaluator, ".xlsx") for evaluator in tender.evaluators]
     existing = [t for t in targets if t.exists()]
     if existing and not overwrite:
         raise SheetError(f"{existing[0]}: exists and may hold scores; choose another --out "
                          "or pass --force to overwrite")
     return [write_score_sheet(target, tender, evaluator,
                               sheet_rows(tender, language, codes=codes, evaluator=evaluator),
-                              language, codes=codes)
+                              language, codes=codes, id_column=id_column)
             for evaluator, target in zip(tender.evaluators, targets, strict=True)]

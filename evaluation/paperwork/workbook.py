@@ -1,9 +1,10 @@
-"""Writes ``results.xlsx``: ranking, points per criterion, every evaluator's scores, diagnostics.
+"""Writes ``results.xlsx``: ranking, points per criterion, offered and evaluated prices, every
+evaluator's scores, diagnostics.
 
 The workbook carries the same numbers as ``results.json`` (full precision, shown with two
-decimals). Text a spreadsheet could run as a formula goes through :func:`safe_cell`, the one
-guard every workbook the package writes uses (OWASP, "CSV injection": cells beginning with
-``=``, ``+``, ``-``, ``@``, tab or carriage return).
+decimals). Text a spreadsheet could run as a formula goes through :func:`safe_cell`, which
+every workbook the package writes uses; the rule (OWASP, "CSV injection") is
+:func:`evaluation.common.cells.formula_like`, shared with CSV output.
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evaluation.common.cells import formula_like
 from evaluation.common.labels import Label, yes_no
 from evaluation.common.labels import pick as _t
 from evaluation.core.tender import Tender
+from evaluation.core.words import discounting_words, price_formula_words
+from evaluation.paperwork.price_table import price_rows
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 NUMBER_FORMAT = "0.00"
 
 SHEETS = {"ranking": Label("Rangering", "Ranking"), "points": Label("Poeng", "Points"),
-          "evaluators": Label("Evaluatorer", "Evaluators"),
+          "prices": Label("Priser", "Prices"), "evaluators": Label("Evaluatorer", "Evaluators"),
           "diagnostics": Label("Diagnostikk", "Diagnostics")}
 
 
@@ -47,7 +50,7 @@ def safe_cell(cell: Cell, value: Any) -> Cell:
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and formula_like(value):
         cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
         cell.quotePrefix = True
     return cell
@@ -115,6 +118,27 @@ def _points(sheet: Worksheet, results: dict[str, Any], tender: Tender, lang: str
                          None if node.weight is None else 100.0 * model.global_weight(node.id),
                          entry.get("score"), entry.get("normalised"), entry.get("points")])
     write_table(sheet, header, rows, widths=[11, 34, 18, 44, 14, 12, 10, 12, 10])
+
+
+def _prices(sheet: Worksheet, results: dict[str, Any], tender: Tender, lang: str) -> None:
+    """Offered and evaluated price (the present value of yearly lines) per proposal and price
+    criterion, with score and points; under the table, how prices became scores."""
+    header = ["proposal_id", _t(lang, "Leverandør", "Supplier"), "criterion_id",
+              _t(lang, "Priskriterium", "Price criterion"), _t(lang, "Prisfelt", "Price field"),
+              _t(lang, "Tilbudt pris", "Offered price"),
+              _t(lang, "Evaluert pris (nåverdi)", "Evaluated price (present value)"),
+              _t(lang, "Diskontert", "Discounted"), _t(lang, "Karakter", "Score"),
+              _t(lang, "Poeng", "Points")]
+    rows = [[r.proposal_id, r.supplier, r.leaf.id, r.leaf.title.get(lang),
+             r.leaf.price.field if r.leaf.price else "", r.offered, r.evaluated,
+             yes_no(r.discounted, lang), r.score, r.points]
+            for r in price_rows(results, tender)]
+    after = write_table(sheet, header, rows, widths=[11, 34, 16, 44, 18, 16, 20, 11, 10, 10])
+    notes = [discounting_words(tender.model).get(lang),
+             *(f"{leaf.title.get(lang)}: {price_formula_words(leaf).get(lang)}"
+               for leaf in tender.model.price_leaves)]
+    for k, note in enumerate(notes, start=after + 1):
+        safe_cell(sheet.cell(k, 1), note)
 
 
 def _evaluators(sheet: Worksheet, results: dict[str, Any], tender: Tender, lang: str) -> None:
@@ -221,6 +245,7 @@ def write_results_workbook(target: Path, results: dict[str, Any], tender: Tender
     sheet.title = SHEETS["ranking"].get(language)
     _ranking(sheet, results, tender, language)
     _points(book.create_sheet(SHEETS["points"].get(language)), results, tender, language)
+    _prices(book.create_sheet(SHEETS["prices"].get(language)), results, tender, language)
     _evaluators(book.create_sheet(SHEETS["evaluators"].get(language)), results, tender,
                 language)
     _diagnostics(book.create_sheet(SHEETS["diagnostics"].get(language)), results, tender,

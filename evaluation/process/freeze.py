@@ -10,7 +10,6 @@ refuse a model changed after freezing unless explicitly allowed.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from evaluation.common.errors import FrozenModelError
 from evaluation.common.hashing import sha256_file
+from evaluation.common.markup import escape_html
 
 LOCK_VERSION = 1
 LOCK_SUFFIX = ".lock.json"
@@ -131,7 +131,7 @@ class FreezeStatus:
 
     def banner_html(self, language: str) -> str:
         """Return the report's top line; a changed model is shown in red."""
-        text = html.escape(self.text(language))
+        text = escape_html(self.text(language))
         label = {"nb": "Evalueringsmodell", "en": "Evaluation model"}.get(language, "Model")
         if self.changed:
             return (f'<p class="evaluation-banner evaluation-warning" id="model-frozen">'

@@ -60,11 +60,13 @@ def check_reopen(label: str, sealed: dict[str, Any] | None, reopen: str | None) 
 
 
 def write_seal(folder: Path, tender: Any, *, reopen: str | None = None,
-               now: dt.datetime | None = None) -> dict[str, Any]:
+               by: str | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
     """Seal the quality scores (or reseal them after a reopening) and return ``seal.json``.
 
     The seal keeps the sha256 of every score file and of consensus.csv and a snapshot of the
-    scores, so a reopening can record exactly which scores changed, old → new.
+    scores, so a reopening can record exactly which scores changed, old → new. ``by`` (who
+    sealed, or who reopened) is recorded as ``sealed_by`` on the seal, as ``by`` on a
+    reopening: the protocol names the person, so a reader knows whom to ask.
     """
     now = now or dt.datetime.now(dt.UTC)
     previous = read_seal(folder)
@@ -72,15 +74,20 @@ def write_seal(folder: Path, tender: Any, *, reopen: str | None = None,
     seal: dict[str, Any] = {
         "seal_version": SEAL_VERSION,
         "sealed_at": (previous or {}).get("sealed_at", now.isoformat(timespec="seconds")),
+        "sealed_by": (previous or {}).get("sealed_by") if previous is not None else by,
         "files": {p.relative_to(folder).as_posix(): sha256_file(p) for p in quality_files(folder)},
         "scores": snapshot,
         "reopenings": list((previous or {}).get("reopenings", [])),
+        # every round of a negotiation is evaluated with the one frozen model
+        "model_sha256": tender.model.sha256,
     }
     check_reopen(str(folder / SEAL_FILE), previous, reopen)
     if previous is not None:
         seal["reopenings"].append({"at": now.isoformat(timespec="seconds"), "reason": reopen,
-                                   "changes": score_changes(previous.get("scores", []),
-                                                            snapshot)})
+                                   "by": by, "changes": score_changes(
+                                       previous.get("scores", []), snapshot)})
+    if seal["sealed_by"] is None:  # a seal made before --by existed: nothing to record
+        del seal["sealed_by"]
     (folder / SEAL_FILE).write_text(json.dumps(seal, ensure_ascii=False, indent=1,
                                                sort_keys=True) + "\n", encoding="utf-8")
     return seal

@@ -33,8 +33,30 @@ class Standstill:
     rule: str
     skipped: tuple[tuple[dt.date, Label], ...]  # the days skipped and why
 
+    def letter(self, language: str) -> str:
+        """Return the period as a letter to a supplier states it: its length, from when, the
+        days it was moved past and its end (how sure the rule is goes to the caseworker's
+        checklist, :meth:`explain`)."""
+        en = language == "en"
+        sent = format_date(self.sent, language)
+        end = f"{WEEKDAYS[self.end.weekday()].get(language)} {format_date(self.end, language)}"
+        text = (f"The standstill period is {self.days} days from the day after this notice is "
+                f"sent ({sent})." if en else
+                f"Karensperioden er {self.days} dager regnet fra dagen etter at meddelelsen er "
+                f"sendt ({sent}).")
+        if self.skipped:
+            days = ", ".join(f"{why.get(language)} {format_date(d, language)}"
+                             for d, why in self.skipped)
+            return text + (f" Day {self.days} and the days after it are not working days "
+                           f"({days}), so the period ends on the next working day, {end}."
+                           if en else
+                           f" Dag {self.days} og dagene etter er ikke virkedager ({days}); "
+                           f"perioden utløper derfor neste virkedag, {end}.")
+        return text + (f" It ends on {end}." if en else f" Den utløper {end}.")
+
     def explain(self, language: str) -> str:
-        """Return the rule and the dates in words, in ``language``."""
+        """Return the rule and the dates in words, in ``language``, with where the calendar
+        comes from and that the rule is not verified (for the caseworker, not the letter)."""
         en = language == "en"
         sent, nominal = format_date(self.sent, language), format_date(self.nominal_end, language)
         end = f"{WEEKDAYS[self.end.weekday()].get(language)} {format_date(self.end, language)}"

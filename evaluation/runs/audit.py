@@ -2,12 +2,18 @@
 
 1. Every file in the manifest is checked against its sha256 and size in the run folder.
 2. Where an input's or template's original path still exists, it is checked too: a changed
-   original means the evaluation no longer matches the files on record (a failure).
-3. Each executed notebook is re-executed with papermill from the executed copy, with its
+   original input means the evaluation no longer matches the files on record (a failure); a
+   changed original template is reported (the run's own copies are what is re-executed, and
+   only when their code equals a trusted template, step 3).
+3. Nothing is executed unless every check above passed and every executed notebook's code
+   is a trusted template's with exactly the recorded parameters injected
+   (:mod:`evaluation.runs.trust`; a run folder is untrusted input). Without a template to
+   trust, the audit checks hashes only and says which anchor to give.
+4. Each executed notebook is re-executed with papermill from the checked copy, with its
    recorded parameters. The only change: paths recorded under the folder the run executed in
    are mapped to where the run folder is now (it is renamed when complete, and an auditor
    may hold it elsewhere). The audit says so.
-4. The result payloads are compared value by value: identical on the same machine and
+5. The result payloads are compared value by value: identical on the same machine and
    software (recorded in the manifest), within a relative 1e-9 elsewhere, reporting the
    largest difference.
 """
@@ -21,10 +27,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
 from evaluation.common.errors import AuditError
 from evaluation.common.hashing import sha256_file
-from evaluation.runs.execute import Job, read_payload, recorded_parameters
+from evaluation.runs.execute import Job, read_payload
 from evaluation.runs.manifest import same_machine
+from evaluation.runs.stages import (
+    APPEND_ONLY,
+    GATE,
+    PURCHASE,
+    SELECTION,
+    Stage,
+    stage_files,
+    stage_of,
+)
 
 RELATIVE_TOLERANCE = 1e-9
 
@@ -36,6 +53,7 @@ class AuditReport:
     lines: list[str] = field(default_factory=list)
     ok: bool = True
     rerun: bool = True  # False: hashes only, the notebooks were not re-executed
+    not_rerun_because: str = ""  # why not, for the verdict line
 
     def fail(self, line: str) -> None:
         self.ok = False
@@ -165,11 +183,31 @@ def read_manifest(run: Path) -> dict[str, Any]:
     return manifest
 
 
-def _check_complete(run: Path, manifest: dict[str, Any], report: AuditReport) -> None:
-    """Fail a complete run that lacks a notebook for the committee or for a proposal of its
-    tender copy, or the results: an audit must not pass on a folder emptied of them."""
-    from evaluation.common.errors import InputError
+def _expected_notebooks(copy: Path, stage: Stage) -> list[str]:
+    """Return the notebooks a complete run of ``stage`` executed, from its own copy of the
+    tender (raises :class:`InputError` when the copy no longer loads)."""
+    if stage.name == SELECTION:
+        from evaluation.data.prequalification import load_prequalification
+
+        load_prequalification(copy)
+        return ["selection.ipynb"]
+    if stage.name.startswith(GATE) or stage.name == PURCHASE:
+        from evaluation.runs.partnership_jobs import expected_notebooks
+
+        return expected_notebooks(copy, stage)
+    from evaluation.common.ids import file_names
     from evaluation.data.tender import load_tender
+
+    ids = load_tender(copy).proposal_ids
+    names = file_names(ids)
+    return ["committee.ipynb", *(f"proposals/{names[p]}.ipynb" for p in sorted(ids))]
+
+
+def _check_complete(run: Path, manifest: dict[str, Any], report: AuditReport) -> None:
+    """Fail a complete run that lacks a notebook its stage executes (the committee's and one
+    per proposal of its tender copy, for an award) or the results: an audit must not pass on
+    a folder emptied of them."""
+    from evaluation.common.errors import InputError
     from evaluation.runs.manifest import find_tender_copy
 
     copy = find_tender_copy(run, manifest)
@@ -177,18 +215,17 @@ def _check_complete(run: Path, manifest: dict[str, Any], report: AuditReport) ->
         report.fail("inputs: no copy of the tender (tender.yaml) in the run folder")
         return
     try:
-        ids = load_tender(copy).proposal_ids
+        notebooks = _expected_notebooks(copy, stage_of(manifest))
     except InputError as exc:
         report.fail(f"{copy.relative_to(run)}: the tender copy no longer loads: "
                     f"{exc.problems[0]}")
         return
-    notebooks = ["committee.ipynb", *(f"proposals/{p}.ipynb" for p in sorted(ids))]
     executed = {n["path"] for n in manifest.get("notebooks", [])}
     hashed = {e["path"] for e in manifest.get("outputs", [])}
     for name in notebooks:
         if name not in executed:
-            report.fail(f"manifest.json: notebooks: {name} is missing (the run executes one "
-                        "notebook per proposal of its tender and one for the committee)")
+            report.fail(f"manifest.json: notebooks: {name} is missing (a run of this stage "
+                        "executes it)")
     for name in [*notebooks, "results.json", "report.html"]:
         if name not in hashed:
             report.fail(f"manifest.json: outputs: {name} is missing (a complete run has it)")
@@ -224,14 +261,35 @@ def _check_files(run: Path, manifest: dict[str, Any], report: AuditReport) -> No
                 report.note(f"{entry['path']}: original {original} no longer exists (not "
                             "checked)")
             elif sha256_file(original) != entry["sha256"]:
-                report.fail(f"{entry['path']}: the original {original} changed since the run; "
-                            "the evaluation no longer matches the files on record")
+                if _appended(original, run / entry["path"]):
+                    report.note(f"{entry['path']}: rows were added to the original {original} "
+                                "since the run (a later round's record); the rows the run "
+                                "read are unchanged")
+                elif group == "templates":  # an analyst's edit, or JupyterLab saving it
+                    report.note(f"{entry['path']}: the original template {original} changed "
+                                "since the run; not a failure: the audit re-executes the "
+                                "run's own copy, once its code equals a trusted template")
+                else:
+                    report.fail(f"{entry['path']}: the original {original} changed since the "
+                                "run; the evaluation no longer matches the files on record")
+
+
+def _appended(original: Path, copy: Path) -> bool:
+    """Return whether ``original`` is an append-only record at a tender's root (the process
+    and negotiation records, :data:`evaluation.runs.stages.APPEND_ONLY`) that still begins
+    with the run's copy, whole lines only: later rounds add rows, they never change one."""
+    if original.name not in APPEND_ONLY or not (original.parent / "tender.yaml").is_file() \
+            or not copy.is_file():
+        return False
+    before, now = copy.read_bytes(), original.read_bytes()
+    return len(now) > len(before) and now.startswith(before) and (
+        before.endswith(b"\n") or now[len(before):len(before) + 1] in (b"\n", b"\r"))
 
 
 def _check_anchor(run: Path, manifest: dict[str, Any], report: AuditReport,
-                  expected_sha256: str | None) -> None:
+                  expected_sha256: str | None) -> bool:
     """Check what anchors the manifest itself: the hash in the folder's name and, when the
-    committee recorded it, the manifest's own sha256."""
+    committee recorded it, the manifest's own sha256; return whether that sha256 matched."""
     from evaluation.runs.folder import run_digest
 
     entries = [*manifest.get("inputs", []), *manifest.get("templates", [])]
@@ -248,25 +306,72 @@ def _check_anchor(run: Path, manifest: dict[str, Any], report: AuditReport,
         if actual != expected_sha256.strip().lower():
             report.fail(f"manifest.json: sha256 {actual} differs from the recorded "
                         f"{expected_sha256}")
-        else:
-            report.good("manifest.json matches the sha256 recorded outside the folder")
-    else:
-        report.note(f"manifest.json sha256 {actual} (compare it with the one recorded at the "
-                    "run, or give --manifest-sha256)")
+            return False
+        report.good("manifest.json matches the sha256 recorded outside the folder")
+        return True
+    report.note(f"manifest.json sha256 {actual} (compare it with the one recorded at the "
+                "run, or give --manifest-sha256)")
+    return False
 
 
 def _check_added_originals(manifest: dict[str, Any], report: AuditReport) -> None:
-    """Fail when the original tender folder holds input files the run never saw."""
+    """Fail when the original tender folder holds input files of the run's stage that the
+    run never saw (a later stage's files are not the run's: they never fail it)."""
     originals = {Path(e["original"]) for e in manifest.get("inputs", []) if e.get("original")}
     tender_yaml = next((p for p in originals if p.name == "tender.yaml"), None)
     if tender_yaml is None or not tender_yaml.parent.is_dir():
         return
     folder = tender_yaml.parent
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path not in originals and not any(
-                part.startswith((".", "~$")) for part in path.relative_to(folder).parts):
+    for path in stage_files(folder, stage_of(manifest)):
+        if path not in originals:
             report.fail(f"{path}: added to the tender folder since the run; the evaluation no "
                         "longer matches the files on record")
+
+
+def _not_rerun(report: AuditReport, line: str, because: str) -> None:
+    report.note(line)
+    report.rerun, report.not_rerun_because = False, because
+
+
+def _checked_notebooks(run: Path, manifest: dict[str, Any], entries: list[dict[str, Any]],
+                       anchored: bool, report: AuditReport) -> dict[str, Any]:
+    """Return every executed notebook whose code is a trusted template's with the recorded
+    parameters injected; record a failure for any other (then nothing is executed), or, with
+    no template to trust, that the notebooks are not re-executed and which anchor to give."""
+    from evaluation.runs.trust import check_code, template_of, trusted_templates
+
+    trusted, missing = trusted_templates(run, manifest, anchored)
+    if missing:
+        for line in missing:
+            report.note(line)
+        _not_rerun(report, "no template to trust: notebooks not re-executed. Give "
+                   "--manifest-sha256 with the sha256 `evaluation run` printed (kept in the "
+                   "procurement file), or audit with the workbook version that made the run",
+                   "no trusted template; give --manifest-sha256")
+        return {}
+    for t in sorted(trusted.values(), key=lambda t: t.name):
+        report.good(f"templates/{t.name}: trusted ({t.anchor})")
+    checked: dict[str, Any] = {}
+    for entry in entries:
+        path = entry["path"]
+        # runs since stages record each notebook's template; older ones follow the rule
+        template = trusted.get(str(entry.get("template") or template_of(path)))
+        try:
+            executed = nbformat.reads((run / path).read_text(encoding="utf-8"), as_version=4)
+        except (OSError, ValueError) as exc:
+            report.fail(f"{path}: not a readable notebook ({exc}); nothing was executed")
+            continue
+        problem = "no template recorded for it" if template is None else check_code(
+            executed, nbformat.reads(template.source.decode("utf-8"), as_version=4),
+            dict(entry.get("parameters", {})))
+        if problem:
+            report.fail(f"{path}: {problem}; nothing was executed")
+        else:
+            checked[path] = executed
+    if report.ok:
+        report.good(f"{len(checked)} notebooks: code equals the trusted templates, parameters "
+                    "the recorded ones")
+    return checked
 
 
 def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = True,
@@ -289,7 +394,7 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
                     + (f"; FAILED.txt: {why}" if why else "") + ")")
     else:
         _check_complete(run, manifest, report)
-    _check_anchor(run, manifest, report, manifest_sha256)
+    anchored = _check_anchor(run, manifest, report, manifest_sha256)
     _check_files(run, manifest, report)
     _check_added_originals(manifest, report)
     exact = same_machine(manifest.get("environment", {}))
@@ -301,16 +406,24 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
         report.note(f"paths recorded under {executed_in} are mapped to {run}")
     entries = [n for n in manifest.get("notebooks", []) if n.get("status") == "ok"]
     if not rerun:
-        report.note("hashes only: notebooks were not re-executed")
-        report.rerun = False
+        _not_rerun(report, "hashes only: notebooks were not re-executed",
+                   "run the audit without --hashes-only for the full verdict")
         entries = []
+    elif not report.ok:
+        _not_rerun(report, "notebooks not re-executed: nothing from a run folder that fails "
+                   "a check is executed", "a check failed")
+        entries = []
+    checked = _checked_notebooks(run, manifest, entries, anchored, report) if entries else {}
     with tempfile.TemporaryDirectory(prefix="evaluation-audit-") as tmp:
         job_list = []
-        for entry in entries:
-            source = run / entry["path"]
-            params = recorded_parameters(source) if source.is_file() else {}
+        for entry in entries if report.ok and report.rerun else []:
+            # the checked copy is executed, not the file in the run folder, which may change
+            source = Path(tmp) / "checked" / entry["path"]
+            source.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(checked[entry["path"]], str(source))
+            params = dict(entry.get("parameters", {}))
             rebased = {k: _rebase(v, executed_in, str(run)) for k, v in params.items()}
-            out = Path(tmp) / entry["path"]
+            out = Path(tmp) / "rerun" / entry["path"]
             out.parent.mkdir(parents=True, exist_ok=True)
             job_list.append(Job(entry["path"], str(source), str(out),
                                 None if rebased == params else rebased))
@@ -336,15 +449,15 @@ def audit_run(run_dir: Path | str, *, jobs: int | None = None, progress: bool = 
             else:
                 report.good(f"{job.name}: re-run agrees within {RELATIVE_TOLERANCE:g} "
                             f"(largest relative difference {cmp.largest_rel:.3g})")
-    committee = run / "committee.ipynb"
+    source = run / stage_of(manifest).results_from
     results = run / "results.json"
-    if committee.is_file() and results.is_file():
-        payload = read_payload(committee)
+    if source.is_file() and results.is_file():
+        payload = read_payload(source)
         stored = json.loads(results.read_text(encoding="utf-8"))
         cmp = compare_values(payload.get("results") if payload else None, stored, exact=True)
         if cmp.differences:
-            report.fail(f"results.json differs from the committee notebook's payload: "
+            report.fail(f"results.json differs from {source.name}'s payload: "
                         f"{cmp.differences[0]}")
         else:
-            report.good("results.json equals the committee notebook's payload")
+            report.good(f"results.json equals {source.name}'s payload")
     return report

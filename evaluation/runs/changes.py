@@ -62,19 +62,57 @@ def compare_tenders(old: Any, new: Any) -> dict[str, Any]:
     }
 
 
-def change_record(parent: Path, tender: Any) -> dict[str, Any]:
-    """Return the change record of a new run against the previous complete run in ``parent``."""
-    from evaluation.data.tender import load_tender
-
+def previous_copy(parent: Path) -> tuple[str, Path] | dict[str, Any]:
+    """Return the previous complete run's name and its copy of the tender folder, or the
+    change record to write when there is none or it cannot be read."""
     found = previous_run(parent)
     if found is None:
         return {"previous_run": None}
     previous, manifest = found
+    copy = find_tender_copy(previous, manifest)
+    if copy is None:
+        return {"previous_run": previous.name,
+                "error": f"FileNotFoundError: {previous}/inputs: no tender copy"}
+    return previous.name, copy
+
+
+def change_record(parent: Path, tender: Any) -> dict[str, Any]:
+    """Return the change record of a new run against the previous complete run in ``parent``."""
+    from evaluation.data.tender import load_tender
+
+    found = previous_copy(parent)
+    if isinstance(found, dict):
+        return found
+    name, copy = found
     try:
-        copy = find_tender_copy(previous, manifest)
-        if copy is None:
-            raise FileNotFoundError(f"{previous}/inputs: no tender copy")
         old = load_tender(copy, ignore_seal=True)
     except Exception as exc:  # an unreadable earlier run must not stop a new one
-        return {"previous_run": previous.name, "error": f"{type(exc).__name__}: {exc}"}
-    return {"previous_run": previous.name, **compare_tenders(old, tender)}
+        return {"previous_run": name, "error": f"{type(exc).__name__}: {exc}"}
+    return {"previous_run": name, **compare_tenders(old, tender)}
+
+
+def plan_change_record(parent: Path, plan: Any) -> dict[str, Any]:
+    """Return the change record of a gate's or the purchase's run against the previous complete
+    run of the same stage: the contract changes (targets, thresholds, instalments …) between
+    the plans, with the reasons the plan's lock records for them."""
+    from evaluation.common.errors import ProblemList
+    from evaluation.data.partnership import awarded
+    from evaluation.data.partnership_plan import read_plan
+    from evaluation.process.contract import contract_changes, plan_changes
+
+    found = previous_copy(parent)
+    if isinstance(found, dict):
+        return found
+    name, copy = found
+    try:
+        old = read_plan(copy, ProblemList(), awarded(copy), "plan.yaml")
+        if old is None:
+            raise ValueError(f"{name}: its plan no longer reads")
+    except Exception as exc:  # an unreadable earlier run must not stop a new one
+        return {"previous_run": name, "error": f"{type(exc).__name__}: {exc}"}
+    history = contract_changes(plan.source)
+    start = next((k for k, c in enumerate(history) if c.get("previous_sha256") == old.sha256),
+                 len(history))
+    return {"previous_run": name, "plan_changed": old.sha256 != plan.sha256,
+            "contract_changes": plan_changes(old, plan),
+            "reasons": history[start:] if old.sha256 != plan.sha256 else []}

@@ -6,6 +6,7 @@ hash is over the copied inputs and templates (:func:`run_digest`, recomputed by 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evaluation.common.errors import InputError, Problem, ProblemList
+from evaluation.runs.stages import Stage, award_stage, stage_files
 
 if TYPE_CHECKING:
     from evaluation.core.tender import Tender
@@ -21,12 +23,10 @@ if TYPE_CHECKING:
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
-def input_files(tender: Tender) -> list[Path]:
-    """Return every file of the tender folder (hidden and lock files left out) and its model."""
-    files = [p for p in sorted(tender.folder.rglob("*")) if p.is_file()
-             and not any(part.startswith((".", "~$")) for part in
-                         p.relative_to(tender.folder).parts)]
-    return [*files, tender.model.source]
+def input_files(tender: Tender, stage: Stage | None = None) -> list[Path]:
+    """Return the files of the tender folder a run of ``stage`` copies (hidden and lock files
+    left out; default the award) and its model."""
+    return [*stage_files(tender.folder, stage or award_stage()), tender.model.source]
 
 
 def copy_inputs(files: list[Path], target: Path) -> tuple[Path, list[tuple[Path, Path]]]:
@@ -50,13 +50,15 @@ def run_digest(entries: list[dict[str, Any]]) -> str:
     return digest.hexdigest()[:8]
 
 
-def check_templates(folder: Path) -> list[Path]:
-    """Return the two notebook templates in ``folder`` after checking each is a notebook with
-    one cell tagged ``parameters``; raise :class:`InputError` before anything is written."""
+def check_templates(folder: Path, names: tuple[str, ...] = ("proposal.ipynb",
+                                                             "committee.ipynb")) -> list[Path]:
+    """Return the notebook templates ``names`` in ``folder`` after checking each is a notebook
+    with one cell tagged ``parameters``; raise :class:`InputError` before anything is
+    written."""
     import nbformat
 
     problems = ProblemList()
-    templates = [folder / "proposal.ipynb", folder / "committee.ipynb"]
+    templates = [folder / name for name in names]
     for path in templates:
         try:
             nb = nbformat.read(str(path), as_version=4)
@@ -78,14 +80,15 @@ def check_templates(folder: Path) -> list[Path]:
     return templates
 
 
-def runs_folder(out: Path, tender: Tender) -> Path:
-    """Return ``out/<tender>`` after checking ``out`` can hold runs (nothing is created)."""
+def runs_folder(out: Path, folder: Path, subfolder: str = "") -> Path:
+    """Return ``out/<tender>[/<subfolder>]`` (``folder`` the tender's) after checking ``out``
+    can hold runs (nothing is created)."""
     resolved = out.resolve()
-    runs = (resolved / tender.id).resolve()  # where this tender's runs go
+    runs = (resolved / folder.name).resolve()  # where this tender's runs go
     problem = None
     if resolved.exists() and not resolved.is_dir():
         problem = "is a file, not a folder"
-    elif runs == tender.folder or tender.folder in runs.parents:
+    elif runs == folder or folder in runs.parents:
         problem = ("is inside the tender folder: the next run would copy this run's files "
                    "as inputs")
     else:
@@ -97,7 +100,7 @@ def runs_folder(out: Path, tender: Tender) -> Path:
     if problem:
         raise InputError([Problem("--out", "runs folder", problem, found=str(out),
                                   expected="a folder outside the tender, e.g. runs")])
-    return resolved / tender.id
+    return resolved / folder.name / subfolder if subfolder else resolved / folder.name
 
 
 def reservation(final: Path) -> Path:
@@ -120,10 +123,13 @@ def reserve_name(parent: Path, name: str) -> Path:
         candidate = parent / f"{name}.{n}"
 
 
-def mark_failed(work: Path, target: Path, exc: BaseException) -> None:
-    """Record why a run stopped and rename its folder ``<name>-failed``."""
-    try:
+def mark_failed(work: Path, target: Path, exc: BaseException) -> Path:
+    """Record why a run stopped, rename its folder ``target`` (``<name>-failed`` or
+    ``<name>-interrupted``) and return where it is now."""
+    with contextlib.suppress(OSError):  # a full disk: the name alone says it
         (work / "FAILED.txt").write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
+    try:
         work.rename(target)
     except OSError:  # the folder keeps its temporary name: still clearly not complete
-        pass
+        return work
+    return target

@@ -14,14 +14,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation.analysis.rounds import RoundsComparison, compare_rounds, rounds_object
 from evaluation.common.labels import format_money, format_number, format_range
 from evaluation.common.labels import pick as _t
+from evaluation.common.markup import markdown_code
 from evaluation.core.evaluation import Evaluation
 from evaluation.core.results import score_object
 from evaluation.core.scoring import evaluate_tender
+from evaluation.core.words import (
+    SAMPLERS,
+    price_model_name,
+    proposal_status,
+    tie_break_words,
+    word,
+)
 from evaluation.data.tender import load_tender
 from evaluation.views import figures
-from evaluation.views.display import publish_result, show_figure, show_markdown, show_table
+from evaluation.views.display import (
+    inline,
+    publish_result,
+    show_figure,
+    show_markdown,
+    show_table,
+)
 
 
 @dataclass
@@ -46,20 +61,23 @@ class CommitteeView:
         tender, model = ev.tender, ev.model
         n = len(ev.proposal_ids)
         excluded = int(np.sum(ev.excluded))
-        lines = [f"# {tender.title.get(lang)}", "",
-                 _t(lang, f"Evalueringsmodell: **{model.title.get(lang)}** "
-                          f"(`{model.id}`, sha256 `{model.sha256[:12]}…`).",
-                    f"Evaluation model: **{model.title.get(lang)}** "
-                    f"(`{model.id}`, sha256 `{model.sha256[:12]}…`)."), "",
+        m = inline
+        title, code = m(model.title.get(lang)), markdown_code(model.id)
+        lines = [f"# {m(tender.title.get(lang))}", "",
+                 _t(lang, f"Evalueringsmodell: **{title}** "
+                          f"({code}, sha256 `{model.sha256[:12]}…`).",
+                    f"Evaluation model: **{title}** "
+                    f"({code}, sha256 `{model.sha256[:12]}…`)."), "",
                  _t(lang, f"{n} tilbud er mottatt; {excluded} er ikke med i rangeringen. "
                           f"Det skal velges {tender.partners} partner(e).",
                     f"{n} proposals were received; {excluded} are not ranked. "
                     f"{tender.partners} partner(s) are to be selected.")]
         if ev.winner:
-            lines += ["", _t(lang, f"**Vinner: tilbud {ev.winner}.** Valgte partnere: "
-                                   f"{', '.join(ev.partners)}.",
-                             f"**Winner: proposal {ev.winner}.** Selected partners: "
-                             f"{', '.join(ev.partners)}.")]
+            partners = m(", ".join(ev.partners))
+            lines += ["", _t(lang, f"**Vinner: tilbud {m(ev.winner)}.** Valgte partnere: "
+                                   f"{partners}.",
+                             f"**Winner: proposal {m(ev.winner)}.** Selected partners: "
+                             f"{partners}.")]
         show_markdown("\n".join(lines))
 
     def ranking(self) -> None:
@@ -77,17 +95,15 @@ class CommitteeView:
             if ev.evaluated_price is not None:
                 row[_t(lang, "Evaluert pris", "Evaluated price")] = format_money(
                     p.get("evaluated_price"), lang, ev.tender.currency)
-            row[_t(lang, "Status", "Status")] = (
-                _t(lang, "partner", "partner") if p["partner"] else
-                (p["exclusion_reason"] or "") if p["excluded"] else "")
+            row[_t(lang, "Status", "Status")] = proposal_status(p, lang)
             rows.append(row)
+        rules = inline(tie_break_words(ev.model).get(lang))
         show_markdown(_t(lang, "## Rangering og valg av partnere\n\nTilbudene i rangert "
                                "rekkefølge. Like summer avgjøres av modellens utslagsregler "
-                               f"({', '.join(ev.model.tie_break)}), aldri av rekkefølge "
-                               "eller tilfeldighet.",
+                               f"({rules}), aldri av rekkefølge eller tilfeldighet.",
                          "## Ranking and partner selection\n\nThe proposals in rank order. "
                          "Equal totals are decided by the model's tie-break rules "
-                         f"({', '.join(ev.model.tie_break)}), never by order or chance."))
+                         f"({rules}), never by order or chance."))
         show_table(pd.DataFrame(rows), lang, uuid="ranking")
 
     def points_chart(self) -> None:
@@ -135,7 +151,7 @@ class CommitteeView:
                          _t(lang, "Vedtatt", "Agreed"): float(panel.aggregated[i, q]),
                          _t(lang, "Løsning", "Resolution"): text})
         if rows:
-            show_table(pd.DataFrame(rows), lang, uuid="disagreement")
+            show_table(pd.DataFrame(rows), lang, uuid="disagreement", confidential=True)
 
     def diagnostics(self) -> None:
         """Show realised against nominal weights, NOK per quality point and the warnings."""
@@ -161,7 +177,7 @@ class CommitteeView:
         warnings = [w.get(lang) for w in ev.warnings]
         if warnings:
             show_markdown(_t(lang, "### Advarsler", "### Warnings") + "\n\n" +
-                          "\n".join(f"- {w}" for w in warnings))
+                          "\n".join(f"- {inline(w)}" for w in warnings))
 
     @cached_property
     def _scores(self) -> dict[str, Any]:
@@ -210,16 +226,22 @@ class CommitteeView:
                                  format_range(entry["partners_low"], entry["partners_high"], lang),
                              _t(lang, "Samme rangering", "Same ranking"):
                                  format_range(entry["ranking_low"], entry["ranking_high"], lang)})
+            show_markdown(_t(lang, "_Én vekt om gangen, de andre vektene skalert "
+                                   "forholdsmessig: de kan da havne utenfor sine kunngjorte "
+                                   "intervaller._",
+                             "_One weight at a time, the other weights rescaled "
+                             "proportionally: they may then leave their announced ranges._"))
             show_table(pd.DataFrame(rows), lang, uuid="stability")
         smaa = result["smaa"]
         if smaa.get("rank_acceptability"):
+            drawn = word(SAMPLERS, str(smaa["sampler"]))
             show_markdown(_t(lang, f"### Simulerte vekter (SMAA-2)\n\n{smaa['samples']} "
-                                   f"vektsett trukket ({smaa['sampler']}, frø {smaa['seed']}). "
+                                   f"vektsett trukket {drawn.nb} (frø {smaa['seed']}). "
                                    "Tabellen viser andelen trekk der hvert tilbud får hver "
                                    "plass, og konfidensfaktoren (andelen det vinner med sine "
                                    "sentrale vekter).",
                              f"### Simulated weights (SMAA-2)\n\n{smaa['samples']} weight "
-                             f"vectors drawn ({smaa['sampler']}, seed {smaa['seed']}). The "
+                             f"vectors drawn {drawn.en} (seed {smaa['seed']}). The "
                              "table shows the share of draws in which each proposal takes "
                              "each rank, and its confidence factor (the share it wins with "
                              "its central weights)."))
@@ -243,7 +265,8 @@ class CommitteeView:
                              "is removed, or a dominated decoy added, under the model's price "
                              "model and the alternatives?"))
             show_table(pd.DataFrame([{
-                _t(lang, "Prismodell", "Price model"): r["price_model"],
+                _t(lang, "Prismodell", "Price model"): price_model_name(r["price_model"],
+                                                                        lang),
                 _t(lang, "Vinner", "Winner"): r["winner"],
                 _t(lang, "Tester", "Tests"): str(r["tests"]),
                 _t(lang, "Vinnerbytter", "Winner changes"):
@@ -257,11 +280,33 @@ class CommitteeView:
             return
         from evaluation.views.panel import WeightPanel
 
-        WeightPanel(self.evaluation, self.language).show()
+        lang = self.language
+        show_markdown(_t(lang, "## Vektene: hvor robust er valget?\n\nFlytt en glidebryter "
+                               "med musen eller piltastene og se rangeringen følge.",
+                         "## The weights: how robust is the choice?\n\nMove a slider with "
+                         "the mouse or the arrow keys and watch the ranking follow."))
+        # the panel quotes the SMAA result shown under "Sensitivity": one result per page
+        WeightPanel(self.evaluation, lang, smaa_summary=self.analysis["smaa"]).show()
+
+    def negotiation(self) -> None:
+        """Show the conduct and progress of the negotiation, round over round (a tender
+        without rounds: one line)."""
+        from evaluation.views.negotiation import show_negotiation
+
+        show_negotiation(self.evaluation, self._rounds, self.language)
+
+    @cached_property
+    def _rounds(self) -> RoundsComparison | None:
+        """The rounds evaluated side by side (``None``: no rounds): computed once."""
+        return compare_rounds(self.evaluation.tender)
 
     def result(self) -> dict[str, Any]:
-        """Return the committee's result payload: the ``score`` object and the sensitivity."""
-        return {**self._scores, "sensitivity": self.analysis}
+        """Return the committee's result payload: the ``score`` object and the sensitivity,
+        and with negotiation rounds the rounds compared."""
+        out = {**self._scores, "sensitivity": self.analysis}
+        if self._rounds is not None:
+            out["rounds"] = rounds_object(self._rounds)
+        return out
 
     def publish(self) -> None:
         """Display the result payload (the notebook's last output)."""

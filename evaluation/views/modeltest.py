@@ -22,9 +22,10 @@ from evaluation.analysis.modeltest import (
 )
 from evaluation.common.labels import format_money, format_number, format_percent, yes_no
 from evaluation.common.labels import pick as _t
+from evaluation.common.markup import markdown_code
 from evaluation.core.model import Model
 from evaluation.data.criteria import load_model
-from evaluation.views.display import figure_bundle, publish_result, style_table
+from evaluation.views.display import figure_bundle, inline, publish_result, style_table
 
 Bundle = dict[str, Any]
 
@@ -142,25 +143,24 @@ class ModelTestView:
         r, lang = self.result, self.language
         s = r.settings
         model: Model = r.model
-        rerun = (f"evaluation model-test {model.source.name} --competitions {s.competitions} "
-                 f"--seed {s.seed}")
+        rerun = markdown_code(f"evaluation model-test {model.source.name} --competitions "
+                              f"{s.competitions} --seed {s.seed}")
+        title, code = inline(model.title.get(lang)), markdown_code(model.id)
         lines = [
             _t(lang, "# Test av evalueringsmodellen", "# Testing the evaluation model"), "",
-            _t(lang, f"Modell: **{model.title.get(lang)}** (`{model.id}`, sha256 "
-                     f"`{model.sha256[:12]}…`).",
-               f"Model: **{model.title.get(lang)}** (`{model.id}`, sha256 "
-               f"`{model.sha256[:12]}…`)."), "",
+            _t(lang, f"Modell: **{title}** ({code}, sha256 `{model.sha256[:12]}…`).",
+               f"Model: **{title}** ({code}, sha256 `{model.sha256[:12]}…`)."), "",
             _t(lang, f"{s.competitions} fiktive konkurranser med {s.proposals[0]}–"
                      f"{s.proposals[1]} tilbud; priser lognormalt rundt budsjettet med spredning "
                      f"{format_percent(100 * s.spread, lang, 0)}, korrelasjon mellom pris og "
                      f"kvalitet {format_number(s.correlation, lang, 2)}; frø {s.seed}. "
-                     f"Kjør på nytt med `{rerun}`.",
+                     f"Kjør på nytt med {rerun}.",
                f"{s.competitions} fictitious competitions of {s.proposals[0]}–"
                f"{s.proposals[1]} proposals; prices log-normal around the budget with spread "
                f"{format_percent(100 * s.spread, lang, 0)}, correlation between price and "
                f"quality {format_number(s.correlation, lang, 2)}; seed {s.seed}. Re-run with "
-               f"`{rerun}`."), "",
-            f"**{r.conclusion(lang)}**",
+               f"{rerun}."), "",
+            f"**{inline(r.conclusion(lang))}**",
         ]
         self._markdown("\n".join(lines))
 
@@ -273,8 +273,8 @@ class ModelTestView:
         r, lang = self.result, self.language
         g = r.generated
         lines = [_t(lang, "## Forutsetninger", "## Assumptions"), ""]
-        lines += [f"- {a.get(lang)}" for a in r.assumptions]
-        lines += [f"- {n.get(lang)}" for n in r.notes]
+        lines += [f"- {inline(a.get(lang))}" for a in r.assumptions]
+        lines += [f"- {inline(n.get(lang))}" for n in r.notes]
         lines.append("- " + _t(
             lang, f"I snitt {format_number(g['proposals_mean'], lang, 1)} tilbud per "
                   f"konkurranse; {_pct(g['excluded_share'], lang)} av tilbudene falt under et "

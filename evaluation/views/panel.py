@@ -2,39 +2,51 @@
 
 Only for an interactive session (JupyterLab or Voila); batch runs never build it. The published
 weights are binding: the panel shows how robust the award is, it changes nothing. Every number
-comes from :mod:`evaluation.analysis.reweight`; this module holds the widgets and the words.
+comes from :mod:`evaluation.analysis.reweight` and :mod:`evaluation.analysis.ranges`; the
+words are in :mod:`evaluation.views.panel_html`; this module holds the widgets.
+
+**The kernel owns the weights.** Each slider holds its weight in whole tenths of a percent
+(an ``IntSlider`` over 0–1000, :data:`~evaluation.analysis.reweight.UNITS`), and the weights
+the kernel scores with are exactly those tenths, rebalanced by largest-remainder rounding so
+each group sums to exactly 100.0 (:func:`~evaluation.analysis.reweight.rebalance`). A value the
+browser sends that equals what the kernel last sent for that slider is an echo and is
+ignored; only a slider whose value differs was moved. (Weights off the slider's grid made the
+browser snap and send them back, and the panel took each echo for a move: it looped.)
 """
 
 from __future__ import annotations
 
-import html
+import re
+import secrets
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as w
 import numpy as np
-import plotly.graph_objects as go
 
-from evaluation.analysis.reweight import Change, WeightTree, changes_between, keep_sum, rank_order
-from evaluation.analysis.sensitivity import DEFAULT_SEED, smaa
-from evaluation.common.labels import format_number
+from evaluation.analysis.ranges import RangeVerdict, verdict_of
+from evaluation.analysis.reweight import (
+    UNITS,
+    Change,
+    WeightTree,
+    changes_between,
+    keep_sum,
+    rank_order,
+    rebalance,
+    round_shares,
+)
+from evaluation.analysis.sensitivity import DEFAULT_SAMPLES, DEFAULT_SEED, smaa
+from evaluation.common.labels import format_percent
 from evaluation.common.labels import pick as _t
 from evaluation.core.evaluation import Evaluation
 from evaluation.views import figures
+from evaluation.views import panel_html as words
 from evaluation.views.display import figure_bundle
 
-SMAA_SAMPLES = 2000
-_STYLE = {"description_width": "17em"}
-_ALERT = "background:#fdecea;border-left:5px solid #c0504d;padding:6px 10px;margin:4px 0"
-_CALM = "background:#eef6ee;border-left:5px solid #2e8540;padding:6px 10px;margin:4px 0"
-_CELL = "padding:2px 10px;border-bottom:1px solid #ddd"
-_NOTE = "background:#eef3f8;border-left:5px solid #1f4e79;padding:6px 10px;margin:4px 0"
+Key = tuple[str, int]  # ("main", k) or ("sub", s)
 
 
-def _ids(ids: tuple[str, ...]) -> str:
-    return ", ".join(ids)
-
-
-def _show(output: w.Output, figure: go.Figure) -> None:
+def _show(output: w.Output, figure: dict[str, Any]) -> None:
     """Replace what ``output`` shows by ``figure``, a static plotly mime bundle.
 
     The whole state is one trait, so the front end always ends on the last figure sent,
@@ -44,88 +56,151 @@ def _show(output: w.Output, figure: go.Figure) -> None:
                        "metadata": {}},)
 
 
-class WeightPanel:
-    """Weight sliders with a live ranking, a stacked bar chart and a winner-change signal.
+def _percent(ids: tuple[str, ...], shares: np.ndarray, units: np.ndarray) -> dict[str, float]:
+    """Return the weights in percent: the tenths themselves (27.2, not 100 × 0.272) whenever
+    the shares are the tenths, as they are after every move."""
+    exact = np.array_equal(units / UNITS, shares)
+    return {c: float(u) / (UNITS / 100) if exact else 100.0 * float(x)
+            for c, u, x in zip(ids, units, shares, strict=True)}
 
-    ``sliders`` holds one slider per main criterion and ``sub_sliders`` one per sub-criterion
-    (the direct children of each main group, shown on request); ``table``, ``signal`` and the
-    two charts show the outcome. ``figure`` and ``heatmap`` are plain ``go.Figure`` objects,
-    the charts' state; ``figure_view`` and ``heatmap_view`` are ``Output`` widgets showing them
-    as static plotly mime bundles, replaced whole on every change. (Not ``go.FigureWidget``:
-    its anywidget front end drops every later update once its 5 MB module took more than 2 s
-    to load.) For award models other than weighted points the panel holds only the ``banner``
-    and a note (``tree`` is ``None``, no sliders).
+
+class WeightPanel:
+    """Weight sliders with a live ranking, a stacked bar chart, a winner-change signal and the
+    verdict over the announced ranges.
+
+    ``sliders`` holds one ``IntSlider`` (tenths of a percent) per main criterion and
+    ``sub_sliders`` one per sub-criterion (shares of their group, shown on request);
+    ``readouts`` the weight shown after each; ``table``, ``signal``, ``verdict`` and the chart
+    ``figure_view`` (an ``Output`` showing the plotly specification ``figure``, replaced whole
+    on every change) show the outcome. ``smaa_summary`` is the ``smaa`` object the verdict
+    quotes (the committee view passes its own, so one page shows one SMAA result). For award
+    models other than weighted points the panel holds only the ``banner`` and a note.
     """
 
-    def __init__(self, evaluation: Evaluation, language: str = "nb") -> None:
+    def __init__(self, evaluation: Evaluation, language: str = "nb",
+                 smaa_summary: Mapping[str, Any] | None = None) -> None:
         self.evaluation, self.language = evaluation, language
         lang = language
-        self._busy = False  # set while the panel itself moves sliders: no re-entrant callbacks
+        self._busy = False  # set while the kernel writes sliders: its own changes are no moves
         self.banner = w.HTML(
-            f'<div style="{_NOTE}"><b>' + _t(lang, "De publiserte vektene er bindende.",
-                                            "The published weights are binding.") + "</b> " +
-            _t(lang, "Panelet viser bare hvor robust tildelingen er når vektene endres; det "
-                     "endrer ikke evalueringen.",
-               "This panel only shows how robust the award is when the weights change; it "
-               "does not change the evaluation.") + "</div>")
-        self.sliders: dict[str, w.FloatSlider] = {}
-        self.sub_sliders: dict[str, w.FloatSlider] = {}
-        self.signal, self.table, self.total = w.HTML(), w.HTML(), w.HTML()
+            f'<div style="{words.NOTE}"><b>' + _t(lang, "De publiserte vektene er bindende.",
+                                                  "The published weights are binding.") +
+            "</b> " + _t(lang, "Panelet viser bare hvor robust tildelingen er når vektene "
+                               "endres; det endrer ikke evalueringen.",
+                         "This panel only shows how robust the award is when the weights "
+                         "change; it does not change the evaluation.") + "</div>")
+        self.sliders: dict[str, w.IntSlider] = {}
+        self.sub_sliders: dict[str, w.IntSlider] = {}
+        self.readouts: dict[str, w.HTML] = {}
+        self.signal, self.table, self.total, self.verdict = w.HTML(), w.HTML(), w.HTML(), w.HTML()
         if evaluation.model.award_model != "weighted_points" or not evaluation.order:
-            self.signal.value = f'<div style="{_NOTE}">' + _t(
+            self.signal.value = f'<div style="{words.NOTE}">' + _t(
                 lang, "Vektpanelet gjelder tildelingsmodellen vektede poeng med minst ett "
                       "rangert tilbud.",
                 "The weight panel applies to the weighted-points award model with at least "
                 "one ranked proposal.") + "</div>"
             self.tree: WeightTree | None = None
+            self.range_verdict: RangeVerdict | None = None
             self.widget: w.Widget = w.VBox([self.banner, self.signal])
             return
         tree = self.tree = WeightTree.of(evaluation)
-        self._main, self._sub = tree.main_published.copy(), tree.sub_published.copy()
         self._partners = min(evaluation.tender.partners, len(tree.ids))
         proposals = evaluation.tender.proposals
-        self._suppliers = {str(p): str(s) for p, s in
-                           zip(proposals.index, proposals["supplier"], strict=True)}
-        order = rank_order(tree.scores(self._main, self._sub)[:, :tree.n_keys])
+        self.suppliers = {str(p): str(s) for p, s in
+                          zip(proposals.index, proposals["supplier"], strict=True)}
+        order = rank_order(tree.scores(tree.main_published, tree.sub_published)[:, :tree.n_keys])
         self._published_rank = {tree.ids[p]: r for r, p in enumerate(order, start=1)}
         self.published_winner = tree.ids[order[0]]
         self.published_partners = tuple(sorted(tree.ids[p] for p in order[:self._partners]))
-        self._events: list[Change] = []
-        self._moved = ""
+        self._groups = [np.flatnonzero(tree.sub_main == k) for k in range(len(tree.main_ids))]
+        self._set_published()
         self._build_sliders(tree)
-        self.figure = go.Figure(figures.points_by_criterion(evaluation, lang))
-        _, summary = smaa(evaluation, SMAA_SAMPLES, DEFAULT_SEED)
-        self.heatmap = go.Figure(figures.rank_acceptability_heatmap(summary, lang))
-        self.figure_view, self.heatmap_view = w.Output(), w.Output()
-        _show(self.heatmap_view, self.heatmap)  # built once: SMAA does not follow the sliders
+        self.figure = figures.points_by_criterion(evaluation, lang)
+        self.figure_view = w.Output()
         self._refresh()
-        controls = w.VBox([*self.sliders.values(), self.total,
-                           w.HBox([self.reset_button, self.toggle]), self.sub_box],
-                          layout=w.Layout(flex="0 0 auto", margin="0 1em 0 0"))
+        self.range_verdict = verdict_of(evaluation)
+        if smaa_summary is None:
+            _, smaa_summary = smaa(evaluation, DEFAULT_SAMPLES, DEFAULT_SEED)
+        self.smaa_summary = smaa_summary
+        titles = {t.id: t.title.get(lang) for t in evaluation.model.criteria}
+        self.verdict.value = words.verdict_box(
+            words.verdict_sentence(self.range_verdict, titles, words.first_places(smaa_summary),
+                                   smaa_summary.get("sampler"), self.suppliers, lang),
+            bool(self.range_verdict and self.range_verdict.rivals), lang)
+        self.notes = w.HTML(words.notes(bool(self.sub_sliders), lang))
+        controls = w.VBox([*self._rows, self.total, w.HBox([self.reset_button, self.toggle]),
+                           self.sub_box, self.notes],
+                          layout=w.Layout(flex="0 1 56em", margin="0 1em 0 0"))
         outcome = w.VBox([self.signal, self.table], layout=w.Layout(flex="1 1 30em"))
         # Side by side when there is room, the ranking below the sliders when there is not.
         row = w.HBox([controls, outcome], layout=w.Layout(flex_flow="row wrap"))
-        self.widget = w.VBox([self.banner, row, self.figure_view, self.heatmap_view])
+        self.widget = w.VBox([self._style, self.banner, row, self.verdict, self.figure_view])
         self.widget.add_class("evaluation-weight-panel")
 
+    def _set_published(self) -> None:
+        """Set the kernel's weights to the published ones and the tenths shown to match."""
+        assert self.tree is not None
+        tree = self.tree
+        self._main = tree.main_published.copy()
+        self._sub = tree.sub_published.copy()
+        self._main_units = round_shares(self._main)
+        self._sub_units = np.zeros(len(self._sub), dtype=np.intp)
+        for group in self._groups:
+            self._sub_units[group] = round_shares(self._sub[group])
+        self._anchor: tuple[Key, np.ndarray, np.ndarray] | None = None
+        self._events: list[Change] = []
+        self._moved = ""
+
     def _build_sliders(self, tree: WeightTree) -> None:
-        """Create the main and sub-criterion sliders, the reset button and the toggle."""
+        """Create the slider rows (title, slider, readout, published weight and range), the
+        reset button and the sub-criterion toggle."""
         model, lang = self.evaluation.model, self.language
+        uid = secrets.token_hex(4)  # slider classes unique to this panel on the page
+        self._shown: dict[Key, int] = {}
+        self._slider_of: dict[Key, w.IntSlider] = {}
+        self._readout_of: dict[Key, w.HTML] = {}
+        marks: list[tuple[str, float, tuple[float, float] | None]] = []
+
+        def row(key: Key, cid: str, title: str, units: int, published: float,
+                span: tuple[float, float] | None, of_group: bool) -> w.HBox:
+            slider = w.IntSlider(value=int(units), min=0, max=UNITS, step=1, readout=False,
+                                 continuous_update=True, description="",
+                                 layout=w.Layout(width="18em"))
+            css = f"evaluation-slider-{uid}-{re.sub(r'[^A-Za-z0-9_-]', '_', cid)}"
+            slider.add_class(css)
+            marks.append((css, published, span))
+            slider.observe(self._on_slide(key), names="value")
+            readout = w.HTML(words.readout(cid, units / 10, lang),
+                             layout=w.Layout(width="4em"))
+            self._shown[key], self._slider_of[key], self._readout_of[key] = int(units), slider, \
+                readout
+            self.readouts[cid] = readout
+            box = w.HBox([w.HTML(words.title_label(title, "15em")), slider, readout,
+                          w.HTML(words.marker(published, span, lang, of_group))],
+                         layout=w.Layout(align_items="center"))
+            box.add_class("evaluation-weight-row")
+            return box
+
+        self._rows = []
         for k, top in enumerate(model.criteria):
-            self.sliders[top.id] = self._slider(top.title.get(lang), 100 * self._main[k])
-            self.sliders[top.id].observe(self._main_moved(k), names="value")
+            self._rows.append(row(("main", k), top.id, top.title.get(lang),
+                                  int(self._main_units[k]), 100 * tree.main_published[k],
+                                  top.weight_range, False))
+            self.sliders[top.id] = self._slider_of[("main", k)]
         boxes = []
         for k, top in enumerate(model.criteria):
             if not top.children:
                 continue
-            row = []
-            for s in np.flatnonzero(tree.sub_main == k):
+            rows = []
+            for s in self._groups[k]:
                 child = model.node(tree.sub_ids[s])
-                slider = self._slider(child.title.get(lang), 100 * self._sub[s])
-                slider.observe(self._sub_moved(int(s)), names="value")
-                self.sub_sliders[child.id] = slider
-                row.append(slider)
-            boxes.append(w.VBox([w.HTML(f"<b>{html.escape(top.title.get(lang))}</b>"), *row]))
+                rows.append(row(("sub", int(s)), child.id, child.title.get(lang),
+                                int(self._sub_units[s]), 100 * tree.sub_published[s], None,
+                                True))
+                self.sub_sliders[child.id] = self._slider_of[("sub", int(s))]
+            boxes.append(w.VBox([w.HTML(words.title_label(top.title.get(lang), "40em", True)),
+                                 *rows]))
+        self._style = w.HTML(words.css(marks))
         self.sub_box = w.VBox(boxes, layout=w.Layout(display="none"))
         self.toggle = w.ToggleButton(description=_t(lang, "Vis underkriterier",
                                                     "Show sub-criteria"),
@@ -137,26 +212,20 @@ class WeightPanel:
                                      button_style="primary", layout=w.Layout(width="20em"))
         self.reset_button.on_click(lambda _: self.reset())
 
-    @staticmethod
-    def _slider(description: str, value: float) -> w.FloatSlider:
-        return w.FloatSlider(value=value, min=0.0, max=100.0, step=0.5, readout=True,
-                             readout_format=".1f", description=description,
-                             tooltip=description, style=_STYLE, layout=w.Layout(width="40em"))
-
     @property
     def weights(self) -> dict[str, float]:
         """Return the current main-criterion weights (0–100, summing to 100)."""
         if self.tree is None:
             return {t.id: float(t.weight or 0.0) for t in self.evaluation.model.criteria}
-        return {m: 100.0 * float(v) for m, v in zip(self.tree.main_ids, self._main, strict=True)}
+        return _percent(self.tree.main_ids, self._main, self._main_units)
 
     @property
     def sub_weights(self) -> dict[str, float]:
         """Return the current sub-criterion weights within their main criterion (0–100)."""
         if self.tree is None:
             return {}
-        return {c: 100.0 * float(self._sub[s]) for s, c in enumerate(self.tree.sub_ids)
-                if c in self.sub_sliders}
+        every = _percent(self.tree.sub_ids, self._sub, self._sub_units)
+        return {c: every[c] for c in self.tree.sub_ids if c in self.sub_sliders}
 
     def show(self) -> None:
         """Display the panel."""
@@ -168,53 +237,80 @@ class WeightPanel:
         """Return every slider, the ranking and the charts to the published weights."""
         if self.tree is None:
             return
-        self._main = self.tree.main_published.copy()
-        self._sub = self.tree.sub_published.copy()
-        self._events, self._moved = [], ""
+        self._set_published()
         self._sync_sliders()
         self._refresh()
 
-    def _main_moved(self, k: int) -> Any:
+    def _on_slide(self, key: Key) -> Callable[[dict[str, Any]], None]:
         def moved(change: dict[str, Any]) -> None:
-            if self._busy or self.tree is None:
-                return
-            start = (self._main, self._sub)
-            self._main = keep_sum(self._main, k, float(change["new"]) / 100.0)
-            self._after_move(start, self.tree.main_ids[k], start[0][k], self._main[k])
+            new = int(change["new"])
+            if self._busy or new == self._shown[key]:
+                return  # the kernel's own write, or the browser echoing it back
+            self._move(key, new)
         return moved
 
-    def _sub_moved(self, s: int) -> Any:
-        def moved(change: dict[str, Any]) -> None:
-            if self._busy or self.tree is None:
-                return
-            start = (self._main, self._sub)
-            group = np.flatnonzero(self.tree.sub_main == self.tree.sub_main[s])
-            self._sub = keep_sum(self._sub, s, float(change["new"]) / 100.0, group)
-            self._after_move(start, self.tree.sub_ids[s], start[1][s], self._sub[s])
-        return moved
-
-    def _after_move(self, start: tuple[Any, Any], moved: str, old: float, new: float) -> None:
+    def _move(self, key: Key, units: int) -> None:
+        """Take a member's move of one slider to ``units`` tenths: rebalance its group from
+        where the member took it (the anchor), and show the outcome."""
         assert self.tree is not None
-        events = changes_between(self.tree, start, (self._main, self._sub), self._partners)
+        tree = self.tree
+        if self._anchor is None or self._anchor[0] != key:
+            self._anchor = (key, self._main.copy(), self._sub.copy())
+        _, start_main, start_sub = self._anchor
+        kind, i = key
+        if kind == "main":
+            group, local, start = np.arange(len(self._main)), i, start_main
+        else:
+            group = self._groups[int(tree.sub_main[i])]
+            local, start = int(np.flatnonzero(group == i)[0]), start_sub
+        new_units = rebalance(start[group], local, units)
+        line = keep_sum(start[group] / start[group].sum(), local, units / UNITS)
+        end_main, end_sub = start_main.copy(), start_sub.copy()
+        if kind == "main":
+            self._main_units = new_units
+            self._main = new_units / UNITS
+            end_main = line
+            self._moved = tree.main_ids[i]
+        else:
+            self._sub_units[group] = new_units
+            self._sub = self._sub.copy()
+            self._sub[group] = new_units / UNITS
+            end_sub[group] = line
+            self._moved = tree.sub_ids[i]
+        self._shown[key] = int(units)
+        # The crossings along the path the member took, on the exact proportional line.
+        events = changes_between(tree, (start_main, start_sub), (end_main, end_sub),
+                                 self._partners)
+        old, new = float(start[group][local]), units / UNITS
         self._events = [Change(e.kind, 100.0 * (old + e.at * (new - old)), e.before, e.after)
                         for e in events]
-        self._moved = moved
         self._sync_sliders()
         self._refresh()
 
     def _sync_sliders(self) -> None:
+        """Write every slider and readout whose weight changed (never the one just moved: its
+        value is already the member's)."""
         assert self.tree is not None
-        pairs = [(self.sliders[m], self._main[k]) for k, m in enumerate(self.tree.main_ids)]
-        pairs += [(self.sub_sliders[c], self._sub[s]) for s, c in enumerate(self.tree.sub_ids)
-                  if c in self.sub_sliders]
+        lang = self.language
+        units = {("main", k): int(u) for k, u in enumerate(self._main_units)}
+        units.update({("sub", s): int(self._sub_units[s]) for s in range(len(self._sub_units))
+                      if ("sub", s) in self._slider_of})
         self._busy = True
         try:
-            for slider, share in pairs:
-                # Only real changes: rewriting the slider being dragged would make it jitter.
-                if abs(slider.value - 100.0 * float(share)) > 1e-9:
-                    slider.value = 100.0 * float(share)
+            for key, value in units.items():
+                readout = words.readout(self._criterion(key), value / 10, lang)
+                if self._readout_of[key].value != readout:
+                    self._readout_of[key].value = readout
+                if self._slider_of[key].value != value:
+                    self._shown[key] = value
+                    self._slider_of[key].value = value
+                self._shown[key] = value
         finally:
             self._busy = False
+
+    def _criterion(self, key: Key) -> str:
+        assert self.tree is not None
+        return self.tree.main_ids[key[1]] if key[0] == "main" else self.tree.sub_ids[key[1]]
 
     def _toggled(self, change: dict[str, Any]) -> None:
         self.sub_box.layout.display = "flex" if change["new"] else "none"
@@ -229,75 +325,22 @@ class WeightPanel:
         scores = tree.scores(self._main, self._sub)
         order = rank_order(scores[:, :tree.n_keys])
         ranked = [tree.ids[p] for p in order]
-        with self.figure.batch_update():
-            for k, trace in enumerate(self.figure.data):
-                trace.x = ranked
-                trace.y = scores[order, tree.n_keys + k].tolist()  # JSON numbers, not bdata
-        _show(self.figure_view, self.figure)
         self.total.value = (_t(lang, "Sum av vektene: ", "Sum of the weights: ") +
-                            format_number(100.0 * float(self._main.sum()), lang, 1))
+                            format_percent(float(self._main_units.sum()) / 10, lang, 1))
         winner = ranked[0]
         partners = tuple(sorted(ranked[:self._partners]))
-        self.table.value = self._table_html(ranked, scores[order, 0], set(partners))
-        self.signal.value = self._signal_html(winner, partners)
-
-    def _table_html(self, ranked: list[str], totals: Any, partners: set[str]) -> str:
-        lang = self.language
-        head = "".join(f'<th style="{_CELL}">{h}</th>' for h in (
-            "#", _t(lang, "Tilbud", "Proposal"), _t(lang, "Leverandør", "Supplier"),
-            _t(lang, "Sum", "Total"), _t(lang, "Publisert plass", "Published rank")))
-        rows = []
-        for r, (pid, total) in enumerate(zip(ranked, totals, strict=True), start=1):
-            style = ' style="background:#eef6ee;font-weight:bold"' if pid in partners else ""
-            rows.append(f'<tr data-proposal="{html.escape(pid)}" data-rank="{r}"{style}>'
-                        f'<td style="{_CELL}">{r}</td><td style="{_CELL}">{html.escape(pid)}</td>'
-                        f'<td style="{_CELL}">{html.escape(self._suppliers.get(pid, ""))}</td>'
-                        f'<td style="{_CELL};text-align:right">'
-                        f"{format_number(float(total), lang, 2)}</td>"
-                        f'<td style="{_CELL};text-align:right">{self._published_rank[pid]}</td>'
-                        "</tr>")
-        caption = _t(lang, "Rangering med vektene over (partnere uthevet)",
-                     "Ranking with the weights above (partners in bold)")
-        return (f'<table class="evaluation-ranking" style="border-collapse:collapse">'
-                f"<caption>{caption}</caption><thead><tr>{head}</tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table>")
-
-    def _signal_html(self, winner: str, partners: tuple[str, ...]) -> str:
-        lang, model = self.language, self.evaluation.model
+        self.table.value = words.ranking_table(ranked, scores[order, 0].tolist(), set(partners),
+                                               self._published_rank, self.suppliers, lang)
         lines = []
         if self._moved:
-            name = html.escape(model.node(self._moved).title.get(lang))
-            for e in self._events:
-                at = format_number(e.at, lang, 1)
-                if e.kind == "winner":
-                    lines.append(_t(lang, f"Vinneren endres fra {e.before[0]} til {e.after[0]} "
-                                          f"når {name} passerer {at}.",
-                                    f"The winner changes from {e.before[0]} to {e.after[0]} "
-                                    f"when {name} passes {at}."))
-                else:
-                    lines.append(_t(lang, f"Partnerne endres fra {_ids(e.before)} til "
-                                          f"{_ids(e.after)} når {name} passerer {at}.",
-                                    f"The partners change from {_ids(e.before)} to "
-                                    f"{_ids(e.after)} when {name} passes {at}."))
-        changed = winner != self.published_winner or partners != self.published_partners
-        if changed:
-            state = "<b>" + _t(lang, f"Med disse vektene vinner {winner}", f"With these "
-                               f"weights {winner} wins") + "</b>" + (
-                _t(lang, f", ikke {self.published_winner} som med de publiserte vektene.",
-                   f", not {self.published_winner} as with the published weights.")
-                if winner != self.published_winner else
-                _t(lang, " som med de publiserte vektene.", " as with the published weights."))
-            if self._partners > 1 and partners != self.published_partners:
-                state += " <b>" + _t(lang, f"Partnerne blir {_ids(partners)}",
-                                     f"The partners become {_ids(partners)}") + "</b>" + _t(
-                    lang, f" (publisert: {_ids(self.published_partners)}).",
-                    f" (published: {_ids(self.published_partners)}).")
-        else:
-            state = _t(lang, f"Vinner ({winner}) og partnere ({_ids(partners)}) er de samme "
-                             "som med de publiserte vektene.",
-                       f"The winner ({winner}) and the partners ({_ids(partners)}) are the "
-                       "same as with the published weights.")
-        body = "".join(f"<div>{line}</div>" for line in lines)
-        return (f'<div class="evaluation-signal" data-winner="{html.escape(winner)}" '
-                f'data-changed="{str(changed).lower()}" style="{_ALERT if changed else _CALM}">'
-                f"{body}<div>{state}</div></div>")
+            title = self.evaluation.model.node(self._moved).title.get(lang)
+            lines = words.change_lines(self._events, title, self.suppliers, lang)
+        self.signal.value = words.signal(winner, partners, self.published_winner,
+                                         self.published_partners, self._partners, lines,
+                                         self.suppliers, lang)
+        # The chart last: drawing it holds the browser's main thread for about 0.1 s, and the
+        # table and the banner sent before it are shown before that.
+        for k, trace in enumerate(self.figure["data"]):
+            trace["x"] = ranked
+            trace["y"] = scores[order, tree.n_keys + k].tolist()
+        _show(self.figure_view, self.figure)

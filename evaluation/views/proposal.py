@@ -22,7 +22,13 @@ from evaluation.core.results import score_object
 from evaluation.core.scoring import evaluate_tender
 from evaluation.data.tender import load_tender
 from evaluation.views import figures
-from evaluation.views.display import publish_result, show_figure, show_markdown, show_table
+from evaluation.views.display import (
+    inline,
+    publish_result,
+    show_figure,
+    show_markdown,
+    show_table,
+)
 
 
 @dataclass
@@ -69,13 +75,14 @@ class ProposalView:
         """Show the title and the key facts: supplier, prices, total, rank, exclusion."""
         ev, lang, p = self.evaluation, self.language, self._entry
         currency = ev.tender.currency
-        lines = [f"# {_t(lang, 'Tilbud', 'Proposal')} {p['id']}: {p['supplier']}", "",
-                 f"*{ev.tender.title.get(lang)}*", ""]
+        m = inline  # every text from the tender folder, shown as typed
+        lines = [f"# {_t(lang, 'Tilbud', 'Proposal')} {m(p['id'])}: {m(p['supplier'])}", "",
+                 f"*{m(ev.tender.title.get(lang))}*", ""]
         n = int(np.sum(ev.included))
         if p["excluded"]:
-            lines.append(_t(lang, f"**Tilbudet er ikke med i rangeringen.** Grunn: "
-                                  f"{p['exclusion_reason']}",
-                            f"**The proposal is not ranked.** Reason: {p['exclusion_reason']}"))
+            reason = m(p["exclusion_reason"])
+            lines.append(_t(lang, f"**Tilbudet er ikke med i rangeringen.** Grunn: {reason}",
+                            f"**The proposal is not ranked.** Reason: {reason}"))
         else:
             lines.append(_t(
                 lang,
@@ -91,11 +98,11 @@ class ProposalView:
         for leaf in ev.model.price_leaves:
             assert leaf.price is not None
             value = p["prices"].get(leaf.price.field)
-            lines.append(f"- {leaf.title.get(lang)}: {format_money(value, lang, currency)}")
+            lines.append(f"- {m(leaf.title.get(lang))}: {m(format_money(value, lang, currency))}")
         titles = {leaf.price.field: leaf.title.get(lang) for leaf in ev.model.price_leaves
                   if leaf.price is not None}
         for field_ in p["abnormally_low"]:
-            field_ = titles.get(field_, field_)
+            field_ = m(titles.get(field_, field_))
             lines.append("- " + _t(lang, f"**Unormalt lav pris** ({field_}): leverandøren må "
                                          "bes forklare prisen før tilbudet eventuelt avvises "
                                          "(FOA § 24-9).",
@@ -113,7 +120,7 @@ class ProposalView:
                                        "(explanations.csv: proposal_id, asked, answer, "
                                        "decision)."))
             else:
-                first = {k: str(v).rstrip(". ") for k, v in answer.iloc[0].items()}
+                first = {k: m(str(v).rstrip(". ")) for k, v in answer.iloc[0].items()}
                 lines.append("  " + _t(lang, f"Forespurt {first['asked']}. Svar: "
                                              f"{first['answer']}. Beslutning: "
                                              f"{first['decision']}.",
@@ -122,11 +129,12 @@ class ProposalView:
         recusals = ev.tender.recusals
         if recusals is not None:
             for r in recusals[recusals["proposal_id"] == self.proposal_id].itertuples():
-                lines.append("- " + _t(lang, f"**Inhabilitet:** {r.evaluator} har fratrådt "
-                                             f"behandlingen av dette tilbudet ({r.reason}); "
+                who, why = m(r.evaluator), m(r.reason)
+                lines.append("- " + _t(lang, f"**Inhabilitet:** {who} har fratrådt "
+                                             f"behandlingen av dette tilbudet ({why}); "
                                              "poengene bygger på de andre evaluatorene.",
-                                       f"**Recusal:** {r.evaluator} took no part in "
-                                       f"evaluating this proposal ({r.reason}); the scores "
+                                       f"**Recusal:** {who} took no part in "
+                                       f"evaluating this proposal ({why}); the scores "
                                        "rest on the other evaluators."))
         show_markdown("\n".join(lines))
 
@@ -228,12 +236,13 @@ class ProposalView:
         if reference is None or ev.excluded[self._i]:
             return
         diffs = relative_strengths(ev, self.proposal_id, reference)
-        show_markdown(_t(lang, f"## Sterke og svake sider mot tilbud {reference}\n\n"
+        ref = inline(reference)
+        show_markdown(_t(lang, f"## Sterke og svake sider mot tilbud {ref}\n\n"
                                "Forskjell i vektede poeng per kriterium (positivt: bedre enn "
-                               f"{reference}). Dette er råstoffet til tildelingsmeddelelsen.",
-                         f"## Strengths and weaknesses against proposal {reference}\n\n"
+                               f"{ref}). Dette er råstoffet til tildelingsmeddelelsen.",
+                         f"## Strengths and weaknesses against proposal {ref}\n\n"
                          "Difference in weighted points per criterion (positive: better than "
-                         f"{reference}). This is the raw material of the award notice."))
+                         f"{ref}). This is the raw material of the award notice."))
         show_table(pd.DataFrame([{_t(lang, "Kriterium", "Criterion"):
                                   ev.model.node(c).title.get(lang),
                                   _t(lang, "Forskjell (poeng)", "Difference (points)"): d}

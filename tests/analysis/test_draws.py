@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from builders import tender_in_memory
+from builders import NO_ENVIRONMENT_CRITERIA, tender_in_memory
 
 from evaluation.analysis.draws import (
     Scorer,
@@ -31,7 +31,8 @@ from evaluation.core.scoring import below_minimum, evaluate_tender
 def tender(tmp_path: Path, criteria: list[dict[str, Any]],
            proposals: dict[str, dict[str, float]],
            scores: dict[str, dict[str, dict[str, float]]], **keys: Any) -> Any:
-    model = {"id": "d", "title": "d", "aggregation": "mean", "points": 100, **keys,
+    model = {"id": "d", "title": "d", "aggregation": "mean", "points": 100,
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, **keys,
              "criteria": criteria}
     path = tmp_path / "d.yaml"
     path.write_text(yaml.safe_dump(model))

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
-from builders import examples, tender_in_memory
+from builders import NO_ENVIRONMENT_CRITERIA, examples, tender_in_memory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -107,7 +107,8 @@ def test_a_rival_below_the_group_minimum_cannot_take_the_award(tmp_path: Path) -
     [35, 100], not [55.56, 100] as the plain weighted sum says; the ranking A, B holds on
     [58.33, 100] (B excluded below).
     """
-    model = {"id": "m", "title": "m", "aggregation": "mean", "points": 100,
+    model = {"id": "m", "title": "m", "aggregation": "mean",
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "points": 100,
              "criteria": [{"id": "q", "title": "q", "weight": 60, "minimum": 35,
                            "criteria": [{"id": "q1", "title": "q1", "weight": 100}]},
                           {"id": "p", "title": "p", "weight": 40,
@@ -132,7 +133,8 @@ def test_a_normalised_group_whose_best_changes_owner(tmp_path: Path) -> None:
     ... and its price edge (10 × 0.1 = 1 of 40 points… 40·(1 − 100/90 + 1)…) is checked
     against re-scoring rather than written out: every end must be where the full model
     changes its mind."""
-    model = {"id": "n", "title": "n", "aggregation": "mean", "points": 100,
+    model = {"id": "n", "title": "n", "aggregation": "mean",
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "points": 100,
              "criteria": [{"id": "q", "title": "q", "weight": 60,
                            "normalisation": "proportional",
                            "criteria": [{"id": "q1", "title": "q1", "weight": 70},
@@ -168,7 +170,8 @@ def tenders(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], dict[str, 
                "criteria": [inner, {"id": "q3", "title": "q3", "weight": 100 - w_a}]}
     if group_min is not None:
         quality["minimum"] = group_min
-    model = {"id": "h", "title": "h", "aggregation": "mean", "points": 100,
+    model = {"id": "h", "title": "h", "aggregation": "mean",
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "points": 100,
              "tie_break": ["quality"],
              "criteria": [quality,
                           {"id": "r", "title": "r", "weight": w_r,

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from builders import examples
+from builders import NO_ENVIRONMENT_CRITERIA, examples
 from conftest import DEMO_MODEL, ROOT, edit, line_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -66,6 +66,7 @@ def write_model(folder: Path, price: str, *, extra: str = "", minimum: str = "")
     path.write_text(f"""id: small
 title: Small
 language: en
+environment_exception: "{NO_ENVIRONMENT_CRITERIA}"
 tie_break: [quality, price]
 criteria:
   - id: quality
@@ -381,7 +382,8 @@ def test_model_test_normalises_as_scoring_does_on_a_one_to_five_scale(tmp_path: 
 
     path = tmp_path / "n.yaml"
     path.write_text(
-        "id: n\ntitle: n\naggregation: mean\npoints: 100\ncriteria:\n"
+        "id: n\ntitle: n\naggregation: mean\npoints: 100\n"
+        f'environment_exception: "{NO_ENVIRONMENT_CRITERIA}"\ncriteria:\n'
         "  - {id: q, title: q, weight: 40, scale: {min: 1, max: 5}, "
         "normalisation: proportional}\n"
         "  - {id: r, title: r, weight: 40}\n"
@@ -402,6 +404,7 @@ def test_model_test_shares_a_tie_as_scoring_does(tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     path.write_text(
         "id: t\ntitle: t\naggregation: mean\npoints: 100\ntie_break: [quality, price]\n"
+        f'environment_exception: "{NO_ENVIRONMENT_CRITERIA}"\n'
         "criteria:\n  - {id: q, title: q, weight: 60}\n"
         "  - {id: p, title: p, weight: 40, price: {model: proportional, field: price}}\n")
     model = load_model(path)

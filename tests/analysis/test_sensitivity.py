@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from builders import examples, tender_in_memory
+from builders import NO_ENVIRONMENT_CRITERIA, examples, tender_in_memory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -78,6 +78,7 @@ def test_interval_ends_are_exact_on_random_competitions(tmp_path, comp, node):
     import yaml
 
     model = {"id": "m", "title": "m", "aggregation": "mean", "tie_break": ["quality"],
+             "environment_exception": NO_ENVIRONMENT_CRITERIA,
              "criteria": [{"id": "q", "title": "q", "weight": 60, "criteria": [
                  {"id": "q1", "title": "q1", "weight": 50}, {"id": "q2", "title": "q2",
                                                               "weight": 50}]},
@@ -167,7 +168,8 @@ def _tied_pair_tender(tmp_path):
     100); the announced tie-break, sub-criterion q2, makes B the winner; C is worse on both."""
     import yaml
 
-    model = {"id": "t", "title": "t", "aggregation": "mean", "tie_break": ["q2"],
+    model = {"id": "t", "title": "t", "aggregation": "mean",
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "tie_break": ["q2"],
              "criteria": [{"id": "q", "title": "q", "weight": 60, "criteria": [
                  {"id": "q1", "title": "q1", "weight": 50},
                  {"id": "q2", "title": "q2", "weight": 50}]},
@@ -205,7 +207,8 @@ def _minimum_tender(tmp_path, normalisation="none", scores=(10, 6)):
     10, price 150; B: quality 6, price 100 (the case of test_intervals)."""
     import yaml
 
-    model = {"id": "m", "title": "m", "aggregation": "mean", "points": 100,
+    model = {"id": "m", "title": "m", "aggregation": "mean",
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "points": 100,
              "criteria": [{"id": "q", "title": "q", "weight": 60, "minimum": 35,
                            "criteria": [{"id": "q1", "title": "q1", "weight": 100,
                                          "normalisation": normalisation}]},
@@ -282,6 +285,7 @@ def test_the_decoy_never_takes_a_real_proposal_s_id(tmp_path):
     from evaluation.analysis.sensitivity import decoy_id
 
     model = {"id": "d", "title": "d", "aggregation": "mean",
+             "environment_exception": NO_ENVIRONMENT_CRITERIA,
              "criteria": [{"id": "q", "title": "q", "weight": 50},
                           {"id": "p", "title": "p", "weight": 50,
                            "price": {"model": "two_sided", "field": "price"}}]}

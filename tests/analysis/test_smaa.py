@@ -17,11 +17,9 @@ from evaluation.analysis.ranks import ranks_from_values
 from evaluation.analysis.sampling import sample_dirichlet, sample_intervals, sample_ranges
 from evaluation.analysis.smaa import SmaaResult, run_smaa
 
-# ../shared/reference beside the worktree, found upward (also from mutmut's copy in mutants/)
-RSMAA = next((parent / "shared" / "reference" / "data" / "rsmaa"
-              for parent in Path(__file__).resolve().parents
-              if (parent / "shared" / "reference" / "data" / "rsmaa").is_dir()),
-             Path(__file__).resolve().parents[3] / "shared" / "reference" / "data" / "rsmaa")
+# Stored samples of the R package smaa 0.3-2 (cases.md C11), kept in the project so that a
+# fresh clone tests alone (tests/fixtures/README.md says where they come from).
+RSMAA = Path(__file__).resolve().parents[1] / "fixtures" / "rsmaa"
 
 
 def read_dget(path: Path) -> NDArray[np.float64]:

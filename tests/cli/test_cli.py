@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import math
 import re
@@ -11,6 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import ROOT, edit, line_of, model_of
 
@@ -62,6 +65,30 @@ def test_score_demo(demo_tender: Path, run: Run, fmt: str) -> None:
         assert result["proposals"][-1]["rank"] is None
 
 
+def test_score_csv_cells_never_run_as_formulas(make_tender: Callable[[], Path],
+                                               run: Run) -> None:
+    """OWASP CSV injection: text beginning with =, +, -, @, tab or CR is prefixed with ',
+    while numbers stay numbers: 002 at 20 MNOK scores below 0 on the linear price model."""
+    tender = make_tender()
+    payloads = {"001": "=cmd|' /C calc'!A0", "003": "+47 55 55 55 55", "004": "@SUM(A1:A9)",
+                "005": "-2+3+cmd|' /C calc'!A0"}
+    frame = pd.read_csv(tender / "proposals.csv", dtype=str, keep_default_na=False)
+    frame["supplier"] = [payloads.get(p, s) for p, s in zip(frame["proposal_id"],
+                                                            frame["supplier"], strict=True)]
+    frame.loc[frame["proposal_id"] == "002", "price_development"] = "20000000"
+    frame.to_csv(tender / "proposals.csv", index=False)
+    status, out, _ = run("score", tender, "--format", "csv")
+    assert 0 == status
+    rows = list(csv.DictReader(io.StringIO(out)))
+    suppliers = {r["proposal_id"]: r["supplier"] for r in rows}
+    for pid, payload in payloads.items():
+        assert "'" + payload == suppliers[pid]
+    assert all(not v.startswith(("=", "+", "@", "\t", "\r")) for r in rows for v in r.values())
+    (price,) = [r for r in rows
+                if (r["proposal_id"], r["criterion_id"]) == ("002", "pris_utvikling")]
+    assert float(price["score"]) < 0 and float(price["points"]) < 0  # a negative number, as is
+
+
 def test_no_such_tender(tmp_path: Path, run: Run) -> None:
     status, out, err = run("validate", tmp_path / "nowhere")
     assert status == 2 and out == ""
@@ -90,7 +117,7 @@ def test_failing_command_writes_nothing(argv: tuple[str, ...], make_tender: Call
     name = "1000-bygg/scores/anne.berg.csv"
     assert any(x.startswith(f"{name}:{line_of(f, ',11,')}: score: ") for x in lines)
     assert any(x.startswith(f"{name}:{line_of(f, ',plna,')}: criterion_id: ") for x in lines)
-    assert lines[-1] == f"{len(lines) - 1} problem(s); nothing was written."
+    assert lines[-1] == f"{len(lines) - 1} problem(er); ingenting ble skrevet."
     assert snapshot(root) == before
 
 
@@ -180,3 +207,108 @@ def test_lab_command_opens_the_notebooks_with_this_environment() -> None:
     assert cmd[:4] == [sys.executable, "-m", "jupyter", "lab"]
     assert f"--ServerApp.root_dir={NOTEBOOKS}" in cmd and "--ServerApp.port=8899" in cmd
     assert (NOTEBOOKS / "committee.ipynb").is_file()
+
+
+# --- what run refuses, validate reports -----------------------------------------------------
+
+
+def test_validate_reports_a_model_changed_since_freezing(make_tender: Callable[[], Path],
+                                                         run: Run) -> None:
+    """Before, validate said OK and run then refused the model."""
+    from evaluation.process.freeze import write_lock
+
+    t = make_tender()
+    write_lock(model_of(t), {})
+    edit(model_of(t), "tie_break:", "# changed after freezing\ntie_break:")
+    status, out, err = run("validate", t)
+    assert (2, "") == (status, out)
+    assert "1000-bygg.lock.json: sha256: " in err
+    assert "the model was changed after it was frozen" in err
+    assert err.endswith("1 problem(er); ingenting ble skrevet.\n")
+    status, _, err = run("validate", t, "--allow-unfrozen", "--language", "en")
+    assert 0 == status and "warning: the model was CHANGED AFTER FREEZING" in err
+
+
+def test_validate_reports_an_absolute_model_path(make_tender: Callable[[], Path],
+                                                 run: Run) -> None:
+    t = make_tender()
+    absolute = model_of(t).resolve()
+    edit(t / "tender.yaml", "../../criteria/1000-bygg.yaml", str(absolute))
+    status, _, err = run("validate", t)
+    assert 2 == status
+    assert ("1000-bygg/tender.yaml: criteria: a run needs the model's path relative to the "
+            f"tender folder, so that the run folder is complete on its own (found '{absolute}'"
+            ) in err
+    assert 0 == run("score", t)[0]  # scoring alone needs no self-contained folder
+
+
+def test_before_the_seal_score_says_quality_only_in_its_first_line(
+        make_tender: Callable[..., Path], run: Run) -> None:
+    t = make_tender(sealed=True)
+    (t / "seal.json").unlink()
+    status, out, err = run("score", t, "--language", "en")
+    assert 0 == status
+    assert out.splitlines()[0].startswith("QUALITY ONLY: the prices are not opened "
+                                          "(price_opening: after_seal, quality not sealed)")
+    status, out, _ = run("score", t)
+    assert out.splitlines()[0].startswith("BARE KVALITET: prisene er ikke åpnet")
+    status, out, _ = run("score", t, "--format", "json", "--language", "en")
+    assert json.loads(out)["quality_only"].startswith("QUALITY ONLY")
+    status, _, err = run("validate", t, "--language", "en")
+    assert 0 == status
+    assert ("warning: evaluation run and evaluation notice refuse the tender until quality is "
+            "sealed (evaluation seal).") in err.splitlines()
+
+
+def test_mean_aggregation_with_a_consensus_file_warns_it_is_not_used(
+        make_tender: Callable[[], Path], run: Run) -> None:
+    t = make_tender()
+    edit(model_of(t), "aggregation: consensus", "aggregation: mean")
+    status, _, err = run("validate", t, "--language", "en")
+    assert 0 == status
+    assert ("warning: 1000-bygg/consensus.csv: the model's aggregation is mean: the consensus "
+            "scores are not used") in err.splitlines()
+
+
+def test_sensitivity_and_sheets_say_when_the_model_is_not_the_frozen_one(
+        make_tender: Callable[[], Path], run: Run, tmp_path: Path) -> None:
+    from evaluation.process.freeze import write_lock
+
+    t = make_tender()
+    write_lock(model_of(t), {})
+    edit(model_of(t), "tie_break:", "# changed after freezing\ntie_break:")
+    status, _, err = run("sensitivity", t, "--samples", "50", "--language", "en")
+    assert 0 == status
+    assert err.startswith("warning: the model was CHANGED AFTER FREEZING")
+    status, _, err = run("sheets", t, "--out", tmp_path / "sheets", "--language", "en")
+    assert 0 == status
+    assert err.startswith("warning: the model was CHANGED AFTER FREEZING")
+
+
+# --- the command line speaks the tender's language ------------------------------------------
+
+
+def test_the_summary_line_follows_the_tenders_language(make_tender: Callable[[], Path],
+                                                       run: Run) -> None:
+    t = make_tender()
+    edit(t / "scores/anne.berg.csv", "001,kostnadsreduksjon,8,", "001,kostnadsreduksjon,11,")
+    line = f"1000-bygg/scores/anne.berg.csv:{line_of(t / 'scores/anne.berg.csv', ',11,')}: "
+    _, _, nb = run("validate", t)
+    _, _, en = run("validate", t, "--language", "en")
+    # the technical prefix is the same in both languages
+    assert nb.splitlines()[0] == en.splitlines()[0] and nb.startswith(line)
+    assert "1 problem(er); ingenting ble skrevet." == nb.splitlines()[-1]
+    assert "1 problem(s); nothing was written." == en.splitlines()[-1]
+    edit(model_of(t), "language: nb", "language: en")
+    assert "1 problem(s); nothing was written." == run("validate", t)[2].splitlines()[-1]
+
+
+def test_ctrl_c_outside_a_run_is_one_line(make_tender: Callable[[], Path], run: Run,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import evaluation.data.tender as loader
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(loader, "load_tender", interrupted)
+    assert (130, "", "avbrutt\n") == run("validate", make_tender())

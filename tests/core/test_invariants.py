@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from builders import examples, tender_in_memory
+from builders import NO_ENVIRONMENT_CRITERIA, examples, tender_in_memory
+from conftest import plain_award
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,7 @@ SETTINGS = settings(max_examples=examples(40), deadline=None,
 
 def _model(tmp: Path, price: dict, normalisation: str = "none") -> Path:
     model = {"id": "m", "title": "m", "aggregation": "mean", "points": 100,
-             "criteria": [
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "criteria": [
                  {"id": "q", "title": "q", "weight": 60, "criteria": [
                      {"id": "q1", "title": "q1", "weight": 70, "normalisation": normalisation},
                      {"id": "q2", "title": "q2", "weight": 30}]},
@@ -129,6 +130,7 @@ def _unsealed_demo_copy(root: Path) -> Path:
     shutil.copytree(ROOT / "criteria", root / "criteria")
     folder = root / "tenders" / "1000-bygg"
     shutil.copytree(ROOT / "tenders" / "1000-bygg", folder)
+    plain_award(folder)  # the final round's files at the root
     (folder / "seal.json").unlink()
     (folder / "tender.yaml").write_text((folder / "tender.yaml").read_text(
         encoding="utf-8").replace("price_opening: after_seal", ""), encoding="utf-8")

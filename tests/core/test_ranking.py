@@ -53,20 +53,27 @@ def test_first_place_follows_keys_then_shares() -> None:
 
 
 @pytest.mark.parametrize(("partners", "expected", "warned"),
-                         [(1, ("B",), False), (2, ("B", "A", "C"), True), (5, ("B", "A", "C"),
-                                                                          False)])
+                         [(1, ("B",), ""), (2, ("B", "A", "C"), "tie"),
+                          (5, ("B", "A", "C"), "fewer")])
 def test_partners_take_a_tie_at_the_cut_together(partners: int, expected: tuple[str, ...],
-                                                 warned: bool) -> None:
+                                                 warned: str) -> None:
     """Ranks B 1, A 2, C 2 (a tie): one partner is B; two partners would cut the tie, so both
-    tied come along, with a warning; more places than proposals: everyone, no warning."""
+    tied come along, with a warning; more places than proposals: everyone, with a warning
+    that fewer can be ranked; nothing rankable: nobody, with that warning."""
     ids = ("A", "B", "C")
     rank = np.array([2.0, 1.0, 2.0])
     chosen, warnings = select_partners(("B", "A", "C"), rank, ids, partners)
     assert expected == chosen
-    assert warned == bool(warnings)
-    if warned:
+    assert bool(warned) == bool(warnings)
+    if warned == "tie":
         assert "3" in warnings[0].en and "2" in warnings[0].en
-    assert ((), []) == select_partners((), rank, ids, 1)
+    if warned == "fewer":
+        assert ["5 partners are to be selected, but only 3 proposals can be ranked: every "
+                "rankable proposal is selected."] == [w.en for w in warnings]
+    nobody, why = select_partners((), rank, ids, 1)
+    assert () == nobody
+    assert ["1 partners are to be selected, but only 0 proposals can be ranked: none is "
+            "selected."] == [w.en for w in why]
 
 
 def test_tie_key_under_one_and_per_row() -> None:

@@ -382,3 +382,44 @@ def test_quality_only_value_for_money(tmp_path):
     assert obj["winner"] == "A"
     assert p["A"]["total"] == APPROX(80) and p["B"]["total"] == APPROX(75)
     assert p["A"]["evaluated_price"] is None and p["A"].get("quality_per_price") is None
+
+
+def _three_priced(tmp_path, partners, budget=None):
+    """Three proposals A, B, C priced 400, 500 and 900 (quality: C, B, A)."""
+    model = {"id": "b", "title": "b", "aggregation": "mean",
+             "criteria": [leaf("q", 60), leaf("p", 40, price={"model": "proportional",
+                                                              "field": "price"})]}
+    folder = write_tender(tmp_path, model,
+                          [{"proposal_id": i, "supplier": i, "price": price}
+                           for i, price in (("A", 400), ("B", 500), ("C", 900))],
+                          {"ev": score_rows({"A": {"q": 4}, "B": {"q": 7}, "C": {"q": 10}})},
+                          partners=partners)
+    if budget is not None:
+        with (folder / "tender.yaml").open("a", encoding="utf-8") as fh:
+            fh.write(f"budget: {budget}\n")
+    return folder
+
+
+def test_more_partners_than_rankable_proposals_is_a_warning(tmp_path):
+    """Before, 5 partners of 3 proposals made all three partners without a word."""
+    obj = result(_three_priced(tmp_path, partners=5))
+    assert ["A", "B", "C"] == sorted(obj["partners"])
+    assert ("Det skal velges 5 partnere, men bare 3 tilbud kan rangeres: alle som kan "
+            "rangeres, blir valgt.") in obj["warnings"]
+
+
+def test_every_proposal_above_the_budget_and_the_partners_together_are_warned(tmp_path):
+    obj = result(_three_priced(tmp_path, partners=2, budget="'800'"))
+    assert ["B", "C"] == sorted(obj["partners"])
+    nbsp = "\u00a0"
+    assert f"Tilbud C (price 900{nbsp}kr) er over budsjettet på 800{nbsp}kr." in obj["warnings"]
+    assert not any(w.startswith(("Tilbud A", "Tilbud B")) for w in obj["warnings"])
+    assert (f"Partnerne (C, B) har til sammen price 1{nbsp}400{nbsp}kr, over budsjettet på "
+            f"800{nbsp}kr.") in obj["warnings"]
+    assert {"amount": 800.0, "field": "price", "above": ["C"], "partners_total": 1400.0} == \
+        obj["diagnostics"]["budget"]
+
+
+def test_a_budget_the_partners_keep_to_gives_no_warning(tmp_path):
+    obj = result(_three_priced(tmp_path, partners=2, budget="'1 500 kr'"))
+    assert not any("budsjett" in w for w in obj["warnings"])

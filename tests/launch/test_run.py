@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import rename_proposal
 
 from evaluation.cli import main
 from evaluation.common.hashing import sha256_file
@@ -21,6 +22,7 @@ from evaluation.launch.run import start_run
 
 pytestmark = pytest.mark.notebooks
 ROOT = Path(__file__).resolve().parents[2]
+FINAL = "round-3-final"  # the demo's award is its final negotiation round
 
 
 def test_run_folder_is_complete_and_named(demo_run):
@@ -37,7 +39,12 @@ def test_run_folder_is_complete_and_named(demo_run):
             assert path.stat().st_size == entry["size"]
     inputs = {e["path"] for e in manifest["inputs"]}
     assert "inputs/criteria/1000-bygg.yaml" in inputs
-    assert "inputs/tenders/1000-bygg/scores/anne.berg.csv" in inputs
+    # the demo is an innovation partnership: its run is the final round's, with that round's
+    # files and the earlier ones (who could tender), not a later stage's
+    assert "round-3-final" == manifest["stage"] == demo_run.parent.name
+    assert "inputs/tenders/1000-bygg/rounds/3-final/scores/anne.berg.csv" in inputs
+    assert "inputs/tenders/1000-bygg/rounds/1-initial/proposals.csv" in inputs
+    assert "inputs/tenders/1000-bygg/negotiations.csv" in inputs
     assert manifest["environment"]["packages"]["papermill"]
     assert manifest["environment"]["kernel_env"]["OPENBLAS_NUM_THREADS"] == "1"
     assert not (demo_run / "kernels.log").exists()  # kept only when a run fails
@@ -94,7 +101,7 @@ def test_failing_notebook_marks_the_run_failed_and_the_others_complete(demo_work
     err = capsys.readouterr().err
     assert code == 1
     # cell 4 of the executed notebook: papermill inserts the injected-parameters cell
-    parent = tmp_path / "runs" / "1000-bygg"
+    parent = tmp_path / "runs" / "1000-bygg" / FINAL  # the demo's final round
     (failed,) = list(parent.iterdir())
     assert failed.name.endswith("-failed")
     # the error names the folder where it now is, not its temporary name
@@ -156,7 +163,7 @@ def test_bad_run_arguments_are_refused_before_anything_is_written(make_tender, t
 
 
 def test_a_linked_model_and_relative_paths_give_a_complete_self_contained_run(
-        make_tender, tmp_path, monkeypatch):
+        make_tender, tmp_path, monkeypatch, capsys):
     """The model reached through a link is copied where tender.yaml points and keeps its lock;
     relative --out and --notebooks are recorded as absolute paths (the audit does not depend
     on where the auditor stands)."""
@@ -175,6 +182,14 @@ def test_a_linked_model_and_relative_paths_give_a_complete_self_contained_run(
                  "--jobs", "2", "--quiet"])
     assert code == 0
     (run,) = list((tmp_path / "runs" / "1000-bygg").iterdir())
+    # one language: "modellen er frosset … run complete" mixed them before
+    out, err = capsys.readouterr()
+    assert err.startswith("modellen er frosset (1000-bygg.lock.json, 2026-05-15T09:00:00Z")
+    lines = out.splitlines()
+    assert 4 == len(lines)
+    assert [f"kjøringen er fullført: {run}", f"rapport: {run / 'report.html'}"] == lines[:2]
+    assert lines[2].startswith("manifestets sha256: ") and "anskaffelsesprotokollen" in lines[2]
+    assert lines[3].startswith("revisjon: evaluation audit ")
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     assert "inputs/criteria/1000-bygg.yaml" in {e["path"] for e in manifest["inputs"]}
     assert manifest["model"]["frozen"]["frozen"] is True
@@ -190,7 +205,7 @@ def test_killed_launcher_leaves_no_folder_that_looks_complete(demo_workspace, tm
         [sys.executable, "-m", "evaluation", "run", str(demo_workspace / "tenders" / "1000-bygg"),
          "--out", str(runs), "--jobs", "1", "--quiet"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    parent = runs / "1000-bygg"
+    parent = runs / "1000-bygg" / FINAL
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if parent.is_dir() and any((p / "proposals" / "001.ipynb").exists()
@@ -343,3 +358,149 @@ def test_manifest_records_version_and_source_commit(demo_run: Path) -> None:
         assert isinstance(environment["source"]["clean"], bool)
     else:
         assert environment["source"] is None
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("../../../../x", "proposal_id: an id cannot hold '/' or '\\'"),
+    ("2026/002", "(found '2026/002', expected e.g. 2026-002)"),
+])
+def test_an_id_that_is_a_path_is_refused_by_validate_and_run_with_nothing_written(
+        make_tender, tmp_path, capsys, written, expected):
+    """The id is changed in every file of the tender, so only the grammar can refuse it;
+    ``../../../../x`` from ``<out>/1000-bygg/<run>/proposals`` would land in ``deep/er/``."""
+    tender = make_tender()
+    rename_proposal(tender, "002", written)
+    out = tmp_path / "deep" / "er" / "runs"
+    out.parent.mkdir(parents=True)
+    before = sorted(tmp_path.rglob("*"))
+    assert 2 == main(["validate", str(tender)])
+    assert expected in capsys.readouterr().err
+    code = main(["run", str(tender), "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert 2 == code and expected in err and "Traceback" not in err
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written anywhere
+
+
+def test_ids_that_differ_only_in_case_get_a_notebook_each(make_tender, tmp_path, capsys):
+    """On Windows and macOS proposals/A1.ipynb and proposals/a1.ipynb are one file: the run
+    names them apart, and the audit expects the same names."""
+    tender = make_tender()
+    rename_proposal(tender, "001", "A1")
+    rename_proposal(tender, "002", "a1")
+    result = start_run(tender, out=tmp_path / "runs", jobs=2, progress=False)
+    assert result.ok, [o for o in result.outcomes if not o.ok]
+    names = sorted(n["path"] for n in result.manifest["notebooks"])
+    assert 7 == len({n.casefold() for n in names}), names
+    assert any(n.startswith("proposals/A1-") for n in names)
+    assert any(n.startswith("proposals/a1-") for n in names)
+    for entry in result.manifest["notebooks"]:
+        if entry["path"].startswith("proposals/"):
+            nb = nbformat.read(result.folder / entry["path"], as_version=4)
+            assert entry["parameters"]["proposal_id"] == \
+                nb.metadata["papermill"]["parameters"]["proposal_id"]
+    assert 0 == main(["audit", str(result.folder), "--quiet", "--hashes-only"])
+    assert "is missing" not in capsys.readouterr().out
+
+
+def test_a_tender_whose_prices_may_not_be_opened_yet_gets_no_run(make_tender, tmp_path, capsys):
+    """price_opening: after_seal without a seal: before, a complete, auditable run and notices
+    naming a winner on quality alone were produced."""
+    tender = make_tender(sealed=True)
+    (tender / "seal.json").unlink()
+    assert main(["run", str(tender), "--out", str(tmp_path / "runs"), "--quiet"]) == 2
+    assert ("1000-bygg/tender.yaml: price_opening: after_seal and the quality scores are not "
+            "sealed: only quality can be scored, and a run records an award; seal them first "
+            "(evaluation seal)") in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists()
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """Return every live process: pid → (parent pid, state)."""
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        out[int(stat.parent.name)] = (int(fields[1]), fields[0])
+    return out
+
+
+def _descendants(pid: int) -> set[int]:
+    table = _processes()
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for child, (ppid, _) in table.items():
+            if ppid == parent and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _kernels(pids: set[int]) -> set[int]:
+    out = set()
+    for pid in pids:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"ipykernel" in command:
+            out.add(pid)
+    return out
+
+
+def test_ctrl_c_during_a_run_is_one_line_keeps_the_partial_run_and_leaves_no_kernel(
+        demo_workspace, tmp_path):
+    """A real SIGINT to the launcher's process group, as a terminal sends on Ctrl-C."""
+    runs = tmp_path / "runs"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evaluation", "run", str(demo_workspace / "tenders" / "1000-bygg"),
+         "--out", str(runs), "--jobs", "2", "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, text=True)
+    deadline, kernels = time.monotonic() + 90, set()
+    while time.monotonic() < deadline and not kernels:
+        kernels = _kernels(_descendants(proc.pid))
+        time.sleep(0.2)
+    assert kernels, "the run should have started its kernels"
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert 130 == proc.returncode
+    (kept,) = list((runs / "1000-bygg" / FINAL).iterdir())
+    assert kept.name.endswith("-interrupted") and not kept.name.startswith(".")
+    assert [f"avbrutt: den ufullstendige kjøringen er beholdt som {kept}"] == err.splitlines()
+    assert "" == out
+    assert not (kept / "manifest.json").exists()
+    assert (kept / "FAILED.txt").read_text(encoding="utf-8").startswith("KeyboardInterrupt")
+    deadline = time.monotonic() + 15  # a kernel whose worker is gone exits within a second
+    while time.monotonic() < deadline and _kernels(kernels):
+        time.sleep(0.2)
+    assert set() == _kernels(kernels)
+
+
+def test_a_full_disk_is_one_line_naming_the_folder_and_nothing_looks_complete(
+        make_tender, tmp_path, monkeypatch, capsys):
+    import errno
+
+    import evaluation.runs.folder as folder
+
+    real_copy, calls = folder.shutil.copy2, []
+
+    def full_disk(src, dst, **kwargs):  # the third input file no longer fits
+        calls.append(src)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real_copy(src, dst, **kwargs)
+
+    monkeypatch.setattr(folder.shutil, "copy2", full_disk)
+    tender = make_tender()
+    runs = tmp_path / "runs"
+    assert 1 == main(["run", str(tender), "--out", str(runs), "--quiet"])
+    err = capsys.readouterr().err.splitlines()
+    (kept,) = [p for p in (runs / "1000-bygg").iterdir()]
+    assert kept.name.endswith("-failed")
+    assert [f"feil: disken er full: {runs / '1000-bygg'}: No space left on device; the partial "
+            f"run is kept as {kept} (not complete)"] == err
+    assert not any(line.startswith("Traceback") for line in err)
+    assert not (kept / "manifest.json").exists()

@@ -101,19 +101,39 @@ def test_report_needs_a_run_folder(tmp_path, run):
     assert 2 == status and "no report" in err
 
 
-@pytest.mark.notebooks
-def test_demo_report_prints_to_a_readable_pdf(demo_run, tmp_path, run):
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"  # for a person to look at (git-ignored)
+
+
+@pytest.fixture(scope="module")
+def printed_run(demo_run, tmp_path_factory):
+    """A copy of the demo run with both reports printed by ``evaluation report --pdf``."""
+    from evaluation.cli import main
+
     require("/usr/bin/chromium")
+    folder = Path(shutil.copytree(demo_run, tmp_path_factory.mktemp("printed") / demo_run.name))
+    assert 0 == main(["report", str(folder), "--pdf"])
+    return folder
+
+
+def pdf_text(path: Path, *pages: str) -> str:
+    return subprocess.run([require("pdftotext"), "-layout", *pages, str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.notebooks
+def test_demo_report_prints_to_a_readable_pdf(printed_run, tmp_path, run):
     pdftoppm, pdfinfo = require("pdftoppm"), require("pdfinfo")
-    folder = Path(shutil.copytree(demo_run, tmp_path / demo_run.name))
-    status, out, err = run("report", folder, "--pdf")
+    status, out, err = run("report", printed_run)
     assert 0 == status, err
-    target = folder / "report.pdf"
-    assert f"pdf: {target}" in out
+    target = printed_run / "report.pdf"
+    assert f"{printed_run / 'report-public.html'}" in out
     assert target.read_bytes().startswith(b"%PDF")
+    assert (printed_run / "report-public.pdf").read_bytes().startswith(b"%PDF")
     info = subprocess.run([pdfinfo, str(target)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
     assert pages >= 5  # notebook sections, charts and the protocol
+    assert re.search(r"^Page size:\s+59[45](\.\d+)? x 841(\.\d+)? pts \(A4\)", info.stdout, re.M)
     subprocess.run([pdftoppm, "-png", "-gray", "-r", "50", "-f", "1", "-l", "1", str(target),
                     str(tmp_path / "page")], check=True)
     (png,) = tmp_path.glob("page*.png")
@@ -121,6 +141,48 @@ def test_demo_report_prints_to_a_readable_pdf(demo_run, tmp_path, run):
     assert width > 300 and height > 400  # A4 at 50 dpi is 413 × 585
     ink = sum(1 for v in pixels if v < 200) / len(pixels)
     assert 0.005 < ink < 0.5, f"page 1 looks blank or black: {ink:.3%} dark pixels"
-    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True)
-    if text.returncode == 0:
-        assert "Evalueringsprotokoll" in text.stdout
+    assert "Evalueringsprotokoll" in pdf_text(target)
+
+
+@pytest.mark.notebooks
+def test_every_total_status_page_number_and_the_footer_are_printed(printed_run):
+    """The PDF cut the ranking table (totals read 68,0 for 68,04, no Status column), had no
+    page numbers and nothing tying a page to its run (issue 16). pdftotext finds every total
+    with two decimals beside its proposal, every status, "Side k av n" on every page, and the
+    run and the manifest's sha256 in every page's footer. Pages 1–3 are saved as PNGs in
+    tests/artifacts for a person to look at."""
+    import json
+
+    from evaluation.common.hashing import sha256_file
+    from evaluation.common.labels import format_number
+
+    results = json.loads((printed_run / "results.json").read_text(encoding="utf-8"))
+    manifest_sha = sha256_file(printed_run / "manifest.json")
+    for name in ("report.pdf", "report-public.pdf"):
+        target = printed_run / name
+        text = pdf_text(target)
+        lines = text.splitlines()
+        for p in results["proposals"]:
+            if p["excluded"]:
+                assert re.search(rf"\b{p['id']}\b.*ikke rangert: Kompetanse", text), p["id"]
+                continue
+            total = format_number(p["total"], "nb", 2)
+            rows = [line for line in lines if re.search(
+                rf"^\s*{p['rank']}\s+{p['id']}\s.*\s{re.escape(total)}\b", line)]
+            assert rows, (name, p["id"], total)
+            if p["partner"]:
+                assert any("valgt partner" in row for row in rows), (name, rows)
+        pages = len(text.split("\f")) - 1
+        assert pages >= 5
+        for k in range(1, pages + 1):
+            page = pdf_text(target, "-f", str(k), "-l", str(k))
+            assert f"Side {k} av {pages}" in page, (name, k)
+            assert f"Kjøring {printed_run.name} · manifest.json sha256 {manifest_sha}" in page, \
+                (name, k)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob("report-pdf-page-*.png"):
+        old.unlink()
+    subprocess.run([require("pdftoppm"), "-png", "-r", "70", "-f", "1", "-l", "3",
+                    str(printed_run / "report.pdf"), str(ARTIFACTS / "report-pdf-page")],
+                   check=True)
+    assert 3 == len(list(ARTIFACTS.glob("report-pdf-page-*.png")))

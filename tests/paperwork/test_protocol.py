@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import nbformat
@@ -15,13 +16,13 @@ from evaluation.paperwork.protocol import protocol_html
 from evaluation.paperwork.report import export_report
 
 
-def protocol(run, language="nb", results_extra=None, manifest_extra=None):
+def protocol(run, language="nb", results_extra=None, manifest_extra=None, public=False):
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     results = json.loads((run / "results.json").read_text(encoding="utf-8"))
     results.update(results_extra or {})
     manifest.update(manifest_extra or {})
     return protocol_html(run, load_tender(tender_copy(run, manifest)), results, manifest,
-                         language)
+                         language, public=public)
 
 
 @pytest.fixture
@@ -31,10 +32,13 @@ def demo_fake_run(demo_tender, tmp_path):
 
 def test_protocol_sections(demo_fake_run):
     page = protocol(demo_fake_run)
-    for heading in ("Evalueringsprotokoll", "Evalueringsmodell, vekter og skalaer",
-                    "Evaluatorer", "Uenighet og hvordan den ble løst",
-                    "Rangering og valg av partnere", "Følsomhet for vektene", "Advarsler",
-                    "Filer kjøringen bygger på (sha256)"):
+    for heading in ("Evalueringsprotokoll", "Metode, modell og vekter",
+                    "Evaluatorer", "Vurdering per tilbud", "Priser og prisformel",
+                    "Uenighet og hvordan den ble løst",
+                    "Rangering og valg av partnere", "Følsomhet for vektene",
+                    "Kvalitet før pris: forseglingen", "Avvisninger og unormalt lave priser",
+                    "Endringslogg", "Advarsler",
+                    "Filer kjøringen bygger på (sha256) og revisjon"):
         assert f">{heading}<" in page
     model = load_tender(tender_copy(demo_fake_run, json.loads(
         (demo_fake_run / "manifest.json").read_text(encoding="utf-8")))).model
@@ -45,7 +49,7 @@ def test_protocol_sections(demo_fake_run):
     assert "Komiteen landet på 5 (medianen)." in page
     assert "Vinner: 001. Valgte partnere: 001, 003." in page
     assert "Følsomhetsanalysen er ikke registrert" in page  # a fake run has no sensitivity
-    assert "inputs/tenders/1000-bygg/consensus.csv" in page
+    assert "inputs/tenders/1000-bygg/rounds/3-final/consensus.csv" in page
     if (demo_fake_run / "inputs" / "tenders" / "1000-bygg" / "declarations.csv").exists():
         assert "<p>declarations.csv:</p>" in page
     else:
@@ -83,7 +87,7 @@ def test_protocol_in_english_with_recorded_sensitivity_and_freeze(demo_fake_run)
 def test_protocol_without_recorded_sensitivity_says_so(demo_fake_run):
     page = protocol(demo_fake_run, "en")
     assert "The sensitivity analysis is not recorded in the run's results" \
-        in page.replace("&#x27;", "'")
+        in html.unescape(page)
 
 
 def test_protocol_escapes_supplier_text_and_shows_declarations(make_tender, tmp_path):
@@ -113,6 +117,99 @@ def test_export_report_appends_the_protocol(tmp_path):
 @pytest.mark.notebooks
 def test_demo_report_holds_the_protocol(demo_run):
     page = (demo_run / "report.html").read_text(encoding="utf-8")
-    assert page.index("Komiteens evaluering") < page.index('class="evaluation-protocol"')
+    # the notebook's sections, then the protocol; its lab-only introduction is for analysts
+    assert page.index('id="Rangering-og-valg-av-partnere"') \
+        < page.index('class="evaluation-protocol"')
+    assert "Komiteens evaluering" not in page
     assert "Filer kjøringen bygger på (sha256)" in page
     assert "proposals/001.ipynb" in page and "@page { size: A4" in page
+
+
+# --- issue 16: the reasons, the prices, the method in words, the seal, two variants ---------
+
+
+def consensus_rows(tender_folder):
+    import pandas as pd
+
+    # a negotiated tender's consensus is its round's (the latest present: the award)
+    folder = load_tender(tender_folder, scores=False, record=False).files_folder
+    return pd.read_csv(folder / "consensus.csv", dtype=str, keep_default_na=False)
+
+
+def test_the_internal_protocol_holds_every_reason_in_words(demo_fake_run, demo_tender):
+    """The report held 4 of the 42 reasons (the flagged disagreements) and named the method
+    by its ids; a complaints board reads the reasons per criterion first."""
+    page = html.unescape(protocol(demo_fake_run))
+    rows = consensus_rows(demo_tender)
+    assert 42 == len(rows)
+    missing = [(r.proposal_id, r.criterion_id) for r in rows.itertuples()
+               if r.justification not in page]
+    assert [] == missing
+    assert "INTERN – UNNTATT OFFENTLIGHET etter offentleglova § 13" in page
+    assert page.index("INTERN") < page.index("Metode, modell og vekter")
+    # the method in words, not the model file's ids
+    for raw in ("weighted_points", ">consensus<", ">linear<", "quality, price", ">ranges<"):
+        assert raw not in page, raw
+    assert "vektet poengsum" in page and "komiteens omforente karakter" in page
+    assert "flest kvalitetspoeng, deretter flest prispoeng" in page
+    assert "Kompetanse hos teamet som tilbys til denne kontrakten: minst karakter 4" in page
+    # per proposal: criterion, agreed score, reason, points
+    assert "<h3 id=\"proposal-001\">Tilbud 001 – Byggpuls-konsortiet" in protocol(demo_fake_run)
+    assert "Rang 1 · 68,04 poeng · valgt partner" in page
+    assert ("<td>Redusert drifts- og vedlikeholdskostnad</td><td>15,0\u00a0%</td><td>8</td>"
+            "<td>Enighet om 8. Gevinstene er godt dokumentert") in page
+    assert "Ikke rangert: Kompetanse hos teamet som tilbys til denne kontrakten: 3,00 under " \
+        "minstekravet 4,00" in page
+
+
+def test_the_protocol_states_prices_present_values_and_the_formula(demo_fake_run):
+    """Offered and evaluated prices, the discounting and the formula with its parameters.
+    Hand derivation (prices.csv, 4 %): proposal 001 offers 1000 × (3050 + 3100 + 3150 + 3200)
+    = 12 500 000 for the purchase phase, worth 3 050 000/1.04 + 3 100 000/1.04² +
+    3 150 000/1.04³ + 3 200 000/1.04⁴ = 11 334 528.51 today."""
+    page = html.unescape(protocol(demo_fake_run))
+    assert "12\u00a0500\u00a0000\u00a0kr" in page and "11\u00a0334\u00a0529\u00a0kr" in page
+    assert "diskonteres med 4,0\u00a0% per år" in page
+    assert ("S = 10 × (1 − k × (P − Pmin) / Pmin), k = 1, der Pmin er laveste pris blant "
+            "tilbudene som er med; en pris på 2 × Pmin gir 0 poeng") in page
+    assert "Lineær modell (relativ: poengene avhenger av de andre tilbudene)" in page
+    english = html.unescape(protocol(demo_fake_run, "en"))
+    assert "NOK\u00a012,500,000" in english and "NOK\u00a011,334,529" in english
+    assert "Linear (DFØ) (relative: the points depend on the other proposals)" in english
+    assert "weighted points: each criterion gives points by its weight" in english
+
+
+def test_the_protocol_names_who_sealed_the_seal_hash_and_the_audit_command(demo_fake_run):
+    manifest = json.loads((demo_fake_run / "manifest.json").read_text(encoding="utf-8"))
+    # the award's seal (the final round's), not the prequalification's or an earlier round's
+    seal_entry = next(e for e in manifest["inputs"]
+                      if e["path"].endswith("/rounds/3-final/seal.json"))
+    sealed = json.loads((demo_fake_run / seal_entry["path"]).read_text(encoding="utf-8"))
+    page = html.unescape(protocol(demo_fake_run))
+    assert ("Kvalitetskarakterene ble forseglet 02.11.2026 kl. 09:30 UTC av Sara Nilsen, "
+            "innkjøpsrådgiver, før prisene ble åpnet: 4 filer.") in page
+    assert f"<td>seal.json sha256</td><td>{seal_entry['sha256']}</td>" in page
+    for name, digest in sealed["files"].items():
+        assert f"<td>{name}</td><td>{digest}</td>" in page
+    assert "evaluation audit KJØREMAPPE --manifest-sha256 SHA256" in page
+    assert "--manifest-sha256" in protocol(demo_fake_run, "en")
+
+
+def test_the_public_protocol_quotes_approved_texts_and_never_a_justification(
+        demo_fake_run, demo_tender):
+    """Proposals 002, 005 and 006 have no notice_text: the public variant says so instead of
+    quoting the justification (which may hold business secrets)."""
+    page = html.unescape(protocol(demo_fake_run, public=True))
+    rows = consensus_rows(demo_tender)
+    assert page.index("OFFENTLIG UTGAVE") < page.index("Metode, modell og vekter")
+    assert "UNNTATT OFFENTLIGHET etter" not in page
+    leaked = [(r.proposal_id, r.criterion_id) for r in rows.itertuples()
+              if r.justification in page]
+    assert [] == leaked
+    scores = load_tender(demo_tender).scores
+    assert [] == [t for t in scores["justification"] if t and t in page]
+    assert all(r.notice_text in page for r in rows.itertuples() if r.notice_text)
+    unapproved = sum(1 for r in rows.itertuples() if not r.notice_text)
+    assert 21 == unapproved
+    assert page.count("Ingen godkjent tekst for offentligheten (notice_text er tom)") >= unapproved
+    assert "Godkjent tekst" in page and "Ny begrunnelse" not in page

@@ -153,3 +153,29 @@ def test_sheets_command(run, demo_tender, tmp_path):
     assert [str(tmp_path / "s" / f"{e}.xlsx") for e in EVALUATORS] == out.split()
     status, _, err = run("sheets", demo_tender, "--out", tmp_path / "s")
     assert 2 == status and "--force" in err
+
+
+def test_sheets_are_made_before_anyone_scores(make_tender, run, tmp_path):
+    """The blank sheets come first: a tender without scores/ and consensus.csv was refused."""
+    t = make_tender()
+    for path in (t / "scores").iterdir():
+        path.unlink()
+    (t / "scores").rmdir()
+    (t / "consensus.csv").unlink()
+    status, out, err = run("sheets", t, "--out", tmp_path / "blank")
+    assert 0 == status, err
+    assert [f"{e}.xlsx" for e in EVALUATORS] == [Path(p).name for p in out.splitlines()]
+    book = openpyxl.load_workbook(tmp_path / "blank" / "sara.nilsen.xlsx")
+    ids = {row[0] for row in book["Karakterer"].iter_rows(min_row=2, values_only=True)}
+    assert "004" not in ids  # recused
+
+
+def test_sheets_refuse_an_out_folder_inside_the_tenders_scores(make_tender, run):
+    t = make_tender()
+    for out in (t / "scores", t / "scores" / "blank"):
+        status, _, err = run("sheets", t, "--out", out)
+        assert 2 == status
+        assert f"{out}: inside the tender's scores/ folder, where a blank sheet would be read " \
+            "as an evaluator's scores" in err
+    assert not (t / "scores" / "blank").exists()
+    assert sorted(p.name for p in (t / "scores").iterdir()) == [f"{e}.csv" for e in EVALUATORS]

@@ -61,7 +61,7 @@ def results_book(folder: Path, target: Path, language: str = "nb") -> dict:
 def test_results_workbook_sheets_and_numbers(demo_tender, tmp_path):
     results = results_book(demo_tender, tmp_path / "results.xlsx")
     book = openpyxl.load_workbook(tmp_path / "results.xlsx")
-    assert ["Rangering", "Poeng", "Evaluatorer", "Diagnostikk"] == book.sheetnames
+    assert ["Rangering", "Poeng", "Priser", "Evaluatorer", "Diagnostikk"] == book.sheetnames
     ranking = list(book["Rangering"].iter_rows(values_only=True))
     assert "001" == ranking[1][1] and 1 == ranking[1][0]
     assert results["proposals"][0]["total"] == ranking[1][7]  # full precision, not rounded
@@ -86,7 +86,31 @@ def test_results_workbook_sheets_and_numbers(demo_tender, tmp_path):
 def test_results_workbook_in_english(demo_tender, tmp_path):
     results_book(demo_tender, tmp_path / "results.xlsx", "en")
     book = openpyxl.load_workbook(tmp_path / "results.xlsx")
-    assert ["Ranking", "Points", "Evaluators", "Diagnostics"] == book.sheetnames
+    assert ["Ranking", "Points", "Prices", "Evaluators", "Diagnostics"] == book.sheetnames
+
+
+def test_prices_sheet_holds_offered_and_evaluated_prices(demo_tender, tmp_path):
+    """The evaluated price (present value) was in no sheet (issue 16). Hand derivation for
+    proposal 001's purchase phase (prices.csv: 1000 buildings × 3050, 3100, 3150, 3200 NOK in
+    years 1–4, discount_rate 4 %): offered 12 500 000; present value 3 050 000/1.04 +
+    3 100 000/1.04² + 3 150 000/1.04³ + 3 200 000/1.04⁴ = 2 932 692.31 + 2 866 124.26 +
+    2 800 338.52 + 2 735 373.43 = 11 334 528.51."""
+    results_book(demo_tender, tmp_path / "results.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "results.xlsx")["Priser"]
+                .iter_rows(values_only=True))
+    assert ("proposal_id", "Leverandør", "criterion_id", "Priskriterium", "Prisfelt",
+            "Tilbudt pris", "Evaluert pris (nåverdi)", "Diskontert", "Karakter", "Poeng") \
+        == rows[0]
+    by_key = {(r[0], r[2]): r for r in rows[1:] if r[2] in ("pris_kjop", "pris_utvikling")}
+    assert 12 == len(by_key)  # 6 proposals × 2 price criteria
+    kjop = by_key[("001", "pris_kjop")]
+    assert 12_500_000 == kjop[5] and "ja" == kjop[7]
+    assert 11_334_528.51 == pytest.approx(kjop[6], abs=0.01)
+    utvikling = by_key[("001", "pris_utvikling")]
+    assert 9_400_000 == utvikling[5] == utvikling[6] and "nei" == utvikling[7]
+    assert by_key[("006", "pris_kjop")][9] is None  # not ranked: no price points
+    notes = " ".join(str(r[0]) for r in rows if r[0] and r[1] is None)
+    assert "diskonteres med 4,0\u00a0% per år" in notes and "k = 1" in notes
 
 
 def test_justification_formula_is_never_a_formula(make_tender, tmp_path):

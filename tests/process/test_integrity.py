@@ -102,7 +102,7 @@ def test_before_sealing_no_price_is_read(make_tender, run):
 def test_seal_then_a_one_byte_change_is_refused_and_reopen_records_it(make_tender, run):
     tender = make_tender()
     status, out, _ = run("seal", tender)
-    assert status == 0 and "sealed 4 quality file(s)" in out
+    assert status == 0 and "forseglet 4 kvalitetsfil(er)" in out
     status, _, err = run("seal", tender)
     assert status == 2 and "already sealed" in err
     edit(tender / "scores" / "jonas.haugen.csv", "001;plan;8;", "001;plan;9;")
@@ -122,6 +122,29 @@ def test_seal_then_a_one_byte_change_is_refused_and_reopen_records_it(make_tende
     assert any("reopened 1" in w or "åpnet 1" in w for w in result["warnings"])
 
 
+def test_seal_by_records_who_sealed_and_who_reopened(make_tender, run):
+    """The protocol names who sealed (issue 16); a seal without --by says it is not recorded."""
+    tender = make_tender()
+    status, out, _ = run("seal", tender, "--by", "Kari Nordmann")
+    assert status == 0 and "av Kari Nordmann" in out and "advarsel" not in out
+    seal = json.loads((tender / "seal.json").read_text(encoding="utf-8"))
+    assert "Kari Nordmann" == seal["sealed_by"]
+    edit(tender / "scores" / "jonas.haugen.csv", "001;plan;8;", "001;plan;9;")
+    status, _, _ = run("seal", tender, "--reopen", "Feilføring", "--by", "Ola Nordmann")
+    assert status == 0
+    seal = json.loads((tender / "seal.json").read_text(encoding="utf-8"))
+    assert "Kari Nordmann" == seal["sealed_by"]  # the seal's author stays
+    assert "Ola Nordmann" == seal["reopenings"][0]["by"]
+    (tender / "seal.json").unlink()
+    status, out, _ = run("seal", tender)
+    assert status == 0 and "forseglet uten --by NAVN" in out
+    assert "sealed_by" not in json.loads((tender / "seal.json").read_text(encoding="utf-8"))
+
+
+def test_the_demo_seal_names_who_sealed(demo_tender):
+    assert load_tender(demo_tender).seal["sealed_by"] == "Sara Nilsen, innkjøpsrådgiver"
+
+
 def test_reopening_an_unsealed_tender_is_refused(make_tender, run):
     status, _, err = run("seal", make_tender(), "--reopen", "why")
     assert status == 2 and "nothing to reopen" in err
@@ -138,16 +161,32 @@ def test_protocol_of_the_demo_run_shows_the_records(demo_run):
     page = (demo_run / "report.html").read_text(encoding="utf-8")
     assert "recusals.csv" in page and "sara.nilsen" in page
     assert "declarations.csv" in page
-    assert "forseglet 2026-11-02" in page
+    assert "forseglet 02.11.2026 kl. 09:30 UTC av Sara Nilsen" in page  # Norwegian dates
     assert "Første kjøring av konkurransen" in page
 
 
 @pytest.mark.notebooks
-def test_quality_only_tender_runs(make_tender, tmp_path):
+def test_a_quality_only_tender_gets_no_run_but_its_notebooks_show_quality(make_tender,
+                                                                          tmp_path):
+    """A run records an award; before the seal there is none, so run refuses (issue 3/10:
+    a complete, auditable run naming a winner on quality alone was produced before). The
+    committee still opens the notebooks before the seal: they execute on quality alone."""
+    from evaluation.common.errors import TenderError
+    from evaluation.runs.execute import Job, execute_job
+
     tender = make_tender()
     _quality_only(tender)
-    result = start_run(tender, out=tmp_path / "runs", jobs=2, progress=False)
-    assert result.ok, result.outcomes
+    with pytest.raises(TenderError, match="price_opening: after_seal and the quality scores "
+                       "are not sealed"):
+        start_run(tender, out=tmp_path / "runs", jobs=2, progress=False)
+    assert not (tmp_path / "runs").exists()
+    base = {"tender": str(tender), "run_dir": str(tmp_path / "scratch"), "language": "nb"}
+    (tmp_path / "scratch").mkdir()
+    for name, parameters in (("committee", {**base, "interactive": False}),
+                             ("proposal", {**base, "proposal_id": "004"})):
+        outcome = execute_job(Job(f"{name}.ipynb", str(ROOT / "notebooks" / f"{name}.ipynb"),
+                                  str(tmp_path / f"{name}.ipynb"), parameters))
+        assert outcome.ok, outcome
 
 
 @pytest.mark.notebooks

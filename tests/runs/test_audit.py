@@ -1,7 +1,9 @@
-"""`evaluation audit`: a fresh run audits clean; any tampering or changed original fails."""
+"""`evaluation audit`: a fresh run audits clean; any tampering or changed original input fails;
+a changed original template is reported."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -34,7 +36,8 @@ def test_fresh_run_audits_clean(demo_run, capsys):
 
 def test_audit_fails_when_an_input_copy_changes_by_one_byte(run_copy, capsys):
     run, _ = run_copy
-    path = run / "inputs" / "tenders" / "1000-bygg" / "scores" / "anne.berg.csv"
+    path = run / "inputs" / "tenders" / "1000-bygg" / "rounds" / "3-final" / "scores" / \
+        "anne.berg.csv"
     data = bytearray(path.read_bytes())
     data[-2] ^= 1
     path.write_bytes(bytes(data))
@@ -43,7 +46,7 @@ def test_audit_fails_when_an_input_copy_changes_by_one_byte(run_copy, capsys):
 
 
 def test_audit_fails_when_an_original_input_changes(demo_run, demo_workspace, capsys):
-    original = demo_workspace / "tenders" / "1000-bygg" / "proposals.csv"
+    original = demo_workspace / "tenders" / "1000-bygg" / "rounds" / "3-final" / "proposals.csv"
     saved = original.read_bytes()
     try:
         original.write_bytes(saved.replace(b"9400000", b"9400001"))
@@ -54,19 +57,44 @@ def test_audit_fails_when_an_original_input_changes(demo_run, demo_workspace, ca
         original.write_bytes(saved)
 
 
-def test_audit_fails_when_a_template_changed(demo_run, demo_workspace, capsys):
+def test_a_changed_original_template_is_reported_and_the_audit_still_passes(
+        demo_run, demo_workspace, capsys):
+    """JupyterLab saved an executed notebook over the template a run had copied, and every
+    earlier run failed its audit (issue 16). The audit re-executes the run's own copies (their
+    code checked against a trusted template: here the checkout's, whose sha256 still equals
+    the manifest's), so a changed original template is reported, not a failure; a changed
+    original input still fails (above)."""
     template = demo_workspace / "notebooks" / "committee.ipynb"
     saved = template.read_bytes()
     try:
         template.write_bytes(saved.replace(b"view.summary()", b"view.summary() "))
-        assert main(["audit", str(demo_run), "--quiet", "--hashes-only"]) == 1
-        assert "templates/committee.ipynb: the original" in capsys.readouterr().out
+        assert main(["audit", str(demo_run), "--quiet"]) == 0
+        out = capsys.readouterr().out
+        assert f"note templates/committee.ipynb: the original template {template} changed " \
+            "since the run; not a failure" in out
+        assert "templates/committee.ipynb: trusted (checkout)" in out
+        assert out.count("re-run identical") == 7 and "AUDIT PASSED" in out
+        assert "FAIL" not in out
     finally:
         template.write_bytes(saved)
 
 
+def rehash(run: Path, manifest: dict, *paths: str) -> None:
+    """Record the current sha256 and size of ``paths`` in the manifest, as a forger would."""
+    from evaluation.common.hashing import sha256_file
+
+    for group in ("outputs", "templates"):
+        for entry in manifest[group]:
+            if entry["path"] in paths:
+                entry["sha256"] = sha256_file(run / entry["path"])
+                entry["size"] = (run / entry["path"]).stat().st_size
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
 def test_audit_fails_when_a_number_in_an_executed_notebook_is_edited(run_copy, capsys):
-    run, _ = run_copy
+    """With the manifest's hash rewritten the folder passes every hash check; the edited
+    payload is found when the notebook is re-executed and the payloads compared."""
+    run, manifest = run_copy
     path = run / "proposals" / "003.ipynb"
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
@@ -74,11 +102,137 @@ def test_audit_fails_when_a_number_in_an_executed_notebook_is_edited(run_copy, c
             if RESULT_MIMETYPE in output.get("data", {}):
                 output["data"][RESULT_MIMETYPE]["results"]["total"] += 0.5
     nbformat.write(nb, path)
+    rehash(run, manifest, "proposals/003.ipynb")
     assert main(["audit", str(run), "--quiet"]) == 1
     out = capsys.readouterr().out
-    assert "proposals/003.ipynb: sha256 differs" in out
+    assert "proposals/003.ipynb: sha256 differs" not in out
     assert "proposals/003.ipynb: 1 of" in out and "largest /total" in out
     assert "proposals/001.ipynb: re-run identical" in out
+
+
+def tamper(run: Path, notebook: str, marker: Path, *, where: str) -> None:
+    """Make a code cell of ``notebook`` (or its injected parameters cell) write ``marker``."""
+    path = run / notebook
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    cell = next(c for c in code if "injected-parameters" in c.metadata.get("tags", [])) \
+        if where == "parameters" else code[-1]
+    cell.source += f"\nopen({str(marker)!r}, 'w').write('tampered code ran')\n"
+    nbformat.write(nb, path)
+
+
+def test_nothing_is_executed_when_a_hash_check_fails(run_copy, tmp_path, capsys):
+    run, _ = run_copy
+    marker = tmp_path / "marker"
+    tamper(run, "proposals/003.ipynb", marker, where="code")
+    assert main(["audit", str(run), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "proposals/003.ipynb: sha256 differs" in out and "AUDIT FAILED" in out
+    assert "notebooks not re-executed: nothing from a run folder that fails a check" in out
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(("where", "named"), [
+    ("code", "proposals/003.ipynb: code cell 10 differs from the trusted template"),
+    ("parameters", "proposals/003.ipynb: the injected parameters cell holds more than "
+                   "parameters (line 7: not a 'name = value' assignment)"),
+])
+def test_tampered_code_with_consistent_hashes_is_refused_without_executing(
+        run_copy, tmp_path, capsys, where, named):
+    """Every hash rewritten: only the comparison with the trusted templates (here the
+    checkout's notebooks/, which the demo run used) finds the forged cell."""
+    run, manifest = run_copy
+    marker = tmp_path / "marker"
+    tamper(run, "proposals/003.ipynb", marker, where=where)
+    rehash(run, manifest, "proposals/003.ipynb")
+    assert main(["audit", str(run), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "sha256 differs" not in out
+    assert "templates/proposal.ipynb: trusted (checkout)" in out
+    assert named in out and "; nothing was executed" in out and "AUDIT FAILED" in out
+    assert "re-run" not in out
+    assert not marker.exists()
+
+
+def test_injected_parameters_other_than_the_recorded_ones_are_refused(run_copy, capsys):
+    run, manifest = run_copy
+    path = run / "proposals" / "003.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace('proposal_id = "003"', 'proposal_id = "001"')
+    nbformat.write(nb, path)
+    rehash(run, manifest, "proposals/003.ipynb")
+    assert main(["audit", str(run), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "proposals/003.ipynb: the injected parameters" in out and "'001'" in out
+    assert "nothing was executed" in out
+
+
+def test_forged_templates_leave_no_trust_anchor_and_nothing_is_executed(
+        run_copy, demo_run, tmp_path, capsys):
+    """The forger rewrites the template copy too, and every hash and the run's name: no
+    trusted source has that template. Without --manifest-sha256 the audit checks hashes only
+    and says which anchor to give; with it, the forged manifest fails."""
+    from evaluation.common.hashing import sha256_file
+    from evaluation.runs.folder import run_digest
+
+    run, manifest = run_copy
+    recorded = sha256_file(demo_run / "manifest.json")
+    marker = tmp_path / "marker"
+    template = run / "templates" / "proposal.ipynb"
+    nb = nbformat.read(template, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    code[-1].source += f"\nopen({str(marker)!r}, 'w').write('tampered code ran')\n"
+    nbformat.write(nb, template)
+    for entry in manifest["templates"]:  # an original elsewhere would betray the forgery
+        entry.pop("original")
+    for entry in manifest["notebooks"]:
+        if entry["path"].startswith("proposals/"):
+            tamper(run, entry["path"], marker, where="code")
+    rehash(run, manifest, "templates/proposal.ipynb",
+           *(e["path"] for e in manifest["notebooks"]))
+    stamp = manifest["run"].split("-")[0]
+    manifest["run"] = f"{stamp}-{run_digest([*manifest['inputs'], *manifest['templates']])}"
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    run = run.rename(run.with_name(manifest["run"]))
+    assert main(["audit", str(run), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "FAIL" not in out
+    assert "no template to trust: notebooks not re-executed. Give --manifest-sha256" in out
+    assert "HASHES PASSED (notebooks not re-executed; no trusted template; give " \
+           "--manifest-sha256)" in out
+    assert main(["audit", str(run), "--quiet", "--manifest-sha256", recorded]) == 1
+    out = capsys.readouterr().out
+    assert "manifest.json: sha256" in out and "AUDIT FAILED" in out
+    assert not marker.exists()
+
+
+def test_templates_are_trusted_from_the_recorded_commit(run_copy, tmp_path, monkeypatch,
+                                                        capsys):
+    """A checkout whose notebooks/ changed since the run still trusts the templates of the
+    commit the manifest records (from its own git history)."""
+    import subprocess
+
+    from evaluation.runs import trust
+
+    run, manifest = run_copy
+    source = manifest["environment"].get("source") or {}
+    shown = subprocess.run(["git", "-C", str(trust.SOURCE), "show",
+                            f"{source.get('commit')}:notebooks/proposal.ipynb"],
+                           capture_output=True, check=False)
+    recorded = next(e["sha256"] for e in manifest["templates"]
+                    if e["path"] == "templates/proposal.ipynb")
+    if shown.returncode or hashlib.sha256(shown.stdout).hexdigest() != recorded:
+        pytest.skip("the run's templates are not those of a commit of this checkout")
+    changed = tmp_path / "notebooks"
+    shutil.copytree(trust.NOTEBOOKS, changed)
+    (changed / "proposal.ipynb").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(trust, "NOTEBOOKS", changed)  # SOURCE, the git history, stays
+    assert main(["audit", str(run), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert f"templates/proposal.ipynb: trusted (commit {source['commit'][:12]})" in out
+    assert "templates/committee.ipynb: trusted (checkout)" in out
+    assert "AUDIT PASSED" in out
 
 
 def test_compare_values_reports_the_largest_difference():
@@ -194,7 +348,8 @@ def test_a_rewritten_input_hash_breaks_the_run_name(run_copy, capsys):
 
 
 def test_a_file_added_to_the_original_tender_fails(demo_run, demo_workspace, capsys):
-    added = demo_workspace / "tenders" / "1000-bygg" / "scores" / "late.csv"
+    added = demo_workspace / "tenders" / "1000-bygg" / "rounds" / "3-final" / "scores" / \
+        "late.csv"
     try:
         added.write_text("proposal_id,criterion_id,score,justification\n", encoding="utf-8")
         assert main(["audit", str(demo_run), "--quiet", "--hashes-only"]) == 1
