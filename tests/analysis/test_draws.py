@@ -121,6 +121,23 @@ def test_main_criteria_values_by_hand(tmp_path: Path) -> None:
     np.testing.assert_allclose(values, [[0.7, 1.0, 0.5], [0.4, 0.0, 0.5]], rtol=1e-15)
 
 
+def test_local_shares_under_drawn_main_weights(tmp_path: Path) -> None:
+    """Scorer.local_of: every node's local share, one row per draw, the main criteria's set
+    to the draw's and the shares below them as published (q1 70 %, q2 30 % within q)."""
+    ev = evaluate_tender(tender(
+        tmp_path, [leaf("a", 20), {"id": "q", "title": "q", "weight": 50,
+                                   "criteria": [leaf("q1", 70), leaf("q2", 30)]},
+                   leaf("p", 30, price=PRICE)],
+        {"A": {"price": 100}, "B": {"price": 120}},
+        {"e": {"A": {"a": 8, "q1": 5, "q2": 6}, "B": {"a": 6, "q1": 7, "q2": 4}}}))
+    local = Scorer(ev).local_of(np.array([[0.1, 0.6, 0.3], [0.5, 0.25, 0.25]]))
+    nodes = [n.id for n in ev.model.nodes()]
+    expected = {"a": [0.1, 0.5], "q": [0.6, 0.25], "q1": [0.7, 0.7], "q2": [0.3, 0.3],
+                "p": [0.3, 0.25]}
+    assert (2, len(nodes)) == local.shape
+    np.testing.assert_allclose(np.array([expected[n] for n in nodes]).T, local, rtol=1e-15)
+
+
 # --- who takes part under a draw's weights ----------------------------------------------------
 
 
@@ -174,6 +191,42 @@ def test_excluded_sets_agree_with_the_model_at_and_around_every_threshold(
     assert not moving[t >= at[ids.index("MOVES")]].any()
 
 
+@pytest.mark.parametrize("draws", [300, 1000])
+def test_excluded_sets_under_four_group_minimums(tmp_path: Path, draws: int) -> None:
+    """Four main criteria, each a group with a minimum (2, 3, 1.5, 2.5 points of 100) over
+    two leaves, and seven proposals with scores from a seeded generator: every draw's
+    excluded set must be the one the model's own minimum check gives under its weights.
+    With 8⁴ = 4096 combinations of places the sets are numbered by a table from 768 draws
+    on and by a sort below, so both ways are checked."""
+    rng = np.random.default_rng(17)
+    groups = [{"id": f"g{k}", "title": f"g{k}", "weight": 25, "minimum": minimum,
+               "criteria": [leaf(f"g{k}a", 60), leaf(f"g{k}b", 40)]}
+              for k, minimum in enumerate((2, 3, 1.5, 2.5))]
+    ids = [f"P{i}" for i in range(7)]
+    scores = {pid: {f"g{k}{x}": float(rng.integers(0, 11)) for k in range(4) for x in "ab"}
+              for pid in ids}
+    ev = evaluate_tender(tender(tmp_path, groups, {pid: {} for pid in ids}, {"e": scores}))
+    scorer = Scorer(ev)
+    weights = sample_dirichlet(4, draws, np.random.default_rng(draws))
+    sets, which = scorer.excluded(weights)
+    expected = below_minimum(ev.model, ev.panel.aggregated, ev.model.quality_leaves,
+                             scorer.local_of(weights))
+    np.testing.assert_array_equal(expected, sets[which])
+    assert 10 < len(sets) and expected.any(axis=0).sum() >= 5  # many sets, most proposals move
+    assert len({tuple(row) for row in sets}) == len(sets)  # each set numbered once
+
+
+def test_a_group_minimum_of_zero_excludes_nobody(tmp_path: Path) -> None:
+    """Minimum 0 points: no proposal is below it, not even one with no points in the group
+    (its threshold weight is −∞, not +∞)."""
+    ev = evaluate_tender(tender(
+        tmp_path, [{"id": "q", "title": "q", "weight": 60, "minimum": 0,
+                    "criteria": [leaf("q1", 100)]}, leaf("p", 40, price=PRICE)],
+        {"A": {"price": 100}, "B": {"price": 120}}, {"e": {"A": {"q1": 8}, "B": {"q1": 0}}}))
+    sets, which = Scorer(ev).excluded(np.array([[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]]))
+    assert not sets[which].any()
+
+
 def test_smaa_draws_rank_as_re_scoring_with_a_reference_that_leaves(tmp_path: Path) -> None:
     """q (60 %, minimum 35 points, q1), linear price (40 %). A (q 10, price 150), B (6, 100),
     C (8, 130). B, the lowest price, falls under the minimum below w = 35/60: the price scores
@@ -204,6 +257,28 @@ def test_smaa_draws_rank_as_re_scoring_with_a_reference_that_leaves(tmp_path: Pa
     for pid in "ABC":
         assert [c / samples for c in counts[pid]] == pytest.approx(
             out["rank_acceptability"][pid], abs=1e-12)
+
+
+@pytest.mark.parametrize("score_uncertainty", [False, True])
+def test_a_proposal_out_at_the_published_weights_takes_part_where_a_draw_lets_it(
+        tmp_path: Path, score_uncertainty: bool) -> None:
+    """q (60 %, minimum 40 points), price 40 %. A: q 10 (in from w = 0.4); B: q 6, 36 points
+    at the published 60 %, so excluded there, but in from w = 2/3; R rejected. SMAA ranks A
+    and B (B in the draws above 2/3, where it is first or second), never R, and never B where
+    it is out: its acceptabilities add up to about P(w ≥ 2/3) = 1/3 under Dirichlet(1, 1)."""
+    built = tender(
+        tmp_path, [{"id": "q", "title": "q", "weight": 60, "minimum": 40,
+                    "criteria": [leaf("q1", 100)]}, leaf("p", 40, price=PRICE)],
+        {"A": {"price": 150}, "B": {"price": 100}, "R": {"price": 90}},
+        {"e": {"A": {"q1": 10}, "B": {"q1": 6}, "R": {"q1": 10}}})
+    frame = built.proposals.copy()
+    frame.loc["R", ["admissible", "rejection_reason"]] = [False, "late"]
+    ev = evaluate_tender(dataclasses.replace(built, proposals=frame))
+    assert ["A"] == list(ev.order)
+    _, out = smaa(ev, 3000, 4, sampler="dirichlet", score_uncertainty=score_uncertainty)
+    assert {"A", "B"} == set(out["rank_acceptability"])
+    assert 1 / 3 == pytest.approx(sum(out["rank_acceptability"]["B"]), abs=0.03)
+    assert 0.6 == pytest.approx(sum(out["rank_acceptability"]["A"]), abs=0.03)
 
 
 def test_a_tender_before_its_price_opening_gives_no_price_points(tmp_path: Path) -> None:

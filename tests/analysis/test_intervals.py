@@ -14,6 +14,7 @@ from builders import NO_ENVIRONMENT_CRITERIA, examples, tender_in_memory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from evaluation.analysis.intervals import envelope
 from evaluation.analysis.sensitivity import stability
 from evaluation.core.evaluation import Evaluation
 from evaluation.core.model import Criterion, Model
@@ -208,3 +209,18 @@ def test_interval_ends_agree_with_rescoring(tmp_path: Path, case) -> None:
     if (-np.diff(top) < 1e-9).any():
         return  # a tie at the published weights: decided by the tie-break, no strict interval
     check_ends(ev)
+
+
+def test_upper_envelope_of_lines_by_hand() -> None:
+    """envelope: A = 1 (flat), B = 2t, C = 0.5 (never on top), D not included (NaN): A owns
+    [0, 0.5], B (0.5, 1]. Equal at the start, the steeper owns what follows (A = 1, B = 1 + t:
+    B from 0); so does a line below by rounding only (10^6 against 10^6 − 10^-7, 1e-13 of
+    it). Nobody included: one segment without an owner (-1)."""
+    nan = np.nan
+    assert [(0.0, 0.5, 0), (0.5, 1.0, 1)] == envelope(
+        np.array([1.0, 0.0, 0.5, nan]), np.array([0.0, 2.0, 0.0, 5.0]), 0.0, 1.0)
+    assert [(0.0, 1.0, 1)] == envelope(np.array([1.0, 1.0]), np.array([0.0, 1.0]), 0.0, 1.0)
+    assert [(0.0, 1.0, 1)] == envelope(np.array([1e6, 1e6 - 1e-7]), np.array([0.0, 1.0]),
+                                       0.0, 1.0)
+    assert [(0.25, 0.75, -1)] == envelope(np.array([nan, nan]), np.array([1.0, 2.0]),
+                                          0.25, 0.75)

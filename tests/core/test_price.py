@@ -326,6 +326,8 @@ SLOPE_CASES = [
     ("log", "cost", {"zero_at": 2.0}, 2),
     ("log", "cost", {"zero_at": 2.0, "floor": 0.0}, 3),  # floored: flat
     ("log", "benefit", {"zero_at": 3.0}, 1),
+    # floored as a benefit number (300/130 > 2), though not as a cost (130/100 < 2)
+    ("log", "benefit", {"zero_at": 2.0, "floor": 0.0}, 1),
     ("fixed_endpoints", "cost", {"best": 90.0, "worst": 210.0}, 1),
     ("fixed_endpoints", "cost", {"best": 90.0, "worst": 210.0}, 3),  # clipped: flat
     ("fixed_endpoints", "benefit", {"best": 210.0, "worst": 90.0}, 2),
@@ -380,6 +382,19 @@ def test_bilinear_mean_slope_matches_central_difference(index: int) -> None:
         "bilinear_mean", discounts, maximum=10, direction="benefit", params={"x": 0.85}
     )
     assert numeric == pytest.approx(slope[index], rel=1e-6)
+
+
+def test_bilinear_mean_slope_by_its_cases() -> None:
+    """Discounts 10, 20, 30 %, X = 0.85, M = 10: Rmean 0.2, so 10 and 20 (the mean itself,
+    the formula's case R ≤ Rmean) have the slope X·M/Rmean = 42.5 and 30 (the largest)
+    (1 − X)·M/(Rmax − Rmean) = 15. All discounts equal: every proposal has M and the slope is
+    0, as for two_sided."""
+    slope = price_slope("bilinear_mean", [0.1, 0.2, 0.3], maximum=10, direction="benefit",
+                        params={"x": 0.85})
+    assert [42.5, 42.5, 15.0] == pytest.approx(slope, rel=1e-12)
+    flat = price_slope("bilinear_mean", [0.2, 0.2], maximum=10, direction="benefit",
+                       params={"x": 0.85})
+    assert [0.0, 0.0] == flat.tolist()
 
 
 def test_price_slope_diagnostic_formulas() -> None:

@@ -132,3 +132,17 @@ def _plain_model() -> Model:
     return Model(id="m", title=Label("m", "m"), language="nb", scale=Scale(), points=100.0,
                  aggregation="mean", disagreement=0.3, tie_break=(), award_model="weighted_points",
                  criteria=(leaf,), source=Path("m.yaml"), sha256="0")
+
+
+def test_first_place_rounds_each_row_on_its_own_scale() -> None:
+    """One scenario, two competitions: totals of 10^12 and 10^12 + 1 are equal to 9
+    significant digits, so the second key decides (B); 0.5 and 0.500001 are not (on the scale
+    of 0.5 they differ in the 6th digit), so B is first without the second key, which favours
+    A. Rounded on the scale of the whole array (or of a column across competitions) the
+    second row would tie too and A would be first."""
+    totals = np.array([[[1e12, 1e12 + 1], [0.5, 0.5 + 1e-6]]])
+    second = np.array([[[1.0, 2.0], [2.0, 1.0]]])
+    winner, firsts = first_place([totals, second], np.ones(totals.shape, dtype=bool))
+    np.testing.assert_array_equal([[1, 1]], winner)
+    assert np.int64 == winner.dtype  # an index into the proposals
+    np.testing.assert_array_equal([[[False, True], [False, True]]], firsts)

@@ -423,3 +423,22 @@ def test_every_proposal_above_the_budget_and_the_partners_together_are_warned(tm
 def test_a_budget_the_partners_keep_to_gives_no_warning(tmp_path):
     obj = result(_three_priced(tmp_path, partners=2, budget="'1 500 kr'"))
     assert not any("budsjett" in w for w in obj["warnings"])
+
+
+def test_below_minimum_without_minimums_is_false_per_proposal() -> None:
+    """A model without any minimum: nobody is below one, one False per proposal (and per
+    weight vector), in the shape of the scores' leading axes."""
+    from pathlib import Path
+
+    from evaluation.common.labels import Label
+    from evaluation.core.model import Criterion, Model, Scale
+    from evaluation.core.scoring import below_minimum
+
+    model = Model(id="m", title=Label("m", "m"), language="nb", scale=Scale(), points=100.0,
+                  aggregation="mean", disagreement=0.3, tie_break=(),
+                  award_model="weighted_points", source=Path("m.yaml"), sha256="0",
+                  criteria=(Criterion(id="q", title=Label("q", "q"), weight=100.0,
+                                      path=("q",)),))
+    quality = np.array([[[7.0], [3.0], [5.0]], [[1.0], [2.0], [3.0]]])  # 2 vectors × 3 × 1
+    below = below_minimum(model, quality, model.quality_leaves)
+    assert (2, 3) == below.shape and not below.any()
