@@ -227,6 +227,20 @@ def test_a_group_minimum_of_zero_excludes_nobody(tmp_path: Path) -> None:
     assert not sets[which].any()
 
 
+def test_scores_under_weights_leave_the_excluded_without_a_total(tmp_path: Path) -> None:
+    """Scorer.score: under weights (0.4, 0.2, 0.4) (q's 20 % gives MOVES 0.4·20 = 8 points,
+    under the minimum 20) the rejected, the ones under a minimum and MOVES have no total
+    (NaN) and no values; IN has one."""
+    ev = _minimums_tender(tmp_path, 100, 20)
+    scorer = Scorer(ev)
+    scored = scorer.score(ev.panel.aggregated, scorer.local_of(np.array([[0.4, 0.2, 0.4]])))
+    ids = list(ev.proposal_ids)
+    out = [ids.index(p) for p in ("REJECTED", "ZERO", "LEAF", "MOVES")]
+    assert scored.excluded[0, out].all() and not scored.excluded[0, ids.index("IN")]
+    assert np.isnan(scored.totals[0, out]).all() and np.isnan(scored.values[0, out]).all()
+    assert np.isfinite(scored.totals[0, ids.index("IN")])
+
+
 def test_smaa_draws_rank_as_re_scoring_with_a_reference_that_leaves(tmp_path: Path) -> None:
     """q (60 %, minimum 35 points, q1), linear price (40 %). A (q 10, price 150), B (6, 100),
     C (8, 130). B, the lowest price, falls under the minimum below w = 35/60: the price scores

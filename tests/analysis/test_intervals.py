@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import yaml
 from builders import NO_ENVIRONMENT_CRITERIA, examples, tender_in_memory
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from evaluation.analysis.intervals import envelope
@@ -194,6 +194,23 @@ def tenders(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], dict[str, 
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(case=tenders())
+# Found by Hypothesis against a mutant that took the normalised group's best share (its line)
+# at the wrong point of a piece: q's best share changes owner as qa moves, P2 coming up.
+@example(case=(
+    {"id": "h", "title": "h", "aggregation": "mean",
+     "environment_exception": NO_ENVIRONMENT_CRITERIA, "points": 100, "tie_break": ["quality"],
+     "criteria": [{"id": "q", "title": "q", "weight": 30, "normalisation": "proportional",
+                   "criteria": [{"id": "qa", "title": "qa", "weight": 20, "normalisation": "none",
+                                 "criteria": [{"id": "q1", "title": "q1", "weight": 10},
+                                              {"id": "q2", "title": "q2", "weight": 90}]},
+                                {"id": "q3", "title": "q3", "weight": 80}]},
+                  {"id": "r", "title": "r", "weight": 5, "normalisation": "none"},
+                  {"id": "p", "title": "p", "weight": 65,
+                   "price": {"model": "linear", "field": "price"}}]},
+    {"P0": {"price": 80}, "P1": {"price": 81}, "P2": {"price": 82}},
+    {"P0": {"q1": 0, "q2": 0, "q3": 0, "r": 0}, "P1": {"q1": 0, "q2": 0, "q3": 1, "r": 0},
+     "P2": {"q1": 0, "q2": 1, "q3": 0, "r": 0}},
+    1))
 def test_interval_ends_agree_with_rescoring(tmp_path: Path, case) -> None:
     """On random tenders with group minimums and normalised groups, every end of every
     interval (winner, partners, ranking; every node) is where re-scoring the tender with the
@@ -224,3 +241,53 @@ def test_upper_envelope_of_lines_by_hand() -> None:
                                        0.0, 1.0)
     assert [(0.25, 0.75, -1)] == envelope(np.array([nan, nan]), np.array([1.0, 2.0]),
                                           0.25, 0.75)
+
+
+def test_a_tender_before_its_price_opening_has_quality_intervals(tmp_path: Path) -> None:
+    """price_opening: after_seal and not sealed: the totals are quality alone, so the
+    intervals are those of re-scoring without prices (every end checked), not those of the
+    priced tender (C, the cheapest, would gain 30 points of price)."""
+    model = {"id": "o", "title": "o", "aggregation": "mean",
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "points": 100,
+             "criteria": [{"id": "q", "title": "q", "weight": 60, "minimum": 20,
+                           "normalisation": "proportional",
+                           "criteria": [{"id": "q1", "title": "q1", "weight": 70},
+                                        {"id": "q2", "title": "q2", "weight": 30}]},
+                          {"id": "r", "title": "r", "weight": 10},
+                          {"id": "p", "title": "p", "weight": 30,
+                           "price": {"model": "linear", "field": "price"}}]}
+    built = tender_in_memory(write_model(tmp_path, model),
+                             {"A": {"price": 100}, "B": {"price": 90}, "C": {"price": 60}},
+                             {"e": {"A": {"q1": 10, "q2": 0, "r": 5},
+                                    "B": {"q1": 0, "q2": 10, "r": 6},
+                                    "C": {"q1": 6, "q2": 6, "r": 4}}})
+    ev = evaluate_tender(dataclasses.replace(built, quality_only=True))
+    priced = evaluate_tender(built)
+    assert 3 <= check_ends(ev)
+    assert stability(ev) != stability(priced)
+
+
+def test_a_normalised_group_nobody_scored_in(tmp_path: Path) -> None:
+    """Group q (50 %, proportional) of q1 and q2 where every proposal has 0: its best share is
+    0, so the normalisation leaves the zeros alone (no division by the best) and moving q1's
+    weight within q changes nothing; the winner is decided by r and the price, and every end
+    of every interval (r's, the price's, q's) is where re-scoring changes the outcome."""
+    model = {"id": "z", "title": "z", "aggregation": "mean",
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "points": 100,
+             "criteria": [{"id": "q", "title": "q", "weight": 50,
+                           "normalisation": "proportional",
+                           "criteria": [{"id": "q1", "title": "q1", "weight": 60},
+                                        {"id": "q2", "title": "q2", "weight": 40}]},
+                          {"id": "r", "title": "r", "weight": 20},
+                          {"id": "p", "title": "p", "weight": 30,
+                           "price": {"model": "linear", "field": "price"}}]}
+    tender = tender_in_memory(write_model(tmp_path, model),
+                              {"A": {"price": 100}, "B": {"price": 80}, "C": {"price": 120}},
+                              {"e": {"A": {"q1": 0, "q2": 0, "r": 9},
+                                     "B": {"q1": 0, "q2": 0, "r": 5},
+                                     "C": {"q1": 0, "q2": 0, "r": 10}}})
+    ev = evaluate_tender(tender)
+    entry = stability(ev)["leaves"]["q1"]
+    assert (0.0, 100.0) == (entry["low"], entry["high"])
+    assert (0.0, 100.0) == (entry["ranking_low"], entry["ranking_high"])
+    assert 2 <= check_ends(ev)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import math
 import re
 from pathlib import Path
 
@@ -317,7 +318,8 @@ def test_excluded_proposals_take_no_part() -> None:
                      confidence_inputs=lambda c: [(values, None)] * len(c))
     np.testing.assert_array_equal([0.0, 1.0, 0.0], given.rank_acceptability[:, 0])
     assert 1.0 == given.confidence[1]
-    with pytest.raises(ValueError, match="confidence_inputs"):
+    with pytest.raises(ValueError, match="^value sets need confidence_inputs: the values "
+                                         "under other weights$"):
         run_smaa(values[None], weights, sets=np.array([0, 0]))
 
 
@@ -560,6 +562,56 @@ def test_one_free_weight_takes_what_the_pinned_leave() -> None:
                                   np.random.default_rng(0))
     np.testing.assert_allclose(weights, [[0.2, 0.8]] * 4, rtol=1e-15)
     assert 1.0 == rate
+
+
+def test_a_proposal_left_out_of_every_draw_by_a_fixed_mask() -> None:
+    """A (1, 0), B (0, 1), C (1, 1) with C left out (``included`` one mask for all draws) and
+    two draws, fewer than proposals: (0.8, 0.2) A first, (0.3, 0.7) B first. A's central
+    weights are (0.8, 0.2), under which A (0.8) beats B (0.2): confidence 1, as B's; C, who
+    would beat both, takes no part there either. Without pairwise counts they are NaN."""
+    values = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    weights = np.array([[0.8, 0.2], [0.3, 0.7]])
+    result = run_smaa(values, weights, included=np.array([True, True, False]), pairwise=False)
+    np.testing.assert_array_equal([[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.0, 0.0, 0.0]],
+                                  result.rank_acceptability)
+    np.testing.assert_allclose([[0.8, 0.2], [0.3, 0.7]], result.central_weights[:2])
+    assert np.isnan(result.central_weights[2]).all()
+    np.testing.assert_array_equal([1.0, 1.0], result.confidence[:2])
+    assert 2 == result.samples
+    assert np.isnan(result.pairwise_winning).all() and (3, 3) == result.pairwise_winning.shape
+    assert 1.0 == result.ranking_entropy  # two rankings, each in half of the draws
+
+
+def test_one_ranking_has_entropy_zero_not_minus_zero() -> None:
+    """One draw, one ranking: entropy 0 bits, and +0.0 (the JSON would say -0.0)."""
+    result = run_smaa(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.6, 0.4]]))
+    assert 0.0 == result.ranking_entropy
+    assert 1.0 == math.copysign(1.0, result.ranking_entropy)
+
+
+def test_ranking_entropy_counts_rankings_whose_hashes_collide() -> None:
+    """Draws ranked (0, 1, 2) twice, (1, 0, 2) and (1, 2, 0): entropy −(½ log₂ ½ + 2 · ¼ log₂ ¼)
+    = 1.5 bits. The third ranking's first hash is forged equal to the first's; its second hash
+    differs, so the rankings themselves are compared (counting it with the first would give
+    0.811)."""
+    from evaluation.analysis.smaa import _ranking_entropy
+
+    positions = np.array([[0, 0, 1, 1], [1, 1, 0, 2], [2, 2, 2, 0]], dtype=np.uint8)
+    hashes = np.array([[5, 5, 5, 7], [1, 1, 2, 3]], dtype=np.uint64)
+    assert 1.5 == pytest.approx(_ranking_entropy(positions, hashes), rel=1e-15)
+
+
+def test_blocks_of_value_draws_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Per-draw values (score uncertainty) in blocks of two draws give the same indices and
+    confidence factors as one block."""
+    rng = np.random.default_rng(6)
+    values, weights = rng.random((40, 4, 3)), sample_dirichlet(3, 40, rng)
+    whole = run_smaa(values, weights)
+    monkeypatch.setattr("evaluation.analysis.smaa.CHUNK_ELEMENTS", 8)
+    blocked = run_smaa(values, weights)
+    for field in ("rank_acceptability", "pairwise_winning", "confidence"):
+        np.testing.assert_array_equal(getattr(whole, field), getattr(blocked, field))
+    assert (whole.confidence > 0).any()
 
 
 def test_hit_and_run_stream_is_pinned() -> None:
