@@ -318,8 +318,8 @@ def test_excluded_proposals_take_no_part() -> None:
                      confidence_inputs=lambda c: [(values, None)] * len(c))
     np.testing.assert_array_equal([0.0, 1.0, 0.0], given.rank_acceptability[:, 0])
     assert 1.0 == given.confidence[1]
-    with pytest.raises(ValueError, match="^value sets need confidence_inputs: the values "
-                                         "under other weights$"):
+    with pytest.raises(ValueError, match=r"^value sets need confidence_inputs: the values "
+                                         r"under other weights$"):
         run_smaa(values[None], weights, sets=np.array([0, 0]))
 
 
