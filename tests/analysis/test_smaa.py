@@ -299,6 +299,37 @@ def test_near_ties_within_the_dropped_bits_keep_their_exact_order() -> None:
     np.testing.assert_array_equal([[2, 1, 3], [1, 2, 3], [3, 1, 1]], ranks_from_values(totals))
 
 
+@pytest.mark.parametrize("m", [2, 3, 5, 9, 50])
+def test_ties_and_near_ties_rank_as_counting_the_higher_totals(m: int) -> None:
+    """Rows of totals a few ulps apart (within the sort keys' dropped bits, 1 to 6 bits here)
+    and exactly equal, of both signs and ±0: every rank is 1 + the number of strictly
+    higher totals in its row (R smaa's smaa_rank), whatever the row's order."""
+    rng = np.random.default_rng(m)
+    rows = 400
+    ulps = rng.integers(0, 3 * m, (rows, m))
+    base = np.where(rng.random((rows, 1)) < 0.5, 0.75, -0.75)
+    totals = base + ulps * np.spacing(0.75)
+    totals[:40] = rng.choice([0.0, -0.0, np.spacing(0.0)], (40, m))
+    expected = 1 + (totals[:, None, :] > totals[:, :, None]).sum(axis=2)
+    np.testing.assert_array_equal(expected, ranks_from_values(totals))
+    assert (expected[:, :, None] == expected[:, None, :]).sum() > rows * m  # ties are there
+
+
+def test_near_ties_with_proposals_left_out_match_reference() -> None:
+    """One criterion, so each total is its value: values a few ulps apart and equal, each
+    draw leaving some proposals out: the indices are the reference's (exact comparison,
+    those left out unranked)."""
+    rng = np.random.default_rng(21)
+    draws, m = 500, 6
+    values = (0.5 + rng.integers(0, 12, (draws, m)) * np.spacing(0.5))[:, :, None]
+    taking = rng.random((draws, m)) < 0.7
+    weights = np.ones((draws, 1))
+    result = run_smaa(values, weights, included=taking)
+    expected = reference_smaa(values, weights, taking)
+    for field in ("rank_acceptability", "pairwise_winning", "confidence"):
+        np.testing.assert_allclose(getattr(result, field), getattr(expected, field), atol=1e-12)
+
+
 def test_excluded_proposals_take_no_part() -> None:
     """Draw by draw, a proposal not included has no rank: B (the best) is out in draw 2, so A
     wins it; pairwise, a ranked proposal is ahead of one taking no part."""
@@ -580,6 +611,17 @@ def test_a_proposal_left_out_of_every_draw_by_a_fixed_mask() -> None:
     assert 2 == result.samples
     assert np.isnan(result.pairwise_winning).all() and (3, 3) == result.pairwise_winning.shape
     assert 1.0 == result.ranking_entropy  # two rankings, each in half of the draws
+
+
+def test_a_draw_where_nobody_takes_part_has_no_winner() -> None:
+    """A (1, 0) and B (0, 1); the second draw leaves both out: A wins the first draw only, so
+    its central weights are that draw's (0.8, 0.2), and B, second there, has none."""
+    values = np.array([[1.0, 0.0], [0.0, 1.0]])
+    result = run_smaa(np.broadcast_to(values, (2, 2, 2)), np.array([[0.8, 0.2], [0.3, 0.7]]),
+                      included=np.array([[True, True], [False, False]]))
+    np.testing.assert_array_equal([[0.5, 0.0], [0.0, 0.5]], result.rank_acceptability)
+    np.testing.assert_allclose([0.8, 0.2], result.central_weights[0])
+    assert np.isnan(result.central_weights[1]).all()
 
 
 def test_one_ranking_has_entropy_zero_not_minus_zero() -> None:
