@@ -291,3 +291,28 @@ def test_a_normalised_group_nobody_scored_in(tmp_path: Path) -> None:
     assert (0.0, 100.0) == (entry["low"], entry["high"])
     assert (0.0, 100.0) == (entry["ranking_low"], entry["ranking_high"])
     assert 2 <= check_ends(ev)
+
+
+def test_a_leaf_minimum_before_a_group_minimum(tmp_path: Path) -> None:
+    """a (20 %, a leaf with minimum score 3) comes before q (50 %, minimum 20 points; q1, q2
+    50/50) and the price (30 %): a leaf's minimum does not move with the weights, but the
+    group's after it still cuts the pieces. With q1's share s of q, MOVES (q1 7, q2 2) has
+    50·(0.7 s + 0.2 (1 − s)) = 10 + 25 s points of q, under the minimum below s = 40 %; LOW
+    (q1 3, q2 6) 30 − 15 s, under it above s = 66.7 %; LEAF (a 2) is always out. Every end
+    is where re-scoring changes the outcome."""
+    scores = {"IN": (5, 10, 10), "MOVES": (5, 7, 2), "LEAF": (2, 10, 10), "LOW": (4, 3, 6)}
+    model = {"id": "l", "title": "l", "aggregation": "mean",
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "points": 100,
+             "criteria": [{"id": "a", "title": "a", "weight": 20, "minimum": 3},
+                          {"id": "q", "title": "q", "weight": 50, "minimum": 20,
+                           "criteria": [{"id": "q1", "title": "q1", "weight": 50},
+                                        {"id": "q2", "title": "q2", "weight": 50}]},
+                          {"id": "p", "title": "p", "weight": 30,
+                           "price": {"model": "linear", "field": "price"}}]}
+    tender = tender_in_memory(
+        write_model(tmp_path, model),
+        {"IN": {"price": 130}, "MOVES": {"price": 80}, "LEAF": {"price": 70}, "LOW": {"price": 90}},
+        {"e": {pid: dict(zip(("a", "q1", "q2"), s, strict=True)) for pid, s in scores.items()}})
+    ev = evaluate_tender(tender)
+    assert ["IN", "MOVES", "LOW"] == list(ev.order)
+    assert 4 <= check_ends(ev)
