@@ -316,3 +316,22 @@ def test_a_leaf_minimum_before_a_group_minimum(tmp_path: Path) -> None:
     ev = evaluate_tender(tender)
     assert ["IN", "MOVES", "LOW"] == list(ev.order)
     assert 4 <= check_ends(ev)
+
+
+def test_a_sibling_of_weight_zero_stays_at_zero(tmp_path: Path) -> None:
+    """z weighs 0 % beside q (60 %) and the price (40 %): moving q's weight rescales the price
+    alone (z keeps 0, having no share to be rescaled), so every end is where re-scoring with
+    z at 0 changes the outcome; z's own interval starts at its 0 %."""
+    model = {"id": "z0", "title": "z0", "aggregation": "mean",
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "points": 100,
+             "criteria": [{"id": "q", "title": "q", "weight": 60},
+                          {"id": "z", "title": "z", "weight": 0},
+                          {"id": "p", "title": "p", "weight": 40,
+                           "price": {"model": "linear", "field": "price"}}]}
+    tender = tender_in_memory(write_model(tmp_path, model),
+                              {"A": {"price": 150}, "B": {"price": 100}, "C": {"price": 120}},
+                              {"e": {"A": {"q": 10, "z": 0}, "B": {"q": 6, "z": 10},
+                                     "C": {"q": 7, "z": 9}}})
+    ev = evaluate_tender(tender)
+    assert 0.0 == stability(ev)["z"]["low"]
+    assert 3 <= check_ends(ev)

@@ -315,19 +315,35 @@ def test_ties_and_near_ties_rank_as_counting_the_higher_totals(m: int) -> None:
     assert (expected[:, :, None] == expected[:, None, :]).sum() > rows * m  # ties are there
 
 
-def test_near_ties_with_proposals_left_out_match_reference() -> None:
-    """One criterion, so each total is its value: values a few ulps apart and equal, each
-    draw leaving some proposals out: the indices are the reference's (exact comparison,
-    those left out unranked)."""
+@pytest.mark.parametrize("base", [0.5, -0.5])
+def test_near_ties_with_proposals_left_out_match_reference(base: float) -> None:
+    """One criterion, so each total is its value: values a few ulps apart and equal (positive,
+    or negative: every total below 0 and the left out still last), each draw leaving some
+    proposals out, given per draw, as value sets, or not at all: the indices are the
+    reference's (exact comparison, those left out unranked)."""
     rng = np.random.default_rng(21)
     draws, m = 500, 6
-    values = (0.5 + rng.integers(0, 12, (draws, m)) * np.spacing(0.5))[:, :, None]
+    values = (base + rng.integers(0, 12, (draws, m)) * np.spacing(0.5))[:, :, None]
     taking = rng.random((draws, m)) < 0.7
     weights = np.ones((draws, 1))
-    result = run_smaa(values, weights, included=taking)
     expected = reference_smaa(values, weights, taking)
-    for field in ("rank_acceptability", "pairwise_winning", "confidence"):
-        np.testing.assert_allclose(getattr(result, field), getattr(expected, field), atol=1e-12)
+    per_draw = run_smaa(values, weights, included=taking)
+    by_set = run_smaa(values, weights, included=taking, sets=np.arange(draws),
+                      confidence_inputs=lambda c: [(values, taking)] * len(c))
+    for result in (per_draw, by_set):
+        for field in ("rank_acceptability", "pairwise_winning", "confidence"):
+            np.testing.assert_allclose(getattr(result, field), getattr(expected, field),
+                                       atol=1e-12)
+    everyone = run_smaa(values, weights)
+    np.testing.assert_allclose(everyone.rank_acceptability,
+                               reference_smaa(values, weights).rank_acceptability, atol=1e-12)
+
+
+def test_minus_zero_and_zero_totals_tie() -> None:
+    """Totals −0.0 and +0.0 are equal (R compares doubles): both rank first."""
+    result = run_smaa(np.array([[-0.0], [0.0], [-1.0]]), np.array([[1.0]]))
+    np.testing.assert_array_equal([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]],
+                                  result.rank_acceptability)
 
 
 def test_excluded_proposals_take_no_part() -> None:
@@ -622,6 +638,7 @@ def test_a_draw_where_nobody_takes_part_has_no_winner() -> None:
     np.testing.assert_array_equal([[0.5, 0.0], [0.0, 0.5]], result.rank_acceptability)
     np.testing.assert_allclose([0.8, 0.2], result.central_weights[0])
     assert np.isnan(result.central_weights[1]).all()
+    assert 0.5 == result.confidence[0]  # first in draw 1; in draw 2 nobody is
 
 
 def test_one_ranking_has_entropy_zero_not_minus_zero() -> None:

@@ -397,6 +397,14 @@ def test_bilinear_mean_slope_by_its_cases() -> None:
     assert [0.0, 0.0] == flat.tolist()
 
 
+def test_bilinear_mean_with_a_mean_discount_of_zero() -> None:
+    """Discounts −10 %, 0 and +10 %: Rmean = 0, so the formula's X·R/Rmean has no value; the
+    docstring's rule gives those at or below the mean X·M (8.5 of 10) instead of dividing by
+    zero, and the largest M."""
+    points = score_bilinear_mean([-0.1, 0.0, 0.1], maximum=10, x=0.85)
+    assert [8.5, 8.5, 10.0] == pytest.approx(points, rel=1e-12)
+
+
 def test_price_slope_diagnostic_formulas() -> None:
     """Catalogue, "Diagnostics": linear M·k/Pmin, proportional M·Pmin/P², two_sided M/(Pmax −
     Pmin), log M/(P·ln A), fixed endpoints M/|worst − best|."""
