@@ -7,7 +7,9 @@ mutants reached the code under test: with an editable install a mutation run can
 unmutated package and pass every mutant, so one planted bug (a mutant of the shift
 normalisation, ``S + (M − max S)`` made ``S + (M + max S)``) must fail the tests when activated
 in ``mutants/``, where the package is imported from, while the same switch does nothing to the
-editable install. Exit status 1 when the canary is not caught or the score is under 90 %.
+editable install. Exit status 1 when the canary is not caught, when some mutants were not
+checked (an interrupted run: the score printed is then over the checked ones only), or when the
+score is under 90 %.
 """
 
 from __future__ import annotations
@@ -52,10 +54,11 @@ def results() -> dict[str, dict[str, int | None]]:
 
 
 def summary(found: dict[str, dict[str, int | None]], equivalent: dict[str, str]) -> tuple[
-        list[str], float]:
-    """Return the printed lines and the overall score."""
-    lines = [f"{'module':<34} {'mutants':>7} {'killed':>7} {'timeout':>7} {'survived':>8} "
-             f"{'equiv.':>6} {'other':>5} {'score':>7}"]
+        list[str], float, bool]:
+    """Return the printed lines, the overall score (over the mutants checked) and whether
+    every mutant was checked."""
+    lines = [f"{'module':<34} {'mutants':>7} {'checked':>7} {'killed':>7} {'timeout':>7} "
+             f"{'survived':>8} {'equiv.':>6} {'other':>5} {'score':>7}"]
     total = Counter[str]()
     survivors = []
     for module, codes in found.items():
@@ -63,22 +66,28 @@ def summary(found: dict[str, dict[str, int | None]], equivalent: dict[str, str])
         same = sum(1 for name, code in codes.items()
                    if name in equivalent and STATUS.get(code) == "survived")
         caught = count["killed"] + count["timeout"] + count["segfault"]
-        other = len(codes) - caught - count["survived"]
-        score = caught / max(len(codes) - same, 1)
-        lines.append(f"{module:<34} {len(codes):>7} {count['killed']:>7} {count['timeout']:>7} "
-                     f"{count['survived']:>8} {same:>6} {other:>5} {100 * score:>6.1f}%")
-        total.update({"mutants": len(codes), "caught": caught, "survived": count["survived"],
-                      "equivalent": same, "other": other})
+        checked = len(codes) - count["not checked"]
+        other = checked - caught - count["survived"]
+        # over the mutants checked: an interrupted run still says how the checked ones fared
+        score = caught / max(checked - same, 1)
+        lines.append(f"{module:<34} {len(codes):>7} {checked:>7} {count['killed']:>7} "
+                     f"{count['timeout']:>7} {count['survived']:>8} {same:>6} {other:>5} "
+                     f"{100 * score:>6.1f}%")
+        total.update({"mutants": len(codes), "checked": checked, "caught": caught,
+                      "survived": count["survived"], "equivalent": same, "other": other})
         survivors += [name for name, code in sorted(codes.items())
-                      if STATUS.get(code) != "killed" and STATUS.get(code) != "timeout"
+                      if STATUS.get(code) not in ("killed", "timeout", "not checked")
                       and name not in equivalent]
-    overall = total["caught"] / max(total["mutants"] - total["equivalent"], 1)
-    lines.append(f"{'all formula modules':<34} {total['mutants']:>7} {total['caught']:>7} "
-                 f"{'':>7} {total['survived']:>8} {total['equivalent']:>6} {total['other']:>5} "
-                 f"{100 * overall:>6.1f}%   target >= {100 * TARGET:.0f} %")
+    overall = total["caught"] / max(total["checked"] - total["equivalent"], 1)
+    lines.append(f"{'all formula modules':<34} {total['mutants']:>7} {total['checked']:>7} "
+                 f"{total['caught']:>7} {'':>7} {total['survived']:>8} {total['equivalent']:>6} "
+                 f"{total['other']:>5} {100 * overall:>6.1f}%   target >= {100 * TARGET:.0f} %")
+    if total["checked"] < total["mutants"]:
+        lines.append(f"INCOMPLETE: {total['mutants'] - total['checked']} mutants not checked "
+                     "(the run was interrupted): the score covers the checked ones only")
     lines.append(f"survivors not judged equivalent: {len(survivors)}")
     lines += [f"  {name}" for name in survivors]
-    return lines, overall
+    return lines, overall, total["checked"] == total["mutants"]
 
 
 def canary(found: dict[str, dict[str, int | None]]) -> tuple[list[str], bool]:
@@ -112,10 +121,10 @@ def main() -> int:
     if not found:
         print("no mutmut results in mutants/: run `make mutate`")
         return 1
-    lines, overall = summary(found, equivalents())
+    lines, overall, complete = summary(found, equivalents())
     canary_lines, caught = canary(found)
     print("\n".join([*lines, *canary_lines]))
-    return 0 if caught and overall >= TARGET else 1
+    return 0 if caught and complete and overall >= TARGET else 1
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ def large_model(main: int = 20) -> dict[str, Any]:
               _node("lcc", weights[5], price={"model": "proportional", "field": "lcc"})]
     leaves = [_node(f"c{j}", weights[j]) for j in range(6, main)]
     return {"id": "large", "title": "large", "aggregation": "mean", "points": 100,
+            "environment_exception": "benchmark: no climate criteria",
             "tie_break": ["quality", "price"], "criteria": [*groups, *prices, *leaves]}
 
 

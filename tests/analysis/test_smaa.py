@@ -340,10 +340,23 @@ def test_near_ties_with_proposals_left_out_match_reference(base: float) -> None:
 
 
 def test_minus_zero_and_zero_totals_tie() -> None:
-    """Totals −0.0 and +0.0 are equal (R compares doubles): both rank first."""
-    result = run_smaa(np.array([[-0.0], [0.0], [-1.0]]), np.array([[1.0]]))
-    np.testing.assert_array_equal([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]],
-                                  result.rank_acceptability)
+    """Totals −0.0 and +0.0 are equal (R compares doubles): both rank first, with fixed values
+    (summed by BLAS) and with values per draw (summed criterion by criterion, where a −0.0
+    stays −0.0)."""
+    values = np.array([[-0.0], [0.0], [-1.0]])
+    expected = [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    for form in (values, values[None]):
+        result = run_smaa(form, np.array([[1.0]]))
+        np.testing.assert_array_equal(expected, result.rank_acceptability)
+
+
+def test_fixed_weights_with_fewer_draws_than_criteria() -> None:
+    """One weight vector (0.5, 0.3, 0.2) for two value draws: A (1, 0, 0) against B (0, 1, 1)
+    is 0.5 against 0.5 (a shared first place) in the first draw; in the second, B (0, 0, 1)
+    has 0.2: A first."""
+    values = np.array([[[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]], [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]])
+    result = run_smaa(values, np.array([0.5, 0.3, 0.2]))
+    np.testing.assert_array_equal([[1.0, 0.0], [0.5, 0.5]], result.rank_acceptability)
 
 
 def test_excluded_proposals_take_no_part() -> None:
@@ -649,15 +662,19 @@ def test_one_ranking_has_entropy_zero_not_minus_zero() -> None:
 
 
 def test_ranking_entropy_counts_rankings_whose_hashes_collide() -> None:
-    """Draws ranked (0, 1, 2) twice, (1, 0, 2) and (1, 2, 0): entropy −(½ log₂ ½ + 2 · ¼ log₂ ¼)
-    = 1.5 bits. The third ranking's first hash is forged equal to the first's; its second hash
-    differs, so the rankings themselves are compared (counting it with the first would give
-    0.811)."""
+    """Five draws ranked (0, 1, 2) three times, (1, 0, 2) and (1, 2, 0): entropy
+    −(0.6 log₂ 0.6 + 2 · 0.2 log₂ 0.2) = 1.371 bits. The fourth ranking's first hash is forged
+    equal to the first's; its second hash differs, so the rankings themselves are compared
+    (counting it with the first would give 0.722). Two rankings whose first hashes collide
+    and second hashes differ, with no equal pair at all: 1 bit, not 0."""
     from evaluation.analysis.smaa import _ranking_entropy
 
-    positions = np.array([[0, 0, 1, 1], [1, 1, 0, 2], [2, 2, 2, 0]], dtype=np.uint8)
-    hashes = np.array([[5, 5, 5, 7], [1, 1, 2, 3]], dtype=np.uint64)
-    assert 1.5 == pytest.approx(_ranking_entropy(positions, hashes), rel=1e-15)
+    positions = np.array([[0, 0, 0, 1, 1], [1, 1, 1, 0, 2], [2, 2, 2, 2, 0]], dtype=np.uint8)
+    hashes = np.array([[5, 5, 5, 5, 7], [1, 1, 1, 2, 3]], dtype=np.uint64)
+    expected = -(0.6 * np.log2(0.6) + 2 * 0.2 * np.log2(0.2))
+    assert expected == pytest.approx(_ranking_entropy(positions, hashes), rel=1e-15)
+    two = np.array([[0, 1], [1, 0], [2, 2]], dtype=np.uint8)
+    assert 1.0 == _ranking_entropy(two, np.array([[5, 5], [1, 2]], dtype=np.uint64))
 
 
 def test_blocks_of_value_draws_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> None:

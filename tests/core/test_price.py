@@ -385,13 +385,13 @@ def test_bilinear_mean_slope_matches_central_difference(index: int) -> None:
 
 
 def test_bilinear_mean_slope_by_its_cases() -> None:
-    """Discounts 10, 20, 30 %, X = 0.85, M = 10: Rmean 0.2, so 10 and 20 (the mean itself,
-    the formula's case R ≤ Rmean) have the slope X·M/Rmean = 42.5 and 30 (the largest)
-    (1 − X)·M/(Rmax − Rmean) = 15. All discounts equal: every proposal has M and the slope is
+    """Discounts 25, 50, 75 %, X = 0.85, M = 10: Rmean = 0.5 exactly, so 25 and 50 (the mean
+    itself, the formula's case R ≤ Rmean) have the slope X·M/Rmean = 17 and 75 (the largest)
+    (1 − X)·M/(Rmax − Rmean) = 6. All discounts equal: every proposal has M and the slope is
     0, as for two_sided."""
-    slope = price_slope("bilinear_mean", [0.1, 0.2, 0.3], maximum=10, direction="benefit",
+    slope = price_slope("bilinear_mean", [0.25, 0.5, 0.75], maximum=10, direction="benefit",
                         params={"x": 0.85})
-    assert [42.5, 42.5, 15.0] == pytest.approx(slope, rel=1e-12)
+    assert [17.0, 17.0, 6.0] == pytest.approx(slope, rel=1e-12)
     flat = price_slope("bilinear_mean", [0.2, 0.2], maximum=10, direction="benefit",
                        params={"x": 0.85})
     assert [0.0, 0.0] == flat.tolist()
