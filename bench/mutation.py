@@ -76,7 +76,7 @@ def summary(found: dict[str, dict[str, int | None]], equivalent: dict[str, str])
         total.update({"mutants": len(codes), "checked": checked, "caught": caught,
                       "survived": count["survived"], "equivalent": same, "other": other})
         survivors += [name for name, code in sorted(codes.items())
-                      if STATUS.get(code) not in ("killed", "timeout", "not checked")
+                      if STATUS.get(code) not in ("killed", "timeout", "segfault", "not checked")
                       and name not in equivalent]
     overall = total["caught"] / max(total["checked"] - total["equivalent"], 1)
     lines.append(f"{'all formula modules':<34} {total['mutants']:>7} {total['checked']:>7} "
