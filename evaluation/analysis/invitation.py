@@ -69,22 +69,52 @@ def _eligible(weights: FloatArray, minima: tuple[GroupMinimum, ...], m: int) -> 
     return ok
 
 
+def _front(totals: FloatArray, is_category: BoolArray, k: int) -> NDArray[np.int64]:
+    """Return ``(d, f)``: in each row of ``totals`` (weightings × applicants) the applicants
+    who can be invited when everyone is eligible, best first: the best ``k`` of the category
+    and the best ``k`` of the others (``k``: the most the rule invites). An invited applicant has
+    every better one of its own kind invited too (the rule never skips one of a kind for a
+    worse one of the same kind), so no one outside the front is invited. A partition per
+    kind is linear in the applicants, where the full ranking sorts them all."""
+    d = totals.shape[0]
+    parts = []
+    for members in (np.flatnonzero(is_category), np.flatnonzero(~is_category)):
+        if members.size > k:
+            best = np.argpartition(-totals[:, members], k - 1, axis=1)[:, :k]
+            parts.append(members[best])
+        elif members.size:
+            parts.append(np.broadcast_to(members, (d, members.size)))
+    front = np.concatenate(parts, axis=1)
+    ranked = np.argsort(-np.take_along_axis(totals, front, axis=1), axis=1)
+    return np.asarray(np.take_along_axis(front, ranked, axis=1), dtype=np.int64)
+
+
 def _invited_in_order(values: FloatArray, weights: FloatArray, is_category: BoolArray,
                       rule: InviteRule, minima: tuple[GroupMinimum, ...]
                       ) -> tuple[NDArray[np.int64], BoolArray]:
-    """Return each weighting's ranking (``(d, m)`` applicant indices, best first) and who in
-    it is invited (same shape), by the rule (:func:`evaluation.core.selection.invite_in_order`).
+    """Return each weighting's ranking (``(d, f)`` applicant indices, best first: the whole
+    ranking, or without group minima only its front, :func:`_front`) and who in it is
+    invited (same shape), by the rule (:func:`evaluation.core.selection.invite_in_order`).
 
     Ranked by total; only identical applicants tie in a draw, in a fixed but unspecified
     order (their acceptabilities are averaged, see the module docstring), which spares the
     stable sort's cost (2.7 times numpy's default here).
     """
     totals = weights @ values.T
+    m = values.shape[0]
+    res = rule.reserved
+    # the most invited: the merit places, or more reserved places than those
+    most = max(rule.max, 1, 0 if res is None else
+               (res.places or 0) if res.reading == "reservation" else res.min)
+    if not minima and most < m:
+        front = _front(totals, is_category, most)
+        invited, _ = invite_in_order(is_category[front], rule,
+                                     qualified=np.full(totals.shape[0], m))
+        return front, invited
     order = np.argsort(-totals, axis=1)
     eligible = None
     if minima:
-        eligible = np.take_along_axis(_eligible(weights, minima, values.shape[0]), order,
-                                      axis=1)
+        eligible = np.take_along_axis(_eligible(weights, minima, m), order, axis=1)
     invited, _ = invite_in_order(is_category[order], rule, eligible=eligible)
     return order, invited
 
@@ -93,7 +123,7 @@ def invited_sets(values: FloatArray, weights: FloatArray, is_category: BoolArray
                  rule: InviteRule, minima: tuple[GroupMinimum, ...] = ()) -> BoolArray:
     """Return ``(d, m)``: who is invited under each of the ``d`` weightings (shares, rows)."""
     order, invited = _invited_in_order(values, weights, is_category, rule, minima)
-    out = np.zeros(order.shape, dtype=bool)
+    out = np.zeros((order.shape[0], values.shape[0]), dtype=bool)
     np.put_along_axis(out, order, invited, axis=1)
     return out
 
