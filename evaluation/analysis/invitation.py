@@ -69,21 +69,22 @@ def _eligible(weights: FloatArray, minima: tuple[GroupMinimum, ...], m: int) -> 
     return ok
 
 
-def _front(totals: FloatArray, is_category: BoolArray, k: int) -> NDArray[np.int64]:
-    """Return ``(d, f)``: in each row of ``totals`` (weightings × applicants) the applicants
-    who can be invited when everyone is eligible, best first: the best ``k`` of the category
-    and the best ``k`` of the others (``k``: the most the rule invites). An invited applicant has
-    every better one of its own kind invited too (the rule never skips one of a kind for a
-    worse one of the same kind), so no one outside the front is invited. A partition per
-    kind is linear in the applicants, where the full ranking sorts them all."""
-    d = totals.shape[0]
+def _front(totals: FloatArray, split: int, k: int) -> NDArray[np.int64]:
+    """Return ``(d, f)``: in each row of ``totals`` (weightings × applicants, the reserved
+    category's first, ``split`` of them) the columns of the applicants who can be invited when
+    everyone is eligible, best first: the best ``k`` of the category and the best ``k`` of the
+    others (``k``: the most the rule invites). An invited applicant has every better one of
+    its own kind invited too (the rule never skips one of a kind for a worse one of the same
+    kind), so no one outside the front is invited. A partition per kind is linear in the
+    applicants, where the full ranking sorts them all."""
+    d, m = totals.shape
     parts = []
-    for members in (np.flatnonzero(is_category), np.flatnonzero(~is_category)):
-        if members.size > k:
-            best = np.argpartition(-totals[:, members], k - 1, axis=1)[:, :k]
-            parts.append(members[best])
-        elif members.size:
-            parts.append(np.broadcast_to(members, (d, members.size)))
+    for lo, hi in ((0, split), (split, m)):
+        size = hi - lo
+        if size > k:  # the k largest end each row after the partition
+            parts.append(np.argpartition(totals[:, lo:hi], size - k, axis=1)[:, size - k:] + lo)
+        elif size:
+            parts.append(np.broadcast_to(np.arange(lo, hi), (d, size)))
     front = np.concatenate(parts, axis=1)
     ranked = np.argsort(-np.take_along_axis(totals, front, axis=1), axis=1)
     return np.asarray(np.take_along_axis(front, ranked, axis=1), dtype=np.int64)
@@ -100,17 +101,20 @@ def _invited_in_order(values: FloatArray, weights: FloatArray, is_category: Bool
     order (their acceptabilities are averaged, see the module docstring), which spares the
     stable sort's cost (2.7 times numpy's default here).
     """
-    totals = weights @ values.T
     m = values.shape[0]
     res = rule.reserved
     # the most invited: the merit places, or more reserved places than those
     most = max(rule.max, 1, 0 if res is None else
                (res.places or 0) if res.reading == "reservation" else res.min)
     if not minima and most < m:
-        front = _front(totals, is_category, most)
-        invited, _ = invite_in_order(is_category[front], rule,
+        # the category's columns first, so that each kind is a slice of the totals
+        kinds = np.concatenate([np.flatnonzero(is_category), np.flatnonzero(~is_category)])
+        totals = weights @ values[kinds].T
+        front = _front(totals, int(is_category.sum()), most)
+        invited, _ = invite_in_order(is_category[kinds][front], rule,
                                      qualified=np.full(totals.shape[0], m))
-        return front, invited
+        return kinds[front], invited
+    totals = weights @ values.T
     order = np.argsort(-totals, axis=1)
     eligible = None
     if minima:

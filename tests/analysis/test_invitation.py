@@ -96,7 +96,10 @@ def test_acceptability_on_a_hand_derived_case() -> None:
 
 
 def test_identical_applicants_share_their_chance() -> None:
-    values = np.array([[0.9, 0.1], [0.5, 0.5], [0.5, 0.5], [0.1, 0.2]])
+    """1 and 2 are identical (0.5 each draw) behind 0 (0.6) and ahead of 3 (0.15): one place
+    is left for the two, so each has half of it. (0 once totalled 0.5 too, a tie of different
+    applicants whose order is unspecified.)"""
+    values = np.array([[0.9, 0.3], [0.5, 0.5], [0.5, 0.5], [0.1, 0.2]])
     weights = np.array([[0.5, 0.5]] * 4)
     got = invitation_acceptability(values, weights, np.zeros(4, dtype=bool), InviteRule(max=2))
     np.testing.assert_allclose([1.0, 0.5, 0.5, 0.0], got)
