@@ -69,6 +69,22 @@ def _eligible(weights: FloatArray, minima: tuple[GroupMinimum, ...], m: int) -> 
     return ok
 
 
+def _best(totals: FloatArray, k: int) -> NDArray[np.intp]:
+    """Return ``(d, k)``: each row's ``k`` largest columns (in no particular order). For a
+    few places, ``k`` passes of ``argmax`` (each a fast linear scan) beat numpy's
+    ``argpartition`` (an introselect per row, 5 times slower here for 10 of 160)."""
+    size = totals.shape[1]
+    if k > 32:  # the k largest end each row after the partition
+        return np.argpartition(totals, size - k, axis=1)[:, size - k:]
+    work = np.array(totals, dtype=np.float64)  # a copy: taken columns are set to -inf
+    rows = np.arange(work.shape[0])
+    out = np.empty((work.shape[0], k), dtype=np.intp)
+    for j in range(k):
+        out[:, j] = work.argmax(axis=1)
+        work[rows, out[:, j]] = -np.inf
+    return out
+
+
 def _front(totals: FloatArray, split: int, k: int) -> NDArray[np.int64]:
     """Return ``(d, f)``: in each row of ``totals`` (weightings × applicants, the reserved
     category's first, ``split`` of them) the columns of the applicants who can be invited when
@@ -81,8 +97,8 @@ def _front(totals: FloatArray, split: int, k: int) -> NDArray[np.int64]:
     parts = []
     for lo, hi in ((0, split), (split, m)):
         size = hi - lo
-        if size > k:  # the k largest end each row after the partition
-            parts.append(np.argpartition(totals[:, lo:hi], size - k, axis=1)[:, size - k:] + lo)
+        if size > k:
+            parts.append(_best(totals[:, lo:hi], k) + lo)
         elif size:
             parts.append(np.broadcast_to(np.arange(lo, hi), (d, size)))
     front = np.concatenate(parts, axis=1)

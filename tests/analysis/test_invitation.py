@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -78,6 +79,19 @@ def test_the_front_of_each_ranking_invites_as_the_whole_ranking(m: int, n: int,
     np.testing.assert_array_equal(whole, invited_sets(values, weights, category, rule))
     np.testing.assert_allclose(whole.mean(axis=0),
                                invitation_acceptability(values, weights, category, rule))
+
+
+@pytest.mark.parametrize("places", [10, 40])  # argmax passes; argpartition beyond 32
+def test_the_front_with_many_places(places: int) -> None:
+    rng = np.random.default_rng(places)
+    values, category = rng.random((120, 4)), rng.random(120) < 0.4
+    weights = rng.dirichlet(np.ones(4), 200)
+    rule = InviteRule(max=places, min=3, reserved=Reserved("new", 2, 4, 10, "reservation", 3))
+    order = np.argsort(-(weights @ values.T), axis=1)
+    invited, _ = invite_in_order(category[order], rule)
+    whole = np.zeros((200, 120), dtype=bool)
+    np.put_along_axis(whole, order, invited, axis=1)
+    np.testing.assert_array_equal(whole, invited_sets(values, weights, category, rule))
 
 
 def test_acceptability_on_a_hand_derived_case() -> None:
