@@ -39,7 +39,7 @@ from evaluation.analysis.sensitivity import (
 from evaluation.analysis.stability import linear_totals
 from evaluation.core.evaluation import Evaluation
 from evaluation.core.prequalification import SelectionResult
-from evaluation.core.selection import InviteRule, invite_in_order
+from evaluation.core.selection import InviteRule, invite_in_order, reserved_first
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -120,8 +120,7 @@ def _invited_in_order(values: FloatArray, weights: FloatArray, is_category: Bool
     m = values.shape[0]
     res = rule.reserved
     # the most invited: the merit places, or more reserved places than those
-    most = max(rule.max, 1, 0 if res is None else
-               (res.places or 0) if res.reading == "reservation" else res.min)
+    most = max(rule.max, 1, 0 if res is None else reserved_first(res))
     if not minima and most < m:
         # the category's columns first, so that each kind is a slice of the totals
         kinds = np.concatenate([np.flatnonzero(is_category), np.flatnonzero(~is_category)])
