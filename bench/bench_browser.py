@@ -7,6 +7,7 @@ times the table is redrawn per key press (goal: one redraw, table <= 150 ms, cha
 from __future__ import annotations
 
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -52,24 +53,34 @@ def bench() -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "JUPYTER_CONFIG_DIR": str(Path(tmp) / "config"),
                "JUPYTER_RUNTIME_DIR": str(Path(tmp) / "runtime")}
-        server = subprocess.Popen([sys.executable, "-m", "evaluation", "dashboard",
-                                   str(ROOT / "tenders" / "1000-bygg"), "--port", str(port),
-                                   "--no-browser"], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, cwd=tmp)
+        log = Path(tmp) / "dashboard.log"
+        with log.open("wb") as out:
+            server = subprocess.Popen([sys.executable, "-m", "evaluation", "dashboard",
+                                       str(ROOT / "tenders" / "1000-bygg"), "--port", str(port),
+                                       "--no-browser"], env=env, stdout=out,
+                                      stderr=subprocess.STDOUT, cwd=tmp)
         try:
             deadline = time.monotonic() + 60
+            url = None  # printed with its token (the dashboard refuses a request without it)
             while time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+                found_url = re.search(rf"http://127\.0\.0\.1:{port}/\?token=[\w-]+",
+                                      log.read_text(encoding="utf-8", errors="replace"))
+                if found_url:
+                    try:
+                        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                        url = found_url.group(0)
+                        break
+                    except OSError:
+                        pass
+                time.sleep(0.2)
+            if url is None:
+                return ["  failed: the dashboard printed no URL with a token within 60 s"]
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                             args=["--no-sandbox", "--disable-gpu"])
                 page = browser.new_page(viewport={"width": 1400, "height": 1400})
                 start = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+                page.goto(url, timeout=120_000)
                 row = page.locator(".evaluation-weight-row").filter(
                     has=page.get_by_text("Pris", exact=True))
                 handle = row.locator(".noUi-handle")

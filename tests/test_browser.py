@@ -386,9 +386,36 @@ def test_dashboard_opens_with_the_panel_and_holds_still(dashboard: Server,
         assert 0 == page.get_by_text("Run by `evaluation run`").count()
         assert 0 == page.get_by_text("Kjøres av").count()
         page.screenshot(path=str(ARTIFACTS / "dashboard-page.png"), full_page=True)
+        recovers_from_model_not_found(page, dashboard)
 
     _browse(dashboard, tmp_path, dashboard.url, steps)
     assert shot.stat().st_size > 10_000
+
+
+def recovers_from_model_not_found(page: Any, server: Server) -> None:
+    """The widget library now and then shows "Error displaying widget: model not found" for
+    the panel although its kernel holds the model (a race in the browser's widget manager,
+    about one page load in 25). The page then reloads, at most twice, and shows the panel; a
+    third time it says in both languages what to do. The fault is injected here."""
+    from playwright.sync_api import expect
+
+    key = "evaluation-dashboard-reloads"
+    inject = """() => { const d = document.createElement('div');
+        d.textContent = 'Error displaying widget: model not found';
+        d.className = 'jupyter-widgets';
+        document.getElementById('rendered_cells').appendChild(d); }"""
+    server.deadline += 60.0  # one more page load
+    with page.expect_navigation(timeout=server.left_ms()):
+        page.evaluate(inject)
+    page.locator(".evaluation-weight-panel").wait_for(state="attached", timeout=server.left_ms())
+    page.wait_for_function(f"() => sessionStorage.getItem('{key}') === null",
+                           timeout=server.left_ms())  # cleared once the panel is shown
+    page.evaluate(f"() => sessionStorage.setItem('{key}', '2')")
+    page.evaluate(inject)  # a third fault in a row: no reload, words instead
+    expect(page.get_by_text("The weight panel could not be shown. Reload the page.")).to_be_visible(
+        timeout=server.left_ms())
+    expect(page.get_by_text("Vektpanelet kunne ikke vises.")).to_be_visible()
+    assert 1 == page.locator(".evaluation-weight-panel").count()  # the same page, not reloaded
 
 
 # --- script from input files never runs (issue 11) ---------------------------------------------
@@ -544,6 +571,7 @@ def test_kernels_of_closed_dashboard_pages_do_not_pile_up(tmp_path: Path) -> Non
             return len(list(kernels.glob("kernel-*.json")))
 
         closed: list[float] = []  # when each page was closed
+        loads: list[float] = []  # seconds from each page's request to its panel
         seen: list[tuple[int, int, int]] = []  # (page, kernels running, allowed)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
@@ -553,6 +581,7 @@ def test_kernels_of_closed_dashboard_pages_do_not_pile_up(tmp_path: Path) -> Non
                     page = browser.new_page()
                     console: list[str] = []
                     page.on("console", lambda m, c=console: c.append(f"{m.type}: {m.text}"))
+                    opened = time.monotonic()
                     page.goto(server.url, timeout=server.left_ms())
                     try:
                         page.locator(".evaluation-weight-panel").wait_for(
@@ -560,8 +589,11 @@ def test_kernels_of_closed_dashboard_pages_do_not_pile_up(tmp_path: Path) -> Non
                     except Exception:
                         page.screenshot(path=str(tmp_path / f"page-{k}.png"))
                         print(f"page {k}: console:", *console[-30:], sep="\n")
+                        print("page loads (s):", loads, "server log:",
+                              server.log.read_text(encoding="utf-8")[-6000:], sep="\n")
                         raise
                     now = time.monotonic()
+                    loads.append(round(now - opened, 1))
                     recent = sum(1 for t in closed if now - t < culled_within)
                     seen.append((k, running(), recent + 1))
                     page.close()
@@ -570,6 +602,7 @@ def test_kernels_of_closed_dashboard_pages_do_not_pile_up(tmp_path: Path) -> Non
                 browser.close()
         while running() and server.left_ms() > 1000:
             time.sleep(0.5)
+        print("page loads (s):", loads)
         assert 0 == running()
         assert all(n <= allowed for _, n, allowed in seen), seen
         assert all(n >= 1 for _, n, _ in seen), seen  # the open page's kernel was counted

@@ -34,7 +34,7 @@ from evaluation.analysis.sensitivity import DEFAULT_SAMPLES, DEFAULT_SEED
 from evaluation.analysis.stability import linear_totals
 from evaluation.core.evaluation import Evaluation
 from evaluation.core.prequalification import SelectionResult
-from evaluation.core.selection import InviteRule, invite_in_order
+from evaluation.core.selection import InviteRule, invite_in_order, reserved_first
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -64,22 +64,71 @@ def _eligible(weights: FloatArray, minima: tuple[GroupMinimum, ...], m: int) -> 
     return ok
 
 
+def _best(totals: FloatArray, k: int) -> NDArray[np.intp]:
+    """Return ``(d, k)``: each row's ``k`` largest columns (in no particular order). For a
+    few places, ``k`` passes of ``argmax`` (each a fast linear scan) beat numpy's
+    ``argpartition`` (an introselect per row, 5 times slower here for 10 of 160)."""
+    size = totals.shape[1]
+    if k > 32:  # the k largest end each row after the partition
+        return np.argpartition(totals, size - k, axis=1)[:, size - k:]
+    work = np.array(totals, dtype=np.float64)  # a copy: taken columns are set to -inf
+    rows = np.arange(work.shape[0])
+    out = np.empty((work.shape[0], k), dtype=np.intp)
+    for j in range(k):
+        out[:, j] = work.argmax(axis=1)
+        work[rows, out[:, j]] = -np.inf
+    return out
+
+
+def _front(totals: FloatArray, split: int, k: int) -> NDArray[np.int64]:
+    """Return ``(d, f)``: in each row of ``totals`` (weightings × applicants, the reserved
+    category's first, ``split`` of them) the columns of the applicants who can be invited when
+    everyone is eligible, best first: the best ``k`` of the category and the best ``k`` of the
+    others (``k``: the most the rule invites). An invited applicant has every better one of
+    its own kind invited too (the rule never skips one of a kind for a worse one of the same
+    kind), so no one outside the front is invited. A partition per kind is linear in the
+    applicants, where the full ranking sorts them all."""
+    d, m = totals.shape
+    parts = []
+    for lo, hi in ((0, split), (split, m)):
+        size = hi - lo
+        if size > k:
+            parts.append(_best(totals[:, lo:hi], k) + lo)
+        elif size:
+            parts.append(np.broadcast_to(np.arange(lo, hi), (d, size)))
+    front = np.concatenate(parts, axis=1)
+    ranked = np.argsort(-np.take_along_axis(totals, front, axis=1), axis=1)
+    return np.asarray(np.take_along_axis(front, ranked, axis=1), dtype=np.int64)
+
+
 def _invited_in_order(values: FloatArray, weights: FloatArray, is_category: BoolArray,
                       rule: InviteRule, minima: tuple[GroupMinimum, ...]
                       ) -> tuple[NDArray[np.int64], BoolArray]:
-    """Return each weighting's ranking (``(d, m)`` applicant indices, best first) and who in
-    it is invited (same shape), by the rule (:func:`evaluation.core.selection.invite_in_order`).
+    """Return each weighting's ranking (``(d, f)`` applicant indices, best first: the whole
+    ranking, or without group minima only its front, :func:`_front`) and who in it is
+    invited (same shape), by the rule (:func:`evaluation.core.selection.invite_in_order`).
 
     Ranked by total; only identical applicants tie in a draw, in a fixed but unspecified
     order (their acceptabilities are averaged, see the module docstring), which spares the
     stable sort's cost (2.7 times numpy's default here).
     """
+    m = values.shape[0]
+    res = rule.reserved
+    # the most invited: the merit places, or more reserved places than those
+    most = max(rule.max, 1, 0 if res is None else reserved_first(res))
+    if not minima and most < m:
+        # the category's columns first, so that each kind is a slice of the totals
+        kinds = np.concatenate([np.flatnonzero(is_category), np.flatnonzero(~is_category)])
+        totals = weights @ values[kinds].T
+        front = _front(totals, int(is_category.sum()), most)
+        invited, _ = invite_in_order(is_category[kinds][front], rule,
+                                     qualified=np.full(totals.shape[0], m))
+        return kinds[front], invited
     totals = weights @ values.T
     order = np.argsort(-totals, axis=1)
     eligible = None
     if minima:
-        eligible = np.take_along_axis(_eligible(weights, minima, values.shape[0]), order,
-                                      axis=1)
+        eligible = np.take_along_axis(_eligible(weights, minima, m), order, axis=1)
     invited, _ = invite_in_order(is_category[order], rule, eligible=eligible)
     return order, invited
 
@@ -88,7 +137,7 @@ def invited_sets(values: FloatArray, weights: FloatArray, is_category: BoolArray
                  rule: InviteRule, minima: tuple[GroupMinimum, ...] = ()) -> BoolArray:
     """Return ``(d, m)``: who is invited under each of the ``d`` weightings (shares, rows)."""
     order, invited = _invited_in_order(values, weights, is_category, rule, minima)
-    out = np.zeros(order.shape, dtype=bool)
+    out = np.zeros((order.shape[0], values.shape[0]), dtype=bool)
     np.put_along_axis(out, order, invited, axis=1)
     return out
 

@@ -136,6 +136,12 @@ def _ordered(candidates: Sequence[Candidate], draws: Mapping[str, Draw]
     return sorted(candidates, key=key)
 
 
+def reserved_first(res: Reserved) -> int:
+    """Return how many of the category's best are invited first, before the merit places:
+    the reserved places (reservation reading) or the quota's minimum (quota reading)."""
+    return (res.places or 0) if res.reading == "reservation" else res.min
+
+
 def invite_in_order(is_category: NDArray[np.bool_], rule: InviteRule, *,
                     eligible: NDArray[np.bool_] | None = None,
                     qualified: NDArray[np.int64] | None = None
@@ -172,7 +178,7 @@ def invite_in_order(is_category: NDArray[np.bool_], rule: InviteRule, *,
         count = (np.full(cat.shape[0], cat.shape[1]) if ok is None else ok.sum(axis=1)) \
             if qualified is None else np.asarray(qualified)
         applies = count.reshape(-1, 1) > res.when_qualified_more_than
-        first = (res.places or 0) if res.reading == "reservation" else res.min
+        first = reserved_first(res)
     cat_rank = np.cumsum(cat, axis=1)
     reserved = cat & (cat_rank <= first) & applies
     merit_ok = ~reserved if ok is None else ok & ~reserved

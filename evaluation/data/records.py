@@ -28,17 +28,19 @@ SEAL_FILE = "seal.json"
 SEAL_VERSION = 1
 
 
-def _optional_table(folder: Path, name: str, problems: ProblemList, files: list[Path],
-                    required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Table | None:
-    """Return the table ``folder/name`` when the file exists (and is then an input file)."""
+def optional_table(folder: Path, name: str, problems: ProblemList, files: list[Path],
+                   required: tuple[str, ...], optional: tuple[str, ...] = (),
+                   ids: tuple[str, ...] = ("evaluator", "proposal_id")) -> Table | None:
+    """Return the table ``folder/name`` when the file exists (and is then an input file),
+    its ``ids`` columns NFC-normalised (those it has)."""
     path = folder / name
     if not path.exists():
         return None
     files.append(path)
     table = read_table(path, problems, label=_rel(folder, path), required=required,
                        optional=optional)
-    if table is not None:  # evaluator and proposal ids refer to tender.yaml, proposals.csv
-        normalise_ids(table, "evaluator", "proposal_id")
+    if table is not None:  # ids refer to tender.yaml, proposals.csv and the rounds
+        normalise_ids(table, *ids)
     return table
 
 
@@ -50,7 +52,7 @@ def read_declarations(folder: Path, problems: ProblemList, evaluators: list[str]
     spaces, commas or semicolons) and ``assessment`` (the committee's reasoned finding that the
     tie does not disqualify the evaluator).
     """
-    table = _optional_table(folder, "declarations.csv", problems, files,
+    table = optional_table(folder, "declarations.csv", problems, files,
                             ("evaluator", "date", "statement", "conflicts"),
                             ("proposal_ids", "assessment"))
     if table is None:
@@ -120,7 +122,7 @@ def check_conflicts(folder: Path, declarations: pd.DataFrame | None, recusals: p
 def read_recusals(folder: Path, problems: ProblemList, evaluators: list[str],
                   proposal_ids: list[str], files: list[Path]) -> pd.DataFrame:
     """Return the recusals: ``evaluator, proposal_id, reason`` (empty when there is no file)."""
-    table = _optional_table(folder, "recusals.csv", problems, files,
+    table = optional_table(folder, "recusals.csv", problems, files,
                             ("evaluator", "proposal_id", "reason"))
     if table is None:
         return pd.DataFrame({"evaluator": pd.Series(dtype=str),
@@ -150,7 +152,7 @@ def check_declared(table: Table, evaluator: str, declarations: pd.DataFrame | No
 def read_explanations(folder: Path, problems: ProblemList, proposal_ids: list[str],
                       files: list[Path]) -> pd.DataFrame | None:
     """Return recorded explanations of abnormally low prices (FOA § 24-9), if any."""
-    table = _optional_table(folder, "explanations.csv", problems, files,
+    table = optional_table(folder, "explanations.csv", problems, files,
                             ("proposal_id", "asked", "answer", "decision"), ("field",))
     if table is None:
         return None

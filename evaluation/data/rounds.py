@@ -36,6 +36,7 @@ from evaluation.core.negotiation import (
 )
 from evaluation.data.identifiers import check_id, normalise_ids
 from evaluation.data.numbers import read_date, read_dates
+from evaluation.data.records import optional_table
 from evaluation.data.tables import Table, read_table, report_rows
 from evaluation.data.tables import relative_label as _rel
 from evaluation.data.yamlio import Document
@@ -177,16 +178,8 @@ def round_ids(folder: Path, round_: Round) -> list[str]:
 
 def _record(folder: Path, name: str, problems: ProblemList, files: list[Path],
             required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Table | None:
-    path = folder / name
-    if not path.exists():
-        return None
-    files.append(path)
-    table = read_table(path, problems, label=_rel(folder, path), required=required,
-                       optional=optional)
-    if table is not None:
-        normalise_ids(table, "proposal_id", *(c for c in ("round", "after_round")
-                                              if c in table.frame.columns))
-    return table
+    return optional_table(folder, name, problems, files, required, optional,
+                          ids=("proposal_id", "round", "after_round"))
 
 
 def _split(text: str) -> list[str]:

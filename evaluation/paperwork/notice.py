@@ -293,13 +293,13 @@ def write_notices(run: Path | str, *, language: str | None = None,
     plan = tender.round_plan
     if plan is not None and plan.final is not None and tender.round != plan.final.id:
         # no award after an earlier round: only the letters to those who left before it
-        letters_ = write_departure_letters(data.folder, tender, language, sent)
-        if not letters_:
+        departures = write_departure_letters(data.folder, tender, language, sent)
+        if not departures:
             raise NoticeError(f"{data.folder}: the run is of round {tender.round}, not the "
                               f"final round {plan.final.id}: no award notice or rejection is "
                               "sent after it, and no tenderer left just before it (nothing "
                               "to write)")
-        return letters_
+        return departures
     check_rejection_bases(data)
     checklist = Checklist(language, run_name(data))
     standard_points(checklist, run_name(data))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,6 +61,39 @@ def test_the_batched_rule_equals_the_rule_read_literally(m: int, rule: InviteRul
     assert naive_invite(order, list(category), list(eligible), rule) == got
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 5), rules, st.randoms(use_true_random=False))
+def test_the_front_of_each_ranking_invites_as_the_whole_ranking(m: int, n: int,
+                                                                rule: InviteRule,
+                                                                rnd: object) -> None:
+    """Without group minima only each draw's front is ranked (the best of each kind); the
+    invited sets equal those of the whole ranking read by the rule, draw by draw."""
+    rng = np.random.default_rng(rnd.randint(0, 2**32 - 1))  # type: ignore[attr-defined]
+    values = rng.random((m, n))
+    category = rng.random(m) < 0.3
+    weights = rng.dirichlet(np.ones(n), 50)
+    order = np.argsort(-(weights @ values.T), axis=1)
+    invited, _ = invite_in_order(category[order], rule)
+    whole = np.zeros((50, m), dtype=bool)
+    np.put_along_axis(whole, order, invited, axis=1)
+    np.testing.assert_array_equal(whole, invited_sets(values, weights, category, rule))
+    np.testing.assert_allclose(whole.mean(axis=0),
+                               invitation_acceptability(values, weights, category, rule))
+
+
+@pytest.mark.parametrize("places", [10, 40])  # argmax passes; argpartition beyond 32
+def test_the_front_with_many_places(places: int) -> None:
+    rng = np.random.default_rng(places)
+    values, category = rng.random((120, 4)), rng.random(120) < 0.4
+    weights = rng.dirichlet(np.ones(4), 200)
+    rule = InviteRule(max=places, min=3, reserved=Reserved("new", 2, 4, 10, "reservation", 3))
+    order = np.argsort(-(weights @ values.T), axis=1)
+    invited, _ = invite_in_order(category[order], rule)
+    whole = np.zeros((200, 120), dtype=bool)
+    np.put_along_axis(whole, order, invited, axis=1)
+    np.testing.assert_array_equal(whole, invited_sets(values, weights, category, rule))
+
+
 def test_acceptability_on_a_hand_derived_case() -> None:
     """A = (1, 0), B = (0, 1), C = (0.4, 0.4); w = (x, 1 - x), x uniform on [0, 1] (a fine
     grid, so the shares are exact). One place: A wins for x > 0.5, B below, C never (it
@@ -76,7 +110,10 @@ def test_acceptability_on_a_hand_derived_case() -> None:
 
 
 def test_identical_applicants_share_their_chance() -> None:
-    values = np.array([[0.9, 0.1], [0.5, 0.5], [0.5, 0.5], [0.1, 0.2]])
+    """1 and 2 are identical (0.5 each draw) behind 0 (0.6) and ahead of 3 (0.15): one place
+    is left for the two, so each has half of it. (0 once totalled 0.5 too, a tie of different
+    applicants whose order is unspecified.)"""
+    values = np.array([[0.9, 0.3], [0.5, 0.5], [0.5, 0.5], [0.1, 0.2]])
     weights = np.array([[0.5, 0.5]] * 4)
     got = invitation_acceptability(values, weights, np.zeros(4, dtype=bool), InviteRule(max=2))
     np.testing.assert_allclose([1.0, 0.5, 0.5, 0.0], got)
