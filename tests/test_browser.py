@@ -548,8 +548,10 @@ def test_kernels_of_closed_dashboard_pages_do_not_pile_up(tmp_path: Path) -> Non
     down (each used to stay, ~130 MB apiece). At every page load, the kernels still running are
     at most the pages closed too recently to have been culled (idle time, one culling interval
     and a margin) plus the open one; at the end none is left. The idle time is 20 s: a kernel
-    is idle and unconnected between running the notebook and the browser's connecting, and on a
-    loaded two-core machine that took more than 10 s (the page's kernel was culled under it)."""
+    is idle and unconnected between running the notebook and the browser's connecting, which
+    takes a few seconds on a loaded two-core machine. (CI's failures of this test were the
+    widget library's "model not found", which the page now recovers from by reloading; see
+    recovers_from_model_not_found.)"""
     from playwright.sync_api import sync_playwright
 
     from evaluation.cli.dashboard import voila_command
@@ -581,6 +583,8 @@ def test_kernels_of_closed_dashboard_pages_do_not_pile_up(tmp_path: Path) -> Non
                     page = browser.new_page()
                     console: list[str] = []
                     page.on("console", lambda m, c=console: c.append(f"{m.type}: {m.text}"))
+                    loaded: list[float] = []  # when the page (and each reload of it) loaded
+                    page.on("load", lambda _, t=loaded: t.append(time.monotonic()))
                     opened = time.monotonic()
                     page.goto(server.url, timeout=server.left_ms())
                     try:
@@ -594,6 +598,9 @@ def test_kernels_of_closed_dashboard_pages_do_not_pile_up(tmp_path: Path) -> Non
                         raise
                     now = time.monotonic()
                     loads.append(round(now - opened, 1))
+                    # a reload (the page recovering from "model not found") leaves the kernel
+                    # of the load before it to the culler, as a closed page would
+                    closed.extend(loaded[1:])
                     recent = sum(1 for t in closed if now - t < culled_within)
                     seen.append((k, running(), recent + 1))
                     page.close()

@@ -53,8 +53,8 @@ def read_declarations(folder: Path, problems: ProblemList, evaluators: list[str]
     tie does not disqualify the evaluator).
     """
     table = optional_table(folder, "declarations.csv", problems, files,
-                            ("evaluator", "date", "statement", "conflicts"),
-                            ("proposal_ids", "assessment"))
+                           ("evaluator", "date", "statement", "conflicts"),
+                           ("proposal_ids", "assessment"))
     if table is None:
         return None
     frame = table.frame
@@ -123,7 +123,7 @@ def read_recusals(folder: Path, problems: ProblemList, evaluators: list[str],
                   proposal_ids: list[str], files: list[Path]) -> pd.DataFrame:
     """Return the recusals: ``evaluator, proposal_id, reason`` (empty when there is no file)."""
     table = optional_table(folder, "recusals.csv", problems, files,
-                            ("evaluator", "proposal_id", "reason"))
+                           ("evaluator", "proposal_id", "reason"))
     if table is None:
         return pd.DataFrame({"evaluator": pd.Series(dtype=str),
                              "proposal_id": pd.Series(dtype=str),
@@ -153,7 +153,7 @@ def read_explanations(folder: Path, problems: ProblemList, proposal_ids: list[st
                       files: list[Path]) -> pd.DataFrame | None:
     """Return recorded explanations of abnormally low prices (FOA § 24-9), if any."""
     table = optional_table(folder, "explanations.csv", problems, files,
-                            ("proposal_id", "asked", "answer", "decision"), ("field",))
+                           ("proposal_id", "asked", "answer", "decision"), ("field",))
     if table is None:
         return None
     frame = table.frame
