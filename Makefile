@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TENDER ?= tenders/1000-bygg
 
-.PHONY: demo test lint bench mutate lab dashboard clean bytecode
+.PHONY: demo test lint bench mutate mutate-all lab dashboard clean bytecode
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,8 +46,12 @@ bench: bytecode
 # time (mutants/ is removed), then the per-module summary, the survivors and the canary.
 mutate: $(STAMP)
 	rm -rf mutants
-	EVALUATION_MUTATE=1 OPENBLAS_NUM_THREADS=1 $(BIN)/mutmut run --max-children 2 > mutants.log 2>&1 || (tail -20 mutants.log; exit 1)
+	EVALUATION_MUTATE=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/mutation.py run $(MUTATE_ALL) > mutants.log 2>&1 || (tail -20 mutants.log; exit 1)
 	$(BIN)/python bench/mutation.py
+
+# the same, with the mutants judged equivalent and pinned to their code run too
+mutate-all: MUTATE_ALL := --all
+mutate-all: mutate
 
 lab: bytecode
 	$(BIN)/evaluation lab

@@ -1,8 +1,20 @@
-"""`make mutate`: the summary of a mutmut run over the formula modules, and its canary.
+"""`make mutate`: a mutmut run over the formula modules, its summary and its canary.
 
-Reads mutmut's results (``mutants/**/*.py.meta``), prints per module how many mutants the fast
-tests killed, the score, and every survivor not listed as equivalent in
-``bench/mutants-equivalent.txt`` (one ``mutant name  reason`` a line). Then proves that the
+``python bench/mutation.py run`` runs mutmut: first the mutants of the canary's function (this
+generates every mutant and records which tests reach which function), then every other mutant except those judged equivalent and pinned to their code (below).
+``run --all`` runs the pinned ones too.
+
+``python bench/mutation.py`` reads mutmut's results (``mutants/**/*.py.meta``), prints per
+module how many mutants the fast tests killed, the score, and every survivor not listed as
+equivalent in ``bench/mutants-equivalent.txt`` (one ``mutant name  [sha:fingerprint]  reason``
+a line). A mutant judged equivalent survives every run by definition, and runs every test that
+reaches its function, so once it has survived a run it is pinned (``python bench/mutation.py
+pin``): the fingerprint is a hash of the mutated function's syntax tree (without its name).
+A run skips a pinned mutant whose fingerprint still matches and counts it as equivalent; when
+the function changed, the mutant runs again and, if it survives, is printed for a new
+judgement (a name may now be another mutant). What a fingerprint cannot see is a change
+elsewhere that makes an equivalent mutant matter (a caller now reaching a branch judged dead):
+``make mutate-all`` runs every mutant. Then the summary proves that the
 mutants reached the code under test: with an editable install a mutation run can import the
 unmutated package and pass every mutant, so one planted bug (a mutant of the shift
 normalisation, ``S + (M − max S)`` made ``S + (M + max S)``) must fail the tests when activated
@@ -14,8 +26,11 @@ score is under 90 %.
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -32,16 +47,42 @@ CANARY_FUNCTION = "evaluation.core.normalise.x_normalise_shift__mutmut_"
 CANARY_TEST = "tests/core/test_normalise.py"
 
 
-def equivalents() -> dict[str, str]:
-    """Return the mutants judged equivalent, with the reason."""
+EQUIVALENT_LINE = re.compile(r"(?P<name>\S+)\s+(?:sha:(?P<sha>[0-9a-f]{12})\s+)?(?P<reason>.*)")
+
+
+def equivalents() -> dict[str, tuple[str, str | None]]:
+    """Return the mutants judged equivalent: the reason and the fingerprint pinned, if any."""
     if not EQUIVALENT.exists():
         return {}
     out = {}
     for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, reason = line.strip().partition(" ")
-            out[name] = reason.strip()
+        found = EQUIVALENT_LINE.fullmatch(line.strip())
+        if found and not line.startswith("#"):
+            out[found["name"]] = (found["reason"].strip(), found["sha"])
     return out
+
+
+def fingerprints() -> dict[str, str]:
+    """Return every mutant's fingerprint: a hash of its mutated function's syntax tree, the
+    name left out (mutmut numbers a function's mutants in order; the number may move)."""
+    out = {}
+    for source in sorted(MUTANTS.rglob("*.py")):
+        if not (source.parent / f"{source.name}.meta").exists():
+            continue
+        module = ".".join(source.relative_to(MUTANTS).with_suffix("").parts)
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and "__mutmut_" in node.name \
+                    and not node.name.endswith("__mutmut_orig"):
+                name, node.name = node.name, ""
+                digest = hashlib.sha256(ast.dump(node).encode("utf-8")).hexdigest()[:12]
+                out[f"{module}.{name}"] = digest
+    return out
+
+
+def pinned(equivalent: dict[str, tuple[str, str | None]], prints: dict[str, str]) -> set[str]:
+    """Return the mutants judged equivalent whose pinned fingerprint matches their code."""
+    return {name for name, (_, sha) in equivalent.items()
+            if sha is not None and prints.get(name) == sha}
 
 
 def results() -> dict[str, dict[str, int | None]]:
@@ -53,40 +94,75 @@ def results() -> dict[str, dict[str, int | None]]:
     return out
 
 
-def summary(found: dict[str, dict[str, int | None]], equivalent: dict[str, str]) -> tuple[
+def verdict(name: str, code: int | None, equivalent: dict[str, tuple[str, str | None]],
+            skipped: set[str]) -> str:
+    """Return one mutant's verdict: mutmut's status, or "equivalent" for a survivor judged
+    equivalent (and still the mutant judged, where pinned), or "pinned" when skipped as one."""
+    status = STATUS.get(code, "suspicious")
+    if name in skipped and status == "not checked":
+        return "pinned"
+    if name in equivalent and status == "survived":
+        sha = equivalent[name][1]
+        return "equivalent" if sha is None or name in skipped else "changed"
+    return status
+
+
+def summary(found: dict[str, dict[str, int | None]],
+            equivalent: dict[str, tuple[str, str | None]], skipped: set[str]) -> tuple[
         list[str], float, bool]:
     """Return the printed lines, the overall score (over the mutants checked) and whether
-    every mutant was checked."""
+    every mutant was checked (or skipped as pinned equivalent)."""
     lines = [f"{'module':<34} {'mutants':>7} {'checked':>7} {'killed':>7} {'timeout':>7} "
              f"{'survived':>8} {'equiv.':>6} {'other':>5} {'score':>7}"]
     total = Counter[str]()
-    survivors = []
+    named: dict[str, list[str]] = {"survived": [], "changed": [], "equivalent": [], "killed": []}
     for module, codes in found.items():
-        count = Counter(STATUS.get(code, "suspicious") for code in codes.values())
-        same = sum(1 for name, code in codes.items()
-                   if name in equivalent and STATUS.get(code) == "survived")
+        verdicts = {name: verdict(name, code, equivalent, skipped) for name, code in codes.items()}
+        count = Counter(verdicts.values())
+        same = count["equivalent"] + count["pinned"]
         caught = count["killed"] + count["timeout"] + count["segfault"]
         checked = len(codes) - count["not checked"]
-        other = checked - caught - count["survived"]
+        survived = count["survived"] + count["changed"] + same
+        other = checked - caught - survived
         # over the mutants checked: an interrupted run still says how the checked ones fared
         score = caught / max(checked - same, 1)
         lines.append(f"{module:<34} {len(codes):>7} {checked:>7} {count['killed']:>7} "
-                     f"{count['timeout']:>7} {count['survived']:>8} {same:>6} {other:>5} "
+                     f"{count['timeout']:>7} {survived:>8} {same:>6} {other:>5} "
                      f"{100 * score:>6.1f}%")
         total.update({"mutants": len(codes), "checked": checked, "caught": caught,
-                      "survived": count["survived"], "equivalent": same, "other": other})
-        survivors += [name for name, code in sorted(codes.items())
-                      if STATUS.get(code) not in ("killed", "timeout", "segfault", "not checked")
-                      and name not in equivalent]
+                      "survived": survived, "equivalent": same, "pinned": count["pinned"],
+                      "other": other})
+        for name, said in sorted(verdicts.items()):
+            if said in ("survived", "changed") or (said == "equivalent"
+                                                  and equivalent[name][1] is None):
+                named[said].append(name)
+            elif said in ("killed", "timeout", "segfault") and name in equivalent:
+                named["killed"].append(name)
+            elif said not in ("killed", "timeout", "segfault", "not checked", "pinned",
+                              "equivalent"):
+                named["survived"].append(name)  # no tests, or a status mutmut added
     overall = total["caught"] / max(total["checked"] - total["equivalent"], 1)
     lines.append(f"{'all formula modules':<34} {total['mutants']:>7} {total['checked']:>7} "
                  f"{total['caught']:>7} {'':>7} {total['survived']:>8} {total['equivalent']:>6} "
                  f"{total['other']:>5} {100 * overall:>6.1f}%   target >= {100 * TARGET:.0f} %")
+    if total["pinned"]:
+        lines.append(f"{total['pinned']} of the equivalent were skipped: pinned to their "
+                     "unchanged code (`make mutate-all` runs them too)")
     if total["checked"] < total["mutants"]:
         lines.append(f"INCOMPLETE: {total['mutants'] - total['checked']} mutants not checked "
                      "(the run was interrupted): the score covers the checked ones only")
-    lines.append(f"survivors not judged equivalent: {len(survivors)}")
-    lines += [f"  {name}" for name in survivors]
+    for said, heading in (
+            ("changed", "judged equivalent for other code (the function changed): judge again, "
+                        "then `python bench/mutation.py pin`"),
+            ("equivalent", "judged equivalent, survived, not yet pinned "
+                           "(`python bench/mutation.py pin`)"),
+            ("killed", "listed as equivalent but killed: take them off the list")):
+        if named[said]:
+            lines.append(f"{heading}: {len(named[said])}")
+            lines += [f"  {name}" for name in named[said]]
+    unjudged = len(named["survived"]) + len(named["changed"])
+    lines.append(f"survivors not judged equivalent: {unjudged}")
+    lines += [f"  {name}" for name in named["survived"]]
     return lines, overall, total["checked"] == total["mutants"]
 
 
@@ -116,16 +192,69 @@ def canary(found: dict[str, dict[str, int | None]]) -> tuple[list[str], bool]:
             f"  the same switch on the editable install (unmutated): {untouched}"], caught
 
 
-def main() -> int:
+def run(everything: bool, children: int) -> int:
+    """Run mutmut: the canary's module first (which generates every mutant and records which
+    tests reach which function), then every mutant not yet checked, less the pinned
+    equivalent ones unless ``everything``."""
+    mutmut = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(children)]
+    first = subprocess.run([*mutmut, f"{CANARY_FUNCTION}*"], cwd=ROOT)
+    if first.returncode:
+        return first.returncode
+    skip = set() if everything else pinned(equivalents(), fingerprints())
+    rest = [name for codes in results().values() for name, code in codes.items()
+            if code is None and name not in skip]
+    print(f"skipped: {len(skip)} mutants judged equivalent and pinned to their unchanged code; "
+          f"running the other {len(rest)}", flush=True)
+    return subprocess.run([*mutmut, *rest], cwd=ROOT).returncode if rest else 0
+
+
+def pin() -> int:
+    """Pin every mutant judged equivalent that survived the run in ``mutants/`` to its code;
+    leave the other lines as they are. Return 1 when a listed mutant was not checked."""
+    codes = {name: code for found in results().values() for name, code in found.items()}
+    prints = fingerprints()
+    equivalent = equivalents()
+    still = pinned(equivalent, prints)
+    lines, fresh, unchecked = [], 0, []
+    for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+        found = EQUIVALENT_LINE.fullmatch(line.strip())
+        if line.startswith("#") or not found:
+            lines.append(line)
+            continue
+        name, reason = found["name"], found["reason"].strip()
+        if STATUS.get(codes.get(name)) == "survived":
+            fresh += found["sha"] != prints[name]
+            lines.append(f"{name}  sha:{prints[name]}  {reason}")
+        else:
+            lines.append(line)
+            if name not in still:
+                unchecked.append(name)
+    EQUIVALENT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"pinned {fresh} mutants judged equivalent to their code; "
+          f"{len(still)} were pinned already")
+    killed = [name for name in unchecked if STATUS.get(codes.get(name)) != "not checked"]
+    for name in killed:
+        print(f"  not pinned, {STATUS.get(codes.get(name), 'suspicious')} in this run: {name}")
+    if len(unchecked) > len(killed):
+        print(f"  not pinned, not checked in this run: {len(unchecked) - len(killed)}")
+    return 1 if unchecked else 0
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["run"]:
+        return run("--all" in argv, int(os.environ.get("MUTATE_CHILDREN", "2")))
     found = results()
     if not found:
         print("no mutmut results in mutants/: run `make mutate`")
         return 1
-    lines, overall, complete = summary(found, equivalents())
+    if argv[:1] == ["pin"]:
+        return pin()
+    equivalent = equivalents()
+    lines, overall, complete = summary(found, equivalent, pinned(equivalent, fingerprints()))
     canary_lines, caught = canary(found)
     print("\n".join([*lines, *canary_lines]))
     return 0 if caught and complete and overall >= TARGET else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
