@@ -1,8 +1,8 @@
 """`make mutate`: a mutmut run over the formula modules, its summary and its canary.
 
 ``python bench/mutation.py run`` runs mutmut: first the mutants of the canary's function (this
-generates every mutant and records which tests reach which function), then every other mutant except those judged equivalent and pinned to their code (below).
-``run --all`` runs the pinned ones too.
+generates every mutant and records which tests reach which function), then every other mutant
+except those judged equivalent and pinned to their code (below); ``run --all`` runs them too.
 
 ``python bench/mutation.py`` reads mutmut's results (``mutants/**/*.py.meta``), prints per
 module how many mutants the fast tests killed, the score, and every survivor not listed as
