@@ -35,9 +35,11 @@ def score_matrix(scores: pd.DataFrame, evaluators: tuple[str, ...] | list[str],
     out = np.full((len(evaluators), len(proposal_ids), len(leaf_ids)), np.nan)
     if scores.empty:
         return out
-    e = pd.Categorical(scores["evaluator"], categories=list(evaluators)).codes
-    p = pd.Categorical(scores["proposal_id"], categories=proposal_ids).codes
-    c = pd.Categorical(scores["criterion_id"], categories=leaf_ids).codes
+    # the position of each row's id in the listed ids, -1 where not listed (such rows are
+    # dropped); pandas 4 refuses a Categorical of values outside its categories
+    e = pd.Index(list(evaluators)).get_indexer(pd.Index(scores["evaluator"]))
+    p = pd.Index(proposal_ids).get_indexer(pd.Index(scores["proposal_id"]))
+    c = pd.Index(leaf_ids).get_indexer(pd.Index(scores["criterion_id"]))
     keep = (e >= 0) & (p >= 0) & (c >= 0)
     out[e[keep], p[keep], c[keep]] = scores["score"].to_numpy(dtype=np.float64)[keep]
     return out

@@ -44,6 +44,24 @@ def weighted_sum(values: Array, weights: Array) -> Array:
     return np.matmul(values, weights[..., None])[..., 0]
 
 
+def counted_weights(model: Model, local: Array, leaves: tuple[Criterion, ...],
+                    below: Criterion | None = None) -> Array:
+    """Return each leaf's weight as the model counts its points, ``(..., L)``.
+
+    In a weighted model the product of the local shares down the leaf's path
+    (:func:`evaluation.core.weights.leaf_weights`; with ``below``, within that node). A model
+    without weights has no shares (they read 0): its leaves count with the weights the award
+    model implies (:func:`evaluation.core.award.quality_weights`: the announced amounts, or
+    the scales' ranges), the same as its published points per criterion, in proportion among
+    the ``leaves`` given (a group's own leaves, with ``below``); ``local`` then gives only the
+    leading axes.
+    """
+    if model.weighted:
+        return leaf_weights(model, local, leaves, below=below)
+    return np.broadcast_to(award.quality_weights(model, leaves),
+                           (*local.shape[:-1], len(leaves)))
+
+
 def minimum_points(model: Model, quality: Array, leaves: tuple[Criterion, ...],
                    local: Array | None = None) -> list[tuple[Criterion, Array]]:
     """Return, for every node with a ``minimum``, what each proposal has against it.
@@ -57,7 +75,7 @@ def minimum_points(model: Model, quality: Array, leaves: tuple[Criterion, ...],
     local = local_weights(model) if local is None else local
     column = {leaf.id: j for j, leaf in enumerate(leaves)}
     values = leaf_values(quality, leaves)
-    weights = leaf_weights(model, local, leaves)
+    weights = counted_weights(model, local, leaves)
     out = []
     for node in model.nodes():
         if node.minimum is None:
@@ -143,7 +161,7 @@ def normalise_quality(model: Model, quality: Array, leaves: tuple[Criterion, ...
     for group in groups:
         cols = [column_of[n.id] for n in group.walk() if n.is_leaf]
         members = tuple(leaves[c] for c in cols)
-        inner = leaf_weights(model, local, members, below=group)
+        inner = counted_weights(model, local, members, below=group)
         values = leaf_values(out[..., cols], members)
         share = np.where(take, weighted_sum(values, inner / inner.sum(axis=-1, keepdims=True)),
                          np.nan)

@@ -23,7 +23,8 @@ def test_median_and_mean_of_three_evaluators() -> None:
     np.testing.assert_allclose(aggregate_scores(individual, "mean")[0], [5, 6, 2.5])
     agreed = np.array([[7.0, 7.0, 7.0]])
     np.testing.assert_array_equal(aggregate_scores(individual, "consensus", agreed), agreed)
-    with pytest.raises(ValueError, match="consensus scores"):
+    with pytest.raises(ValueError, match=r"^consensus aggregation needs the committee's "
+                       r"consensus scores$"):
         aggregate_scores(individual, "consensus")
     with pytest.raises(ValueError, match="unknown aggregation"):
         aggregate_scores(individual, "mode")
@@ -60,6 +61,23 @@ def test_score_matrix_keeps_the_listed_order_and_drops_the_unknown() -> None:
     assert out.dtype == np.float64
 
 
+def test_score_matrix_drops_rows_of_the_unlisted() -> None:
+    """A row whose evaluator, proposal or leaf is not among those listed lands nowhere (not at
+    the end of an axis, where an unknown code of -1 would put it): of five rows only zed's
+    score of P0 on r (6) is kept."""
+    import pandas as pd
+
+    from evaluation.core.aggregation import score_matrix
+
+    rows = pd.DataFrame({"evaluator": ["zed", "bob", "zed", "zed", "bob"],
+                         "proposal_id": ["P0", "P0", "P9", "P0", "P9"],
+                         "criterion_id": ["r", "r", "r", "price", "price"],
+                         "score": [6.0, 1.0, 2.0, 3.0, 4.0]})
+    out = score_matrix(rows, ("zed", "amy"), ["P0", "P1"], ["r", "q"])
+    assert 6.0 == out[0, 0, 0]
+    assert 1 == int(np.sum(~np.isnan(out)))
+
+
 def test_disagreement_edges() -> None:
     """A single score has no spread and never flags; no evaluators or no criteria: nothing to
     disagree on; a spread just under 30 % of the range does not flag, 30 % does (6 and 9 of
@@ -90,3 +108,28 @@ def test_the_panel_keeps_its_evaluators() -> None:
     panel = build_panel(rows, ("b", "a"), ["P"], ["q"], np.array([10.0]), "mean", 0.3, None)
     assert ("b", "a") == panel.evaluators
     assert 6.0 == panel.aggregated[0, 0] and panel.flagged[0, 0]
+
+
+def test_disagreement_tolerance_grows_with_the_scale() -> None:
+    """The allowance for rounding is relative to the range: on a 0–10 000 scale (the reader
+    sets no upper bound) scores 4 096.4 and 1 096.4 are exactly 30 % of the range apart, but
+    in binary 4096.4 − 1096.4 = 2999.9999999999995, an ulp under 3 000; the spread flags all
+    the same (1e-9 × 10 000 = 1e-5 of allowance)."""
+    from evaluation.core.aggregation import flag_disagreement
+
+    individual = np.array([[[4096.4]], [[1096.4]]])
+    spread, flagged = flag_disagreement(individual, np.array([10_000.0]), 0.3)
+    assert spread[0, 0] < 3000.0
+    assert flagged[0, 0]
+
+
+def test_a_lone_score_never_flags_even_at_the_smallest_share() -> None:
+    """The reader accepts any share in (0, 1]; at 1e-9 of the range the threshold less its
+    rounding allowance is 1e-9·10 − 1e-9·10 = 0, and two scores 0.5 apart flag. A criterion
+    only one evaluator scored has no spread and flags under no share."""
+    from evaluation.core.aggregation import flag_disagreement
+
+    individual = np.array([[[6.0, 7.0]], [[np.nan, 7.5]]])
+    spread, flagged = flag_disagreement(individual, np.array([10.0, 10.0]), 1e-9)
+    assert np.isnan(spread[0, 0]) and 0.5 == spread[0, 1]
+    assert [False, True] == flagged[0].tolist()

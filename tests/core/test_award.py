@@ -35,3 +35,26 @@ def test_c4_c5_c7_evaluated_prices() -> None:
     np.testing.assert_allclose([1_066_666.6666667], surcharge_price(
         np.array([1_000_000.0]), np.array([0.9]), 0.4, 0.6))
     np.testing.assert_allclose([0.009], value_for_money(np.array([9.0]), np.array([1000.0])))
+
+
+def test_monetised_weights_are_the_announced_amounts() -> None:
+    """A monetised model without weights weighs quality by the amounts deducted at the scale
+    maximum (DFØ "prissetting av kvalitet"): 2 500 and 0 NOK give the quality leaves weights
+    2500/2500 = 1 and 0/2500 = 0; the price leaf gets 0. A leaf worth nothing is weighed
+    nothing."""
+    from pathlib import Path
+
+    from evaluation.common.labels import Label
+    from evaluation.core.award import quality_weights
+    from evaluation.core.model import Criterion, Model, PriceSpec, Scale
+
+    leaves = (Criterion(id="q1", title=Label("q1", "q1"), weight=None, path=("q1",),
+                        value=2500.0),
+              Criterion(id="q2", title=Label("q2", "q2"), weight=None, path=("q2",),
+                        value=0.0),
+              Criterion(id="p", title=Label("p", "p"), weight=None, path=("p",),
+                        price=PriceSpec(model="none", field="price")))
+    model = Model(id="m", title=Label("m", "m"), language="nb", scale=Scale(), points=100.0,
+                  aggregation="mean", disagreement=0.3, tie_break=(), award_model="monetised",
+                  source=Path("m.yaml"), sha256="0", criteria=leaves)
+    np.testing.assert_array_equal([1.0, 0.0, 0.0], quality_weights(model, model.leaves))
