@@ -57,7 +57,9 @@ def tie_break_keys(model: Model, node_points: dict[str, Array], quality: Array,
             keys.append(quality)
         elif entry == "price":
             keys.append(price)
-        elif entry == LOT:  # only the committee's recorded draw settles what is left
+        elif entry == LOT and model.purpose == "selection":
+            # only the committee's recorded draw settles what is left; in an award model
+            # "lot" can only be a criterion's id (data.criteria)
             continue
         else:
             keys.append(np.nan_to_num(node_points[entry]))
@@ -131,8 +133,8 @@ def select_partners(order: tuple[str, ...], rank: Array, ids: tuple[str, ...],
     if not order:
         return (), warnings
     position = {pid: i for i, pid in enumerate(ids)}
-    cut = partners if partners <= len(order) else len(order)
-    chosen = [pid for pid in order if rank[position[pid]] <= cut]
+    # ranks (rank_proposals') are at most len(order): more places than proposals take them all
+    chosen = [pid for pid in order if rank[position[pid]] <= partners]
     if len(chosen) > partners:
         warnings.append(Label(
             f"Likt resultat ved grensen: {len(chosen)} tilbud deler de {partners} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import warnings
 from typing import Any
 
 import numpy as np
@@ -635,3 +636,59 @@ def test_unknown_models_and_directions_are_named() -> None:
     with pytest.raises(ValueError, match=r"^price model linear scores only cost or benefit "
                                          r"numbers, found 'down'$"):
         score_price("linear", [1.0], maximum=10.0, direction="down", params={})
+    # fixed endpoints and piecewise never read the direction, so only this check can refuse it
+    for model_id in ("fixed_endpoints", "piecewise"):
+        with pytest.raises(ValueError, match=rf"^price model {model_id} scores only cost or "
+                                             r"benefit numbers, found 'down'$"):
+            price_slope(model_id, [1.0], maximum=10.0, direction="down",
+                        params=PARAMS[model_id])
+
+
+def test_a_floored_linear_slope_uses_the_announced_slope_and_direction() -> None:
+    """Linear, k = 2, floor 0, M = 100 (the slope is 0 where the floor holds the points).
+    Benefit numbers 100 and 40: the best is Pmax = 100, S(100) = 100 and S(40) = 100·(1 − 2·60/100)
+    = −20, floored: slopes M·k/Pmax = 2 and 0 (with k = 1 S(40) = 40 would not be floored; read
+    as costs, S(100) = 100·(1 − 2·60/40) < 0 would be). Costs 100 and 160: S(160) =
+    100·(1 − 2·60/100) = −20, floored: slopes M·k/Pmin = 2 and 0."""
+    params = {"slope": 2.0, "floor": 0.0}
+    benefit = price_slope("linear", [100.0, 40.0], maximum=100.0, direction="benefit",
+                          params=params)
+    np.testing.assert_allclose([2.0, 0.0], benefit, rtol=1e-15)
+    cost = price_slope("linear", [100.0, 160.0], maximum=100.0, direction="cost", params=params)
+    np.testing.assert_allclose([2.0, 0.0], cost, rtol=1e-15)
+
+
+def test_whole_kroner_of_billions_are_scored_as_floats() -> None:
+    """Prices given as Python integers, 4 and 5 billion NOK (a large building contract):
+    proportional slope M·Pmin/P² = 100·4e9/(4e9)² = 2.5e-8 and 100·4e9/(5e9)² = 1.6e-8 points
+    per krone, and points 100 and 100·4/5 = 80. P² = 1.6e19 is past the 64-bit integer range
+    (9.2e18): only float prices give these numbers."""
+    prices = [4_000_000_000, 5_000_000_000]
+    slopes = price_slope("proportional", prices, maximum=100.0, direction="cost", params={})
+    np.testing.assert_allclose([2.5e-8, 1.6e-8], slopes, rtol=1e-12)
+    points = score_price("proportional", prices, maximum=100.0, direction="cost", params={})
+    np.testing.assert_allclose([100.0, 80.0], points, rtol=1e-15)
+
+
+def test_a_mask_over_one_competition_and_rows_without_a_reference() -> None:
+    """A mask may be one competition (1-D, like the prices). Linear on 100, 150 and 80 with 80
+    not taking part: Pmin = 100, points 10 and 10·(1 − 50/100) = 5 (M = 10). Bilinear mean,
+    X = 0.8, on discounts 0.1, 0.3 and 0.9 with 0.9 out: Rmean = 0.2, Rmax = 0.3, so 0.1 gets
+    10·0.8·0.1/0.2 = 4 and 0.3 gets 10. Rows where nobody takes part (no mean) or where the
+    included benefit numbers are all 0 beside a positive one left out (x/0) give the included
+    their points without a floating-point warning (pyproject.toml: such warnings from the
+    package are bugs): the all-zero row gets M, as the docstring of the proportional model
+    says."""
+    linear = score_linear([100.0, 150.0, 80.0], maximum=10.0, mask=[True, True, False])
+    np.testing.assert_allclose([10.0, 5.0], linear[:2], rtol=1e-15)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bilinear = score_bilinear_mean([0.1, 0.3, 0.9], maximum=10.0, x=0.8,
+                                       mask=[True, True, False])
+        np.testing.assert_allclose([4.0, 10.0], bilinear[:2], rtol=1e-15)
+        rows = score_bilinear_mean([[0.1, 0.3], [0.1, 0.3]], maximum=10.0, x=0.8,
+                                   mask=[[True, True], [False, False]])
+        np.testing.assert_allclose([4.0, 10.0], rows[0], rtol=1e-15)
+        zero = score_proportional([0.0, 5.0], maximum=10.0, direction="benefit",
+                                  mask=[True, False])
+        assert 10.0 == zero[0]

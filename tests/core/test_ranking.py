@@ -11,7 +11,14 @@ import pytest
 
 from evaluation.common.labels import Label
 from evaluation.core.model import Criterion, Model, Scale
-from evaluation.core.ranking import SHARED, first_place, rank_proposals, select_partners, tie_key
+from evaluation.core.ranking import (
+    SHARED,
+    first_place,
+    rank_proposals,
+    select_partners,
+    tie_break_keys,
+    tie_key,
+)
 
 
 def test_tie_key_rounds_to_nine_significant_digits_of_the_largest() -> None:
@@ -54,12 +61,13 @@ def test_first_place_follows_keys_then_shares() -> None:
 
 @pytest.mark.parametrize(("partners", "expected", "warned"),
                          [(1, ("B",), ""), (2, ("B", "A", "C"), "tie"),
-                          (5, ("B", "A", "C"), "fewer")])
+                          (3, ("B", "A", "C"), ""), (5, ("B", "A", "C"), "fewer")])
 def test_partners_take_a_tie_at_the_cut_together(partners: int, expected: tuple[str, ...],
                                                  warned: str) -> None:
     """Ranks B 1, A 2, C 2 (a tie): one partner is B; two partners would cut the tie, so both
-    tied come along, with a warning; more places than proposals: everyone, with a warning
-    that fewer can be ranked; nothing rankable: nobody, with that warning."""
+    tied come along, with a warning; three places for three: everyone, no warning; more places
+    than proposals: everyone, with a warning that fewer can be ranked; nothing rankable:
+    nobody, with that warning (in both languages)."""
     ids = ("A", "B", "C")
     rank = np.array([2.0, 1.0, 2.0])
     chosen, warnings = select_partners(("B", "A", "C"), rank, ids, partners)
@@ -74,6 +82,8 @@ def test_partners_take_a_tie_at_the_cut_together(partners: int, expected: tuple[
     assert () == nobody
     assert ["1 partners are to be selected, but only 0 proposals can be ranked: none is "
             "selected."] == [w.en for w in why]
+    assert ["Det skal velges 1 partnere, men bare 0 tilbud kan rangeres: ingen blir valgt."] == [
+        w.nb for w in why]
 
 
 def test_tie_key_under_one_and_per_row() -> None:
@@ -146,3 +156,18 @@ def test_first_place_rounds_each_row_on_its_own_scale() -> None:
     np.testing.assert_array_equal([[1, 1]], winner)
     assert np.int64 == winner.dtype  # an index into the proposals
     np.testing.assert_array_equal([[[False, True], [False, True]]], firsts)
+
+
+def test_a_criterion_called_lot_breaks_ties_in_an_award_model() -> None:
+    """Drawing lots (``lot``) is a tie-break key of selection models only (data.criteria: the
+    last key there); in an award model ``lot`` can only be a criterion's id, which the loader
+    accepts as a tie-break key, so its points must break the tie like any criterion's. A
+    selection model's ``lot`` is left to the committee's recorded draw: no key."""
+    quality, price = np.array([5.0, 6.0]), np.array([7.0, 8.0])
+    points = {"lot": np.array([1.0, np.nan])}
+    award = dataclasses.replace(_plain_model(), tie_break=("lot", "quality"))
+    keys = tie_break_keys(award, points, quality, price)
+    np.testing.assert_array_equal([[1.0, 0.0], [5.0, 6.0]], keys)
+    selection = dataclasses.replace(award, tie_break=("price", "lot"), purpose="selection")
+    np.testing.assert_array_equal([[7.0, 8.0]], tie_break_keys(selection, points, quality,
+                                                                  price))

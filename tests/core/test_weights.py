@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 from builders import leaf, write_tender
 
-from evaluation.core.model import Model
-from evaluation.core.weights import local_weights, node_positions, with_local_share
+from evaluation.common.labels import Label
+from evaluation.core.model import Criterion, Model, Scale
+from evaluation.core.weights import leaf_weights, local_weights, node_positions, with_local_share
 from evaluation.data.criteria import load_model
 
 
@@ -49,3 +50,27 @@ def test_a_criterion_that_held_all_the_weight_frees_it_equally(tmp_path: Path) -
     assert (2, len(local)) == out.shape and np.float64 == out.dtype
     np.testing.assert_allclose([[0.4, 0.3, 0.3], [1.0, 0.0, 0.0]],
                                _shares(model, out, ["q1", "q2", "q3"]), atol=1e-15)
+
+
+def test_leaf_weights_multiply_the_shares_down_each_path(tmp_path: Path) -> None:
+    """Group g at 60 % holding q1 50 %, q2 30 %, q3 20 %; r at 40 %: global weights
+    0.6·0.5 = 0.3, 0.6·0.3 = 0.18, 0.6·0.2 = 0.12 and 0.4 (design.md, "Resolved details"),
+    for every weight vector on the leading axis; within g (``below``) 0.5, 0.3, 0.2 and 0 for
+    r, whatever g's own share (here moved to 0)."""
+    model = _model(tmp_path, {"q1": 50, "q2": 30, "q3": 20})
+    local = local_weights(model)
+    np.testing.assert_allclose([0.3, 0.18, 0.12, 0.4], leaf_weights(model, local), rtol=1e-15)
+    rows = np.stack([local, local])
+    rows[1, node_positions(model)["g"]] = 0.0
+    np.testing.assert_allclose([[0.5, 0.3, 0.2, 0.0]] * 2,
+                               leaf_weights(model, rows, below=model.node("g")), rtol=1e-15)
+
+
+def test_unweighted_criteria_have_a_local_share_of_zero() -> None:
+    """A monetised model announces no weights (amounts deducted instead): every node's local
+    share is 0, as the docstring says, so no weighted sum counts an unweighted criterion."""
+    leaves = tuple(Criterion(id=c, title=Label(c, c), weight=None, path=(c,)) for c in "ab")
+    model = Model(id="m", title=Label("m", "m"), language="nb", scale=Scale(), points=100.0,
+                  aggregation="mean", disagreement=0.3, tie_break=(), award_model="monetised",
+                  criteria=leaves, source=Path("m.yaml"), sha256="0")
+    np.testing.assert_array_equal([0.0, 0.0], local_weights(model))
