@@ -335,3 +335,118 @@ def test_a_sibling_of_weight_zero_stays_at_zero(tmp_path: Path) -> None:
     ev = evaluate_tender(tender)
     assert 0.0 == stability(ev)["z"]["low"]
     assert 3 <= check_ends(ev)
+
+
+def quality_group(weight: float, q1: float, **extra: Any) -> dict[str, Any]:
+    """Return a group q of two leaves, q1 at ``q1`` % and q2 at the rest (``extra``: its
+    minimum, normalisation)."""
+    return {"id": "q", "title": "q", "weight": weight, **extra,
+            "criteria": [{"id": "q1", "title": "q1", "weight": q1},
+                         {"id": "q2", "title": "q2", "weight": 100 - q1}]}
+
+
+def hand_case(tmp: Path, criteria: list[dict[str, Any]], prices: dict[str, float],
+              scores: dict[str, tuple[float, ...]], *, rejected: tuple[str, ...] = ()
+              ) -> dict[str, Any]:
+    """Return q1's stability entry of a one-evaluator tender (100 points, linear price in
+    ``p``; ``scores`` in the order q1, q2, then r), ``rejected`` proposals inadmissible."""
+    model = {"id": "c", "title": "c", "aggregation": "mean",
+             "environment_exception": NO_ENVIRONMENT_CRITERIA, "points": 100,
+             "criteria": [*criteria, {"id": "p", "title": "p", "weight":
+                                      100 - sum(c["weight"] for c in criteria),
+                                      "price": {"model": "linear", "field": "price"}}]}
+    tender = tender_in_memory(
+        write_model(tmp, model), {p: {"price": x} for p, x in prices.items()},
+        {"e": {p: dict(zip(("q1", "q2", "r"), s, strict=False)) for p, s in scores.items()}})
+    frame = tender.proposals.copy()
+    frame.loc[list(rejected), ["admissible", "rejection_reason"]] = [False, "late"]
+    stab = stability(evaluate_tender(dataclasses.replace(tender, proposals=frame)))
+    assert stab is not None
+    entry: dict[str, Any] = stab["leaves"]["q1"]
+    return entry
+
+
+def test_an_interval_ends_where_a_rival_comes_in_ahead_or_overtakes(tmp_path: Path) -> None:
+    """q 60 % (minimum 33 points; q1 40 %, q2 60 %), price 40 % (linear). With q1's share s,
+    q gives 60 (s·q1 + (1 − s)·q2)/10 points. A and its twin D (6, 6; 100): 36, tied
+    throughout (a shared rank). B (10, 2; 80): 12 + 48 s, in from s = 21/48 = 0.4375.
+    C (0, 8; 100): 48 (1 − s), in up to s = 1 − 33/48 = 0.3125. W (7, 6; 150): 36 + 6 s,
+    always in and last. R, the best on paper (10, 10; 50), is rejected and never counts.
+
+    At s = 0.4: A = D = 36 + 40 = 76, W = 38.4 + 20 = 58.4. From 0.4375 B is in and the
+    lowest price: A = 36 + 40 (1 − 20/80) = 66 < B = 52 + 48 s (73 on coming in), so the
+    winner's interval ends at 43.75, not where the lines of A and B meet (s = 7/24). Below
+    0.3125 C is in (price 100, nobody's price points move): C = 48 (1 − s) + 40 passes
+    A = 76 below s = 1/4, so the winner holds down to 25 across C's coming in, and the
+    ranking A, D, W down to 31.25 (C's coming in changes it)."""
+    entry = hand_case(
+        tmp_path, [quality_group(60, 40, minimum=33)],
+        {"A": 100, "D": 100, "B": 80, "C": 100, "W": 150, "R": 50},
+        {"A": (6, 6), "D": (6, 6), "B": (10, 2), "C": (0, 8), "W": (7, 6), "R": (10, 10)},
+        rejected=("R",))
+    assert (25.0, 43.75) == pytest.approx((entry["low"], entry["high"]), abs=1e-6)
+    assert (31.25, 43.75) == pytest.approx((entry["ranking_low"], entry["ranking_high"]),
+                                           abs=1e-6)
+
+
+def test_a_newcomer_turns_a_flat_pair_round(tmp_path: Path) -> None:
+    """q 40 % (minimum 22; q1 50 %, q2 50 %), r 30 % normalised proportionally (divided by
+    the best r among those in), price 30 % (linear). A (7, 7, r 5; 100): 28 points of q;
+    E (6, 6, r 4; 80): 24; neither moves with q1's share s. F (10, 0, r 10; 200): 40 s, in
+    from s = 0.55. Before: A = 28 + 30 + 30 (1 − 20/80) = 80.5 ahead of E = 24 + 24 + 30 =
+    78. Once F is in, its r 10 is the best: A = 28 + 15 + 22.5 = 65.5, E = 24 + 12 + 30 = 66,
+    for every s (a flat pair, now the wrong way round; F = 40 s + 30 − 15 stays last). So A
+    wins on [0, 55]."""
+    entry = hand_case(
+        tmp_path, [quality_group(40, 50, minimum=22),
+                   {"id": "r", "title": "r", "weight": 30, "normalisation": "proportional"}],
+        {"A": 100, "E": 80, "F": 200}, {"A": (7, 7, 5), "E": (6, 6, 4), "F": (10, 0, 10)})
+    assert (0.0, 55.0) == pytest.approx((entry["low"], entry["high"]), abs=1e-6)
+
+
+def test_an_interval_held_to_the_last_piece_ends_at_100(tmp_path: Path) -> None:
+    """q 60 % (minimum 33; q1 40 %, q2 60 %), price 40 %. A (8, 8; 100): 48 points of q;
+    W (7, 6; 150): 36 + 6 s; B (7, 2; 100): 12 + 30 s, in from s = 0.7; H (5, 0; 60): 30 s,
+    which would reach 33 only at s = 1.1, past the range: H is never in. A = 48 + 40 = 88
+    stays ahead of W ≤ 36 + 6 + 20 and B ≤ 42 + 40: the winner holds on [0, 100], through
+    B's coming in and no further than 100; the ranking A, W until B comes in at 70."""
+    entry = hand_case(tmp_path, [quality_group(60, 40, minimum=33)],
+                      {"A": 100, "W": 150, "B": 100, "H": 60},
+                      {"A": (8, 8), "W": (7, 6), "B": (7, 2), "H": (5, 0)})
+    assert (0.0, 100.0) == pytest.approx((entry["low"], entry["high"]), abs=1e-6)
+    assert (0.0, 70.0) == pytest.approx((entry["ranking_low"], entry["ranking_high"]),
+                                        abs=1e-6)
+
+
+def test_a_group_minimum_crossed_at_one_point_per_unit_of_weight(tmp_path: Path) -> None:
+    """q 10 % (minimum 5.5; q1 40 %, q2 60 %), price 90 %: q gives s·q1 + (1 − s)·q2 points.
+    X (6, 5; 90) has 5 + s: exactly one point more per unit of s, in from s = 0.5. A (6, 6;
+    100): 6; W (7, 7; 130): 7. At 0.4: A = 6 + 90 = 96, W = 7 + 63 = 70. Once X is in, the
+    lowest price: A = 6 + 90 (1 − 10/90) = 86 < X = 95 + s. A wins on [0, 50]."""
+    entry = hand_case(tmp_path, [quality_group(10, 40, minimum=5.5)],
+                      {"A": 100, "X": 90, "W": 130}, {"A": (6, 6), "X": (6, 5), "W": (7, 7)})
+    assert (0.0, 50.0) == pytest.approx((entry["low"], entry["high"]), abs=1e-6)
+
+
+def test_a_best_share_falling_to_zero_past_its_piece(tmp_path: Path) -> None:
+    """q 60 % normalised proportionally (q1 50 %, q2 50 %), price 40 %. Shares of q: A (3, 0;
+    100) 0.3 s, B (0, 10; 200) 1 − s; B's is the best up to s = 10/13, and positive there
+    (the line 1 − s only reaches 0 at s = 1). Normalised, B has 60 and A 18 s/(1 − s); in
+    price A has 40, B 0. A passes B = 60 when 18 s = 20 (1 − s), at s = 10/19: B wins on
+    [0, 1000/19]."""
+    entry = hand_case(tmp_path, [quality_group(60, 50, normalisation="proportional")],
+                      {"A": 100, "B": 200}, {"A": (3, 0), "B": (0, 10)})
+    assert (0.0, 1000 / 19) == pytest.approx((entry["low"], entry["high"]), abs=1e-6)
+
+
+def test_a_one_ore_tie_on_a_weight_that_moves_nothing(tmp_path: Path) -> None:
+    """q 60 % (q1 50 %, q2 50 %; no minimum), price 40 %. X and Y both (6, 6), priced
+    100 000 000.01 and 100 000 000.00: their totals differ by 4·10⁻⁹ points, a tie to 9
+    significant digits, so they share the first rank and X, listed first, is put first
+    although 1 øre dearer. Z (5, 5; 120 000 000) is 14 points behind. Every proposal has
+    q1 = q2, so q1's share changes no total: every interval of q1 is [0, 100]."""
+    entry = hand_case(tmp_path, [quality_group(60, 50)],
+                      {"X": 100_000_000.01, "Y": 100_000_000.0, "Z": 120_000_000.0},
+                      {"X": (6, 6), "Y": (6, 6), "Z": (5, 5)})
+    for kind in ("", "partners_", "ranking_"):
+        assert (0.0, 100.0) == (entry[f"{kind}low"], entry[f"{kind}high"])

@@ -794,3 +794,17 @@ def test_rejection_that_finds_nothing_says_what_to_do() -> None:
     assert (3000, 12) == weights.shape
     np.testing.assert_allclose(weights.sum(axis=1), 1.0)
     assert (weights >= low - 1e-12).all() and (weights <= high + 1e-12).all()
+
+
+def test_sample_ranges_one_batch_past_the_pilot() -> None:
+    """Ranges [0, 0.5] and [0, 1]: the box proposal draws the first weight uniform in
+    [0, 0.5] and gives the second 1 minus it, in [0.5, 1], so every proposal is inside and
+    the 10 000 pilot proposals are all kept. 10 001 samples need one batch more (1.1 × 1
+    missing × 10 000 / 10 000 + 100 = 101 proposals, all kept): the rate is exactly 1 and
+    every draw lies in the ranges."""
+    weights, rate = sample_ranges(np.array([0.0, 0.0]), np.array([0.5, 1.0]), 10_001,
+                                  np.random.default_rng(3))
+    assert (10_001, 2) == weights.shape
+    assert 1.0 == rate
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    assert (weights[:, 0] >= 0.0).all() and (weights[:, 0] <= 0.5).all()
