@@ -4,4 +4,4 @@ Bumped whenever results or notebook templates change, so that an auditor knows w
 re-runs a run folder to the same numbers (``pyproject.toml`` reads it from here).
 """
 
-__version__ = "0.6.0"
+__version__ = "0.6.1"
