@@ -115,7 +115,8 @@ def summary(found: dict[str, dict[str, int | None]],
     lines = [f"{'module':<34} {'mutants':>7} {'checked':>7} {'killed':>7} {'timeout':>7} "
              f"{'survived':>8} {'equiv.':>6} {'other':>5} {'score':>7}"]
     total = Counter[str]()
-    named: dict[str, list[str]] = {"survived": [], "changed": [], "equivalent": [], "killed": []}
+    named: dict[str, list[str]] = {"survived": [], "changed": [], "equivalent": [], "killed": [],
+                                   "unknown": []}
     for module, codes in found.items():
         verdicts = {name: verdict(name, code, equivalent, skipped) for name, code in codes.items()}
         count = Counter(verdicts.values())
@@ -141,6 +142,10 @@ def summary(found: dict[str, dict[str, int | None]],
             elif said not in ("killed", "timeout", "segfault", "not checked", "pinned",
                               "equivalent"):
                 named["survived"].append(name)  # no tests, or a status mutmut added
+    mutated = {name.rsplit(".", 1)[0] for codes in found.values() for name in codes}
+    every = {name for codes in found.values() for name in codes}
+    named["unknown"] = sorted(name for name in equivalent
+                              if name.rsplit(".", 1)[0] in mutated and name not in every)
     overall = total["caught"] / max(total["checked"] - total["equivalent"], 1)
     lines.append(f"{'all formula modules':<34} {total['mutants']:>7} {total['checked']:>7} "
                  f"{total['caught']:>7} {'':>7} {total['survived']:>8} {total['equivalent']:>6} "
@@ -156,7 +161,9 @@ def summary(found: dict[str, dict[str, int | None]],
                         "then `python bench/mutation.py pin`"),
             ("equivalent", "judged equivalent, survived, not yet pinned "
                            "(`python bench/mutation.py pin`)"),
-            ("killed", "listed as equivalent but killed: take them off the list")):
+            ("killed", "listed as equivalent but killed: take them off the list"),
+            ("unknown", "listed as equivalent but no such mutant (the function changed): "
+                        "take them off the list")):
         if named[said]:
             lines.append(f"{heading}: {len(named[said])}")
             lines += [f"  {name}" for name in named[said]]

@@ -690,6 +690,25 @@ def test_blocks_of_value_draws_do_not_change_the_result(monkeypatch: pytest.Monk
     assert (whole.confidence > 0).any()
 
 
+def test_blocks_of_per_draw_masks_do_not_change_the_result(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With per-draw values (score uncertainty) who takes part may change from draw to draw
+    (a minimum crossed by some draws): a ``(K, m)`` mask read in blocks of two draws gives the
+    same indices and confidence factors as one block, and a proposal left out of a draw takes
+    no rank in it (its acceptabilities sum to the share of draws it is in)."""
+    rng = np.random.default_rng(8)
+    values, weights = rng.random((40, 4, 3)), sample_dirichlet(3, 40, rng)
+    included = rng.random((40, 4)) < 0.8
+    included[:, 0] = True  # somebody is in every draw
+    whole = run_smaa(values, weights, included=included)
+    monkeypatch.setattr("evaluation.analysis.smaa.CHUNK_ELEMENTS", 8)
+    blocked = run_smaa(values, weights, included=included)
+    for field in ("rank_acceptability", "pairwise_winning", "confidence"):
+        np.testing.assert_array_equal(getattr(whole, field), getattr(blocked, field))
+    np.testing.assert_allclose(whole.rank_acceptability.sum(axis=1), included.mean(axis=0),
+                               rtol=1e-12)
+
+
 def test_hit_and_run_stream_is_pinned() -> None:
     """The draws of a seed are part of a run's record: an audit re-executes the notebooks and
     compares their numbers, so the hit-and-run stream (burn-in 10·d², thinning d, 1000 chains,
