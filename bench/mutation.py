@@ -9,7 +9,8 @@ module how many mutants the fast tests killed, the score, and every survivor not
 equivalent in ``bench/mutants-equivalent.txt`` (one ``mutant name  [sha:fingerprint]  reason``
 a line). A mutant judged equivalent survives every run by definition, and runs every test that
 reaches its function, so once it has survived a run it is pinned (``python bench/mutation.py
-pin``): the fingerprint is a hash of the mutated function's syntax tree (without its name).
+pin``; ``pin NAME…`` re-pins a mutant whose function changed, once judged anew): the
+fingerprint is a hash of the mutated function's syntax tree (without its name).
 A run skips a pinned mutant whose fingerprint still matches and counts it as equivalent; when
 the function changed, the mutant runs again and, if it survives, is printed for a new
 judgement (a name may now be another mutant). What a fingerprint cannot see is a change
@@ -47,7 +48,8 @@ CANARY_FUNCTION = "evaluation.core.normalise.x_normalise_shift__mutmut_"
 CANARY_TEST = "tests/core/test_normalise.py"
 
 
-EQUIVALENT_LINE = re.compile(r"(?P<name>\S+)\s+(?:sha:(?P<sha>[0-9a-f]{12})\s+)?(?P<reason>.*)")
+EQUIVALENT_LINE = re.compile(
+    r"(?P<name>\S+)(?:\s+sha:(?P<sha>[0-9a-f]{12}))?(?:\s+(?P<reason>.*))?")
 
 
 def equivalents() -> dict[str, tuple[str, str | None]]:
@@ -58,7 +60,7 @@ def equivalents() -> dict[str, tuple[str, str | None]]:
     for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
         found = EQUIVALENT_LINE.fullmatch(line.strip())
         if found and not line.startswith("#"):
-            out[found["name"]] = (found["reason"].strip(), found["sha"])
+            out[found["name"]] = ((found["reason"] or "").strip(), found["sha"])
     return out
 
 
@@ -116,7 +118,7 @@ def summary(found: dict[str, dict[str, int | None]],
              f"{'survived':>8} {'equiv.':>6} {'other':>5} {'score':>7}"]
     total = Counter[str]()
     named: dict[str, list[str]] = {"survived": [], "changed": [], "equivalent": [], "killed": [],
-                                   "unknown": []}
+                                   "unknown": [], "timeout": []}
     for module, codes in found.items():
         verdicts = {name: verdict(name, code, equivalent, skipped) for name, code in codes.items()}
         count = Counter(verdicts.values())
@@ -139,13 +141,13 @@ def summary(found: dict[str, dict[str, int | None]],
                 named[said].append(name)
             elif said in ("killed", "timeout", "segfault") and name in equivalent:
                 named["killed"].append(name)
+            if said == "timeout":
+                named["timeout"].append(name)
             elif said not in ("killed", "timeout", "segfault", "not checked", "pinned",
                               "equivalent"):
                 named["survived"].append(name)  # no tests, or a status mutmut added
-    mutated = {name.rsplit(".", 1)[0] for codes in found.values() for name in codes}
     every = {name for codes in found.values() for name in codes}
-    named["unknown"] = sorted(name for name in equivalent
-                              if name.rsplit(".", 1)[0] in mutated and name not in every)
+    named["unknown"] = sorted(name for name in equivalent if name not in every)
     overall = total["caught"] / max(total["checked"] - total["equivalent"], 1)
     lines.append(f"{'all formula modules':<34} {total['mutants']:>7} {total['checked']:>7} "
                  f"{total['caught']:>7} {'':>7} {total['survived']:>8} {total['equivalent']:>6} "
@@ -158,12 +160,14 @@ def summary(found: dict[str, dict[str, int | None]],
                      "(the run was interrupted): the score covers the checked ones only")
     for said, heading in (
             ("changed", "judged equivalent for other code (the function changed): judge again, "
-                        "then `python bench/mutation.py pin`"),
+                        "then `python bench/mutation.py pin NAME`"),
             ("equivalent", "judged equivalent, survived, not yet pinned "
                            "(`python bench/mutation.py pin`)"),
             ("killed", "listed as equivalent but killed: take them off the list"),
-            ("unknown", "listed as equivalent but no such mutant (the function changed): "
-                        "take them off the list")):
+            ("unknown", "listed as equivalent but no such mutant (the function or module "
+                        "changed): take them off the list"),
+            ("timeout", "caught by a timeout only (a survivor on a loaded machine may read "
+                        "as one: run these again on a quiet one)")):
         if named[said]:
             lines.append(f"{heading}: {len(named[said])}")
             lines += [f"  {name}" for name in named[said]]
@@ -215,36 +219,38 @@ def run(everything: bool, children: int) -> int:
     return subprocess.run([*mutmut, *rest], cwd=ROOT).returncode if rest else 0
 
 
-def pin() -> int:
-    """Pin every mutant judged equivalent that survived the run in ``mutants/`` to its code;
-    leave the other lines as they are. Return 1 when a listed mutant was not checked."""
+def pin(again: list[str]) -> int:
+    """Pin every mutant judged equivalent that survived the run in ``mutants/`` and has no
+    fingerprint yet; re-pin one whose fingerprint no longer matches only when named in
+    ``again`` (after judging it anew). Leave the other lines as they are. Return 1 when a
+    listed mutant was left unpinned."""
     codes = {name: code for found in results().values() for name, code in found.items()}
     prints = fingerprints()
-    equivalent = equivalents()
-    still = pinned(equivalent, prints)
-    lines, fresh, unchecked = [], 0, []
+    lines, fresh, unpinned = [], [], []
     for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
         found = EQUIVALENT_LINE.fullmatch(line.strip())
         if line.startswith("#") or not found:
             lines.append(line)
             continue
-        name, reason = found["name"], found["reason"].strip()
-        if STATUS.get(codes.get(name)) == "survived":
-            fresh += found["sha"] != prints[name]
+        name, sha, reason = found["name"], found["sha"], (found["reason"] or "").strip()
+        survived = STATUS.get(codes.get(name)) == "survived"
+        if survived and (sha is None or (sha != prints[name] and name in again)):
+            fresh.append(name)
             lines.append(f"{name}  sha:{prints[name]}  {reason}")
         else:
             lines.append(line)
-            if name not in still:
-                unchecked.append(name)
+            if sha is None or sha != prints.get(name):
+                unpinned.append(name)
     EQUIVALENT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"pinned {fresh} mutants judged equivalent to their code; "
-          f"{len(still)} were pinned already")
-    killed = [name for name in unchecked if STATUS.get(codes.get(name)) != "not checked"]
-    for name in killed:
-        print(f"  not pinned, {STATUS.get(codes.get(name), 'suspicious')} in this run: {name}")
-    if len(unchecked) > len(killed):
-        print(f"  not pinned, not checked in this run: {len(unchecked) - len(killed)}")
-    return 1 if unchecked else 0
+    print(f"pinned {len(fresh)} mutants judged equivalent to their code")
+    for name in fresh:
+        print(f"  pinned: {name}")
+    for name in unpinned:
+        status = STATUS.get(codes.get(name), "suspicious")
+        why = "its code changed: judge it again, then `pin NAME`" if status == "survived" \
+            else f"{status} in this run"
+        print(f"  not pinned, {why}: {name}")
+    return 1 if unpinned else 0
 
 
 def main(argv: list[str]) -> int:
@@ -255,7 +261,7 @@ def main(argv: list[str]) -> int:
         print("no mutmut results in mutants/: run `make mutate`")
         return 1
     if argv[:1] == ["pin"]:
-        return pin()
+        return pin(argv[1:])
     equivalent = equivalents()
     lines, overall, complete = summary(found, equivalent, pinned(equivalent, fingerprints()))
     canary_lines, caught = canary(found)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import signal
@@ -17,22 +16,11 @@ from hypothesis import Phase, settings
 if MUTATING:  # `make mutate`: every mutant runs these tests; keep them quick and repeatable,
     # and without a deadline: on a loaded machine a slow example would fail the clean run, or
     # count a mutant as killed that no assertion caught. No shrinking: a mutant is killed by
-    # the first failing example, and shrinking it cost up to a minute per mutant.
+    # its first failing example; shrinking that example would only spend time.
     settings.register_profile("mutate", max_examples=8, derandomize=True, database=None,
                               deadline=None,
                               phases=(Phase.explicit, Phase.reuse, Phase.generate))
     settings.load_profile("mutate")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `make mutate`, run a mutant's tests fastest first, by the times mutmut recorded:
-    a killed mutant stops at its first failing test (``-x``), and most are caught by a quick
-    one. mutmut hands pytest the tests in set order, so a slow test often ran first."""
-    stats = Path("mutmut-stats.json")  # mutmut runs the tests inside mutants/
-    if not MUTATING or not stats.is_file():
-        return
-    seconds = json.loads(stats.read_text(encoding="utf-8"))["duration_by_test"]
-    items.sort(key=lambda item: seconds.get(item.nodeid, 0.0))
 
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -53,12 +53,13 @@ def counted_weights(model: Model, local: Array, leaves: tuple[Criterion, ...],
     without weights has no shares (they read 0): its leaves count with the weights the award
     model implies (:func:`evaluation.core.award.quality_weights`: the announced amounts, or
     the scales' ranges), the same as its published points per criterion, in proportion among
-    the ``leaves`` given (a group's own leaves, with ``below``). Those are ``(L,)``, the same
-    for every row of ``local``, which they do not read; the callers broadcast them.
+    the ``leaves`` given (a group's own leaves, with ``below``), the same for every row of
+    ``local``, which gives only the leading axes.
     """
     if model.weighted:
         return leaf_weights(model, local, leaves, below=below)
-    return award.quality_weights(model, leaves)
+    return np.broadcast_to(award.quality_weights(model, leaves),
+                           (*local.shape[:-1], len(leaves)))
 
 
 def minimum_points(model: Model, quality: Array, leaves: tuple[Criterion, ...],

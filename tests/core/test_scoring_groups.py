@@ -15,7 +15,12 @@ import pytest
 
 from evaluation.common.labels import Label
 from evaluation.core.model import Criterion, Model, Scale
-from evaluation.core.scoring import exclude_below_minimum, minimum_points, normalise_quality
+from evaluation.core.scoring import (
+    below_minimum,
+    exclude_below_minimum,
+    minimum_points,
+    normalise_quality,
+)
 
 TEN = Scale(0.0, 10.0)
 
@@ -146,3 +151,16 @@ def test_a_monetised_group_without_weights_counts_the_announced_amounts() -> Non
     np.testing.assert_allclose(got, [75.0, 62.5], rtol=1e-12)
     _, shares = normalise_quality(model, quality, model.quality_leaves, np.array([True, True]))
     np.testing.assert_allclose(shares["g"], [0.75, 0.625], rtol=1e-12)
+
+
+def test_group_minimums_without_weights_keep_an_axis_per_weight_vector() -> None:
+    """``minimum_points`` and ``below_minimum`` keep a leading axis per weight vector of
+    ``local`` (their contract), also for a model without weights, whose points do not move
+    with it: three rows of shares give three rows of the same 60 and 45 points (as above)."""
+    model = _unweighted_group_model("value_for_money", minimum=50.0)
+    quality = np.array([[6.0, 6.0], [4.0, 5.0]])
+    local = np.zeros((3, len(list(model.nodes()))))
+    [(_, got)] = minimum_points(model, quality, model.quality_leaves, local)
+    np.testing.assert_allclose(got, [[60.0, 45.0]] * 3, rtol=1e-12)
+    np.testing.assert_array_equal(
+        below_minimum(model, quality, model.quality_leaves, local), [[False, True]] * 3)
