@@ -136,16 +136,18 @@ def summary(found: dict[str, dict[str, int | None]],
                       "survived": survived, "equivalent": same, "pinned": count["pinned"],
                       "other": other})
         for name, said in sorted(verdicts.items()):
-            if said in ("survived", "changed") or (said == "equivalent"
-                                                  and equivalent[name][1] is None):
-                named[said].append(name)
-            elif said in ("killed", "timeout", "segfault") and name in equivalent:
-                named["killed"].append(name)
-            if said == "timeout":
-                named["timeout"].append(name)
-            elif said not in ("killed", "timeout", "segfault", "not checked", "pinned",
-                              "equivalent"):
-                named["survived"].append(name)  # no tests, or a status mutmut added
+            if said in ("killed", "timeout", "segfault"):
+                if name in equivalent:
+                    named["killed"].append(name)
+                if said == "timeout":
+                    named["timeout"].append(name)
+            elif said == "equivalent":
+                if equivalent[name][1] is None:
+                    named["equivalent"].append(name)
+            elif said == "changed":
+                named["changed"].append(name)
+            elif said not in ("not checked", "pinned"):
+                named["survived"].append(name)  # survived, no tests, or a status mutmut added
     every = {name for codes in found.values() for name in codes}
     named["unknown"] = sorted(name for name in equivalent if name not in every)
     overall = total["caught"] / max(total["checked"] - total["equivalent"], 1)
@@ -204,7 +206,7 @@ def canary(found: dict[str, dict[str, int | None]]) -> tuple[list[str], bool]:
 
 
 def run(everything: bool, children: int) -> int:
-    """Run mutmut: the canary's module first (which generates every mutant and records which
+    """Run mutmut: the canary's function first (which generates every mutant and records which
     tests reach which function), then every mutant not yet checked, less the pinned
     equivalent ones unless ``everything``."""
     mutmut = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(children)]

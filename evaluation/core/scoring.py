@@ -67,7 +67,8 @@ def minimum_points(model: Model, quality: Array, leaves: tuple[Criterion, ...],
     """Return, for every node with a ``minimum``, what each proposal has against it.
 
     A leaf's ``minimum`` is a score on its scale; a group's is points of the model's total,
-    before normalisation, :math:`\\text{points}\\sum_{l \\in G} g_l v_l` (design.md, "Resolved
+    before normalisation, :math:`\\text{points}\\sum_{l \\in G} g_l v_l` with :math:`g_l` the
+    leaf's weight as the model counts it (:func:`counted_weights`) (design.md, "Resolved
     details"): it moves with the weights. ``local`` are the nodes' local shares
     (:func:`evaluation.core.weights.local_weights`, the published ones by default), with
     leading axes for many weight vectors.
